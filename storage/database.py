@@ -1,0 +1,241 @@
+"""The Database: one aiosqlite connection, pragmas, transactions, migrations and backups."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import os
+import re
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+Params = Sequence[Any] | dict[str, Any]
+MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+BUSY_TIMEOUT_MS = 5000
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; the text says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def bundled_migrations() -> list[Migration]:
+    """The migrations shipped in storage/migrations, in order."""
+    found: list[Migration] = []
+    for entry in resources.files("storage.migrations").iterdir():
+        match = MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions):
+        raise DatabaseError(f"two migrations share a number: {versions}")
+    return found
+
+
+class Database:
+    """SQLite through one connection. Writes and reads are serialised; transactions nest by joining.
+
+    `async with db.transaction():` opens a write transaction for the current task; any repository call
+    made inside it (in the same task) joins it, so a feature's rows and its scheduled jobs commit together.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._conn: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+        self._in_tx: contextvars.ContextVar[bool] = contextvars.ContextVar(f"in_tx_{id(self)}", default=False)
+
+    @classmethod
+    async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
+        """Open (creating if needed), set pragmas and apply pending migrations."""
+        db = cls(path)
+        await db.connect()
+        if migrate:
+            try:
+                await db.migrate()
+            except BaseException:
+                await db.close()
+                raise
+        return db
+
+    async def connect(self) -> None:
+        try:
+            self._conn = await aiosqlite.connect(self.path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"cannot open the database {self.path}: {exc}") from None
+        self._conn.row_factory = aiosqlite.Row
+        for pragma in (
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA foreign_keys=ON",
+            f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+            "PRAGMA synchronous=NORMAL",
+        ):
+            await self._conn.execute(pragma)
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            await conn.close()
+
+    @property
+    def conn(self) -> aiosqlite.Connection:
+        if self._conn is None:
+            raise DatabaseError("the database is not open")
+        return self._conn
+
+    # -- transactions -------------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Database]:
+        """Commit on success, roll back on any exception. Nested use joins the outer transaction."""
+        if self._in_tx.get():
+            yield self
+            return
+        async with self._lock:
+            token = self._in_tx.set(True)
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self
+                except BaseException:
+                    await self.conn.execute("ROLLBACK")
+                    raise
+                await self.conn.execute("COMMIT")
+            finally:
+                self._in_tx.reset(token)
+
+    @asynccontextmanager
+    async def _serialised(self) -> AsyncIterator[aiosqlite.Connection]:
+        if self._in_tx.get():
+            yield self.conn
+        else:
+            async with self._lock:
+                yield self.conn
+
+    # -- helpers --------------------------------------------------------------------------------------
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement (its own transaction unless inside one); return the last row id."""
+        async with self._serialised() as conn, conn.execute(sql, params) as cursor:
+            return cursor.lastrowid or 0
+
+    async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; return how many rows it changed."""
+        async with self._serialised() as conn, conn.execute(sql, params) as cursor:
+            return cursor.rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        async with self.transaction():
+            await self.conn.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        async with self._serialised() as conn, conn.execute(sql, params) as cursor:
+            row: sqlite3.Row | None = await cursor.fetchone()
+            return row
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        async with self._serialised() as conn, conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+    # -- migrations -------------------------------------------------------------------------------------
+
+    async def schema_version(self) -> int:
+        exists = await self.fetchval(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'"
+        )
+        if not exists:
+            return 0
+        return int(await self.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") or 0)
+
+    async def migrate(self, migrations: list[Migration] | None = None) -> list[int]:
+        """Apply pending migrations in order, each in its own transaction; return the versions applied."""
+        migrations = bundled_migrations() if migrations is None else migrations
+        known = migrations[-1].version if migrations else 0
+        async with self._lock:
+            await self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)"
+            )
+        current = await self.schema_version()
+        if current > known:
+            raise DatabaseError(
+                f"the database {self.path} is at schema version {current}, but this copbot only knows "
+                f"up to version {known}: it was written by a newer copbot. Upgrade copbot, or restore a "
+                "backup made by this version."
+            )
+        applied: list[int] = []
+        for migration in migrations:
+            if migration.version <= current:
+                continue
+            async with self._lock:
+                script = (
+                    "BEGIN IMMEDIATE;\n"
+                    f"{migration.sql}\n;\n"
+                    "INSERT INTO schema_migrations (version, name, applied_at) "
+                    f"VALUES ({migration.version}, '{migration.name}', {time.time()});\n"
+                    "COMMIT;"
+                )
+                try:
+                    await self.conn.executescript(script)
+                except sqlite3.Error as exc:
+                    if self.conn.in_transaction:
+                        await self.conn.execute("ROLLBACK")
+                    raise DatabaseError(
+                        f"migration {migration.version:04d}_{migration.name} failed and was rolled back: {exc}"
+                    ) from exc
+            applied.append(migration.version)
+        return applied
+
+    # -- maintenance ------------------------------------------------------------------------------------
+
+    async def size_bytes(self) -> int:
+        """Bytes used on disk by the database and its write-ahead log."""
+        return sum(p.stat().st_size for p in _files_of(self.path) if p.exists())
+
+
+def _files_of(path: Path) -> list[Path]:
+    return [path, path.with_name(path.name + "-wal")]
+
+
+def backup_database(source: Path | str, destination: Path | str) -> None:
+    """Write a consistent copy with SQLite's online backup API; safe while another process writes."""
+    source, destination = Path(source), Path(destination)
+    if not source.exists():
+        raise DatabaseError(f"there is no database at {source}")
+    if destination.exists() and destination.resolve() == source.resolve():
+        raise DatabaseError("the backup must go to a different file than the database itself")
+    partial = destination.with_name(destination.name + ".partial")
+    partial.unlink(missing_ok=True)
+    src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst, pages=256, sleep=0.005)
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+    except sqlite3.Error as exc:
+        partial.unlink(missing_ok=True)
+        raise DatabaseError(f"the backup failed: {exc}") from None
+    finally:
+        src.close()
+    os.replace(partial, destination)
