@@ -1,0 +1,51 @@
+"""Permission checks for app commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar, cast
+
+import discord
+from discord import app_commands
+
+from bot.errors import NotOrganizer
+
+if TYPE_CHECKING:
+    from bot.client import CopBot
+
+T = TypeVar("T")
+
+NOT_ORGANIZER = (
+    "Only organizers can do this: members with the **Manage Server** permission"
+    "{role}. If you should be one, ask a server admin."
+)
+
+
+async def is_organizer(interaction: discord.Interaction) -> bool:
+    """Manage Server, or the guild's configured organizer role."""
+    member = interaction.user
+    if interaction.guild is None or not isinstance(member, discord.Member):
+        raise app_commands.NoPrivateMessage()
+    if member.guild_permissions.manage_guild:
+        return True
+    bot = cast("CopBot", interaction.client)
+    role_id = (await bot.guild_settings.get(interaction.guild.id)).organizer_role_id
+    if role_id is not None and any(role.id == role_id for role in member.roles):
+        return True
+    role = interaction.guild.get_role(role_id) if role_id else None
+    raise NotOrganizer(NOT_ORGANIZER.format(role=f" or the **{role.name}** role" if role else ""))
+
+
+def organizer_only() -> Callable[[T], T]:
+    """Organizer-only: hidden by default from members without Manage Server, and checked at run time.
+
+    Discord applies default permissions to top-level commands only; on a subcommand this adds the runtime
+    check, which is what makes it safe.
+    """
+
+    def decorator(func: T) -> T:
+        func = app_commands.guild_only()(func)
+        func = app_commands.default_permissions(manage_guild=True)(func)
+        return app_commands.check(is_organizer)(func)
+
+    return decorator

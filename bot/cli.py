@@ -1,0 +1,209 @@
+"""The `copbot` command line. Heavy imports wait until a subcommand needs them, so `--version` is quick."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot import __version__
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+NO_TOKEN = (
+    "DISCORD_TOKEN is not set: put your bot's token in a .env file (see .env.example) or the environment, "
+    "or try copbot without Discord with `copbot demo`."
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="copbot",
+        description="copbot: a Discord bot that runs a community of practice.",
+    )
+    parser.add_argument("--version", action="version", version=f"copbot {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser(
+        "run", help="run the bot (needs DISCORD_TOKEN)", description="Connect to Discord and serve members."
+    )
+    sync = sub.add_parser(
+        "sync",
+        help="register the slash commands with Discord, then exit",
+        description="Register the slash commands. Without options they are registered globally "
+        "(Discord can take up to an hour to show changes); --dev or --guild registers them in one server at once.",
+    )
+    where = sync.add_mutually_exclusive_group()
+    where.add_argument("--dev", action="store_true", help="sync to the server in COPBOT_DEV_GUILD")
+    where.add_argument("--guild", type=int, metavar="ID", help="sync to this server ID")
+    sub.add_parser(
+        "migrate", help="create or upgrade the database, then exit", description="Apply pending migrations."
+    )
+    backup = sub.add_parser(
+        "backup",
+        help="write a consistent copy of the database",
+        description="Copy the database safely, even while the bot runs.",
+    )
+    backup.add_argument("path", type=Path, help="where to write the copy")
+    demo = sub.add_parser(
+        "demo",
+        help="try copbot offline against a local Discord emulator",
+        description="Start a local Discord emulator and copbot, play a short scenario and print what members see.",
+    )
+    demo.add_argument("--serve", action="store_true", help="keep the emulator and bot running to explore")
+    demo.add_argument(
+        "--port", type=int, default=0, help="emulator port for --serve (default: any free port)"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+
+    from bot.settings import SettingsError, load_settings
+    from storage.database import DatabaseError
+
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=settings.log_level_number,
+            format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+            datefmt="%Y-%m-%d %H:%M:%S",
+        )
+        if args.command == "run":
+            return _run(settings)
+        if args.command == "sync":
+            return _sync(settings, dev=args.dev, guild_id=args.guild)
+        if args.command == "migrate":
+            return asyncio.run(_migrate(settings))
+        if args.command == "backup":
+            return _backup(settings, args.path)
+        if args.command == "demo":
+            from bot.demo import run_demo
+
+            return run_demo(serve=args.serve, port=args.port)
+    except (SettingsError, DatabaseError) as exc:
+        print(f"copbot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+def _token(settings: Settings) -> str | None:
+    if settings.discord_token is None:
+        print(NO_TOKEN, file=sys.stderr)
+        return None
+    return settings.discord_token.get_secret_value()
+
+
+def _run(settings: Settings) -> int:
+    token = _token(settings)
+    if token is None:
+        return 2
+    return asyncio.run(serve(settings, token))
+
+
+async def serve(settings: Settings, token: str, *, fast_start: bool = False) -> int:
+    """Run the bot until SIGINT or SIGTERM, then close it cleanly."""
+    import discord
+
+    from bot.client import CopBot
+
+    bot = CopBot(settings, fast_start=fast_start)
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with bot:
+        runner = asyncio.create_task(bot.start(token))
+        stopper = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+        if runner in done:
+            try:
+                runner.result()
+            except discord.LoginFailure:
+                print(
+                    "copbot: Discord refused the token. Copy it again from the Developer Portal.",
+                    file=sys.stderr,
+                )
+                return 2
+            except discord.PrivilegedIntentsRequired:
+                print(
+                    "copbot: enable the Server Members intent in the Developer Portal (Bot → Privileged Gateway "
+                    "Intents).",
+                    file=sys.stderr,
+                )
+                return 2
+            return 0
+        await bot.close()
+        await runner
+    return 0
+
+
+def _sync(settings: Settings, *, dev: bool, guild_id: int | None) -> int:
+    token = _token(settings)
+    if token is None:
+        return 2
+    if dev:
+        if settings.dev_guild is None:
+            print("copbot: --dev needs COPBOT_DEV_GUILD set to your test server's ID.", file=sys.stderr)
+            return 2
+        guild_id = settings.dev_guild
+    return asyncio.run(sync_commands(settings, token, guild_id))
+
+
+async def sync_commands(settings: Settings, token: str, guild_id: int | None) -> int:
+    """Log in, register the commands globally or in one guild, and exit."""
+    import discord
+
+    from bot.client import CopBot
+
+    async with CopBot(settings, mode="sync") as bot:
+        await bot.login(token)
+        guild = discord.Object(guild_id) if guild_id else None
+        if guild is not None:
+            bot.tree.copy_global_to(guild=guild)
+        synced = await bot.tree.sync(guild=guild)
+        where = f"server {guild_id}" if guild_id else "all servers (may take up to an hour to appear)"
+        print(f"Synced {len(synced)} commands to {where}.")
+    return 0
+
+
+async def _migrate(settings: Settings) -> int:
+    from storage.database import Database
+
+    db = Database(settings.database)
+    await db.connect()
+    try:
+        before = await db.schema_version()
+        applied = await db.migrate()
+        after = await db.schema_version()
+    finally:
+        await db.close()
+    if applied:
+        print(f"Database {settings.database} upgraded from version {before} to {after}.")
+    else:
+        print(f"Database {settings.database} is up to date (version {after}).")
+    return 0
+
+
+def _backup(settings: Settings, path: Path) -> int:
+    from storage.database import backup_database
+
+    backup_database(settings.database, path)
+    print(f"Backed up {settings.database} to {path} ({os.path.getsize(path)} bytes).")
+    return 0

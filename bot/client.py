@@ -1,0 +1,87 @@
+"""The copbot Bot: opens storage, loads every cog, reports errors, shuts down cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import pkgutil
+import time
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+import cogs
+from bot.discord_api import point_discord_at
+from bot.errors import report_error
+from bot.settings import Settings
+from storage.database import Database
+from storage.guilds import GuildRepository
+
+log = logging.getLogger(__name__)
+
+
+def discover_extensions() -> list[str]:
+    """Every module or package in `cogs/` that has a `setup` function, in name order."""
+    found = []
+    for info in sorted(pkgutil.iter_modules(cogs.__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        name = f"{cogs.__name__}.{info.name}"
+        if hasattr(importlib.import_module(name), "setup"):
+            found.append(name)
+    return found
+
+
+class CopBot(commands.Bot):
+    """The bot. `mode="run"` serves members; `mode="sync"` only logs in to sync commands."""
+
+    db: Database
+    guild_settings: GuildRepository
+
+    def __init__(self, settings: Settings, *, mode: str = "run", fast_start: bool = False, **options: Any):
+        intents = discord.Intents.none()
+        intents.guilds = True
+        intents.members = True
+        if fast_start:
+            # Tests and the demo talk to a local emulator: no reason to wait for slow guilds.
+            options.setdefault("guild_ready_timeout", 0.05)
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            **options,
+        )
+        self.settings = settings
+        self.mode = mode
+        self.fast_start = fast_start
+        self.started_at = time.monotonic()
+        self.ready_event = asyncio.Event()
+        self.tree.on_error = report_error  # type: ignore[method-assign]
+        point_discord_at(settings.discord_api_url)
+
+    async def setup_hook(self) -> None:
+        self.db = await Database.open(self.settings.database)
+        self.guild_settings = GuildRepository(self.db)
+        for extension in discover_extensions():
+            await self.load_extension(extension)
+        log.info("loaded %d extensions", len(self.extensions))
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        if not self.fast_start:
+            await super().before_identify_hook(shard_id, initial=initial)
+
+    async def on_ready(self) -> None:
+        log.info("ready as %s in %d servers", self.user, len(self.guilds))
+        self.ready_event.set()
+
+    async def close(self) -> None:
+        await super().close()
+        if hasattr(self, "db"):
+            await self.db.close()
+
+    @property
+    def uptime_seconds(self) -> float:
+        return time.monotonic() - self.started_at

@@ -1,0 +1,101 @@
+"""One place where failures become what a member sees: a clear ephemeral message, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ui import Item
+
+log = logging.getLogger(__name__)
+
+
+class UserError(Exception):
+    """An expected failure (bad input, missing setup). Its text is shown to the member as is, privately."""
+
+
+class NotOrganizer(app_commands.CheckFailure):
+    """The member is not an organizer of this community."""
+
+
+GENERIC_CHECK_FAILURE = "You can't use this command here."
+
+
+def _friendly(error: BaseException) -> str | None:
+    """The text for an expected failure, or None when the failure is a bug."""
+    if isinstance(error, UserError | NotOrganizer):
+        return str(error)
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command works inside a server, not in direct messages."
+    if isinstance(error, app_commands.MissingPermissions):
+        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return f"You need the **{needed}** permission for this."
+    if isinstance(error, app_commands.BotMissingPermissions):
+        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return f"I need the **{needed}** permission for this. A server admin can grant it in Server Settings → Roles."
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down a little: try again in {error.retry_after:.0f} seconds."
+    if isinstance(error, app_commands.TransformerError):
+        return (
+            f"I couldn't understand “{discord.utils.escape_mentions(str(error.value))[:80]}” for that option."
+        )
+    if isinstance(error, app_commands.CheckFailure):
+        return GENERIC_CHECK_FAILURE
+    return None
+
+
+async def send_private(interaction: discord.Interaction, text: str) -> None:
+    """Reply (or follow up) privately; an interaction that already expired is only logged."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+    except discord.HTTPException as exc:
+        log.warning("could not deliver an error message to %s: %s", interaction.user.id, exc)
+
+
+async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """Show an expected failure as is; log anything else with a reference the member can pass on."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    text = _friendly(error)
+    if text is None:
+        reference = secrets.token_hex(3).upper()
+        log.error(
+            "unexpected error (ref %s) in %s by user %s in guild %s",
+            reference,
+            _what(interaction),
+            interaction.user.id,
+            interaction.guild_id,
+            exc_info=error,
+        )
+        text = (
+            f"Something went wrong on my side, and nothing was changed. Please try again; if it keeps "
+            f"happening, tell an organizer and give them this reference: `{reference}`."
+        )
+    await send_private(interaction, text)
+
+
+def _what(interaction: discord.Interaction) -> str:
+    if interaction.command is not None:
+        return f"/{interaction.command.qualified_name}"
+    data: dict[str, Any] = dict(interaction.data or {})
+    return f"component {data.get('custom_id', '?')}"
+
+
+class ErrorReportingView(discord.ui.View):
+    """A view whose callback errors go through the same reporting as slash commands."""
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: Item[Any], /) -> None:
+        await report_error(interaction, error)
+
+
+class ErrorReportingModal(discord.ui.Modal):
+    """A modal whose submit errors go through the same reporting as slash commands."""
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
+        await report_error(interaction, error)
