@@ -1,0 +1,234 @@
+"""`/cop`: the community's settings — time zone, organizer role, channels — and `/cop about`."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import discord
+from bot.timeutil import discord_timestamp, format_duration, suggest_zones, utcnow, valid_zone
+from discord import app_commands
+from discord.ext import commands
+
+from bot import __version__
+from bot.checks import organizer_only
+from bot.client import CopBot
+from bot.errors import UserError
+from bot.formatting import embed, format_bytes, human_list, plural, safe_text
+from bot.permissions import require_bot_permissions
+from storage.guilds import Purpose
+
+log = logging.getLogger(__name__)
+
+PURPOSE_TEXT = {
+    Purpose.INTRODUCTIONS: "Members introduce themselves and are welcomed here.",
+    Purpose.ANNOUNCEMENTS: "Organizers' announcements; the bot also reports problems here.",
+    Purpose.MEETINGS: "Meeting invitations, RSVPs and reminders.",
+    Purpose.RESOURCES: "Shared links and documents from the resource library.",
+}
+
+
+class Admin(commands.Cog):
+    """Community settings for organizers."""
+
+    cop = app_commands.Group(name="cop", description="Community settings and information about copbot.")
+
+    def __init__(self, bot: CopBot) -> None:
+        self.bot = bot
+
+    @cop.command(name="settings")
+    @organizer_only()
+    async def show_settings(self, interaction: discord.Interaction) -> None:
+        """Show this community's copbot settings."""
+        assert interaction.guild is not None
+        guild = interaction.guild
+        current = await self.bot.guild_settings.get(guild.id)
+        card = embed("copbot settings", f"Settings for **{safe_text(guild.name)}**.")
+        card.add_field(
+            name="Time zone",
+            value=f"`{current.timezone}` — times members type are read in this zone.",
+            inline=False,
+        )
+        role = guild.get_role(current.organizer_role_id) if current.organizer_role_id else None
+        card.add_field(
+            name="Organizer role",
+            value=(role.mention if role else "Not set — members with **Manage Server** are organizers.")
+            + "\nChange it with `/cop organizer-role`.",
+            inline=False,
+        )
+        lines = []
+        for purpose in Purpose:
+            channel_id = current.channels.get(purpose)
+            channel = guild.get_channel(channel_id) if channel_id else None
+            if channel is not None:
+                shown = channel.mention
+            elif channel_id:
+                shown = "the recorded channel was deleted — run `/cop setup` to recreate it"
+            else:
+                shown = "not set"
+            lines.append(f"**{purpose.value.title()}**: {shown}")
+        card.add_field(
+            name="Channels",
+            value="\n".join(lines) + "\nSet one with `/cop channel`, or create all with `/cop setup`.",
+            inline=False,
+        )
+        await interaction.response.send_message(embed=card, ephemeral=True)
+
+    @cop.command(name="timezone")
+    @organizer_only()
+    @app_commands.describe(zone="A time zone name such as America/Phoenix or America/New_York")
+    async def set_timezone(
+        self, interaction: discord.Interaction, zone: app_commands.Range[str, 1, 64]
+    ) -> None:
+        """Set the time zone in which members' times are read."""
+        assert interaction.guild_id is not None
+        zone = zone.strip()
+        if not valid_zone(zone):
+            suggestions = suggest_zones(zone, limit=5)
+            hint = f" Did you mean {human_list([f'`{s}`' for s in suggestions])}?" if suggestions else ""
+            raise UserError(
+                f"“{safe_text(zone, 64)}” isn't a time zone I know.{hint} "
+                "Start typing a city and pick from the list, e.g. `America/Phoenix`."
+            )
+        await self.bot.guild_settings.set_timezone(interaction.guild_id, zone)
+        now = utcnow()
+        await interaction.response.send_message(
+            f"Time zone set to `{zone}`. Times members type, like `tomorrow 9am`, are now read in this zone; "
+            f"everyone still sees times in their own zone (for example, now is {discord_timestamp(now, 't')}).",
+            ephemeral=True,
+        )
+
+    @set_timezone.autocomplete("zone")
+    async def zone_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=z, value=z) for z in suggest_zones(current, limit=25)]
+
+    @cop.command(name="organizer-role")
+    @organizer_only()
+    @app_commands.describe(role="Members with this role can use organizer commands")
+    async def set_organizer_role(self, interaction: discord.Interaction, role: discord.Role) -> None:
+        """Choose the role whose members are organizers (besides those with Manage Server)."""
+        assert interaction.guild is not None
+        if role.is_default():
+            raise UserError(
+                "@everyone can't be the organizer role: that would make every member an organizer."
+            )
+        if role.managed:
+            raise UserError(
+                f"{role.mention} belongs to an integration or bot, so it can't be given to people. "
+                "Pick a role you assign to your organizers."
+            )
+        await self.bot.guild_settings.set_organizer_role(interaction.guild.id, role.id)
+        await interaction.response.send_message(
+            f"Members with {role.mention} are now organizers, as well as anyone with **Manage Server**.",
+            ephemeral=True,
+        )
+
+    @cop.command(name="channel")
+    @organizer_only()
+    @app_commands.describe(purpose="What the channel is used for", channel="The text channel to use")
+    @app_commands.choices(
+        purpose=[app_commands.Choice(name=p.value.title(), value=p.value) for p in Purpose],
+    )
+    async def set_channel(
+        self, interaction: discord.Interaction, purpose: str, channel: discord.TextChannel
+    ) -> None:
+        """Choose the channel used for introductions, announcements, meetings or resources."""
+        assert interaction.guild is not None
+        require_bot_permissions(
+            channel, "view_channel", "send_messages", "embed_links", doing=f"post in {channel.mention}"
+        )
+        chosen = Purpose(purpose)
+        await self.bot.guild_settings.set_channel(interaction.guild.id, chosen, channel.id)
+        await interaction.response.send_message(
+            f"{channel.mention} is now the **{chosen.value}** channel. {PURPOSE_TEXT[chosen]}", ephemeral=True
+        )
+
+    @cop.command(name="setup")
+    @organizer_only()
+    async def setup_channels(self, interaction: discord.Interaction) -> None:
+        """Create (or find) the introductions, announcements, meetings and resources channels."""
+        assert interaction.guild is not None
+        guild = interaction.guild
+        require_bot_permissions(
+            guild,
+            "view_channel",
+            "manage_channels",
+            "send_messages",
+            "embed_links",
+            doing="set up the channels",
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        recorded = (await self.bot.guild_settings.get(guild.id)).channels
+        found: list[str] = []
+        created: list[str] = []
+        chosen: dict[Purpose, int] = {}
+        for purpose in Purpose:
+            channel = _existing_channel(guild, recorded.get(purpose), purpose.value)
+            if channel is None:
+                channel = await guild.create_text_channel(
+                    purpose.value,
+                    topic=PURPOSE_TEXT[purpose],
+                    overwrites=_overwrites(guild, purpose),
+                    reason="copbot /cop setup",
+                )
+                created.append(channel.mention)
+                await interaction.edit_original_response(
+                    content=f"Setting up… created {human_list(created)} so far."
+                )
+            else:
+                found.append(channel.mention)
+            chosen[purpose] = channel.id
+        await self.bot.guild_settings.set_channels(guild.id, chosen)
+        parts = []
+        if created:
+            parts.append(f"Created {human_list(created)}.")
+        if found:
+            parts.append(f"Found and kept {human_list(found)}.")
+        parts.append("Everything is in place." if not created else "All four channels are ready.")
+        await interaction.edit_original_response(content=" ".join(parts))
+
+    @cop.command(name="about")
+    async def about(self, interaction: discord.Interaction) -> None:
+        """What copbot is, its version and how it is doing."""
+        card = embed(
+            "About copbot",
+            "copbot helps this community of practice: introductions, stakeholder groups, meetings, "
+            "a shared resource library and announcements.",
+        )
+        card.add_field(name="Version", value=__version__)
+        card.add_field(
+            name="Running for", value=format_duration(timedelta(seconds=int(self.bot.uptime_seconds) or 1))
+        )
+        card.add_field(name="Database size", value=format_bytes(await self.bot.db.size_bytes()))
+        card.add_field(name="Communities served", value=plural(len(self.bot.guilds), "server"))
+        await interaction.response.send_message(embed=card, ephemeral=True)
+
+    @commands.Cog.listener()
+    async def on_guild_role_delete(self, role: discord.Role) -> None:
+        await self.bot.guild_settings.forget_role(role.guild.id, role.id)
+
+
+def _existing_channel(guild: discord.Guild, recorded: int | None, name: str) -> discord.TextChannel | None:
+    if recorded is not None:
+        channel = guild.get_channel(recorded)
+        if isinstance(channel, discord.TextChannel):
+            return channel
+    return discord.utils.get(guild.text_channels, name=name)
+
+
+def _overwrites(
+    guild: discord.Guild, purpose: Purpose
+) -> dict[discord.Role | discord.Member | discord.Object, discord.PermissionOverwrite]:
+    if purpose is not Purpose.ANNOUNCEMENTS:
+        return {}
+    # Announcements are read-only for members; the bot keeps the right to post there.
+    return {
+        guild.default_role: discord.PermissionOverwrite(send_messages=False),
+        guild.me: discord.PermissionOverwrite(send_messages=True, embed_links=True),
+    }
+
+
+async def setup(bot: CopBot) -> None:
+    await bot.add_cog(Admin(bot))
