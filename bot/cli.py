@@ -76,8 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         settings = load_settings()
+        quiet_demo = args.command == "demo" and "COPBOT_LOG_LEVEL" not in os.environ
         logging.basicConfig(
-            level=settings.log_level_number,
+            level=logging.WARNING if quiet_demo else settings.log_level_number,
             format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
             datefmt="%Y-%m-%d %H:%M:%S",
         )

@@ -34,6 +34,11 @@ def discover_extensions() -> list[str]:
     return found
 
 
+# copbot has no voice features; discord.py would otherwise warn at every start that voice libraries are missing.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+
 class CopBot(commands.Bot):
     """The bot. `mode="run"` serves members; `mode="sync"` only logs in to sync commands."""
 

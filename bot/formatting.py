@@ -22,11 +22,11 @@ def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count} {word if count == 1 else (words or word + 's')}"
 
 
-def human_list(items: list[str]) -> str:
-    """`["a", "b", "c"]` → `a, b and c`."""
+def human_list(items: list[str], last: str = "and") -> str:
+    """`["a", "b", "c"]` → `a, b and c` (or `a, b or c` with `last="or"`)."""
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 def safe_text(text: str, limit: int = 100) -> str:

@@ -6,7 +6,6 @@ import logging
 from datetime import timedelta
 
 import discord
-from bot.timeutil import discord_timestamp, format_duration, suggest_zones, utcnow, valid_zone
 from discord import app_commands
 from discord.ext import commands
 
@@ -16,6 +15,7 @@ from bot.client import CopBot
 from bot.errors import UserError
 from bot.formatting import embed, format_bytes, human_list, plural, safe_text
 from bot.permissions import require_bot_permissions
+from bot.timeutil import discord_timestamp, format_duration, suggest_zones, utcnow, valid_zone
 from storage.guilds import Purpose
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,9 @@ class Admin(commands.Cog):
         zone = zone.strip()
         if not valid_zone(zone):
             suggestions = suggest_zones(zone, limit=5)
-            hint = f" Did you mean {human_list([f'`{s}`' for s in suggestions])}?" if suggestions else ""
+            hint = (
+                f" Did you mean {human_list([f'`{s}`' for s in suggestions], 'or')}?" if suggestions else ""
+            )
             raise UserError(
                 f"“{safe_text(zone, 64)}” isn't a time zone I know.{hint} "
                 "Start typing a city and pick from the list, e.g. `America/Phoenix`."
@@ -186,7 +188,7 @@ class Admin(commands.Cog):
             parts.append(f"Created {human_list(created)}.")
         if found:
             parts.append(f"Found and kept {human_list(found)}.")
-        parts.append("Everything is in place." if not created else "All four channels are ready.")
+        parts.append("Setup is complete." if created else "Setup is complete: nothing needed creating.")
         await interaction.edit_original_response(content=" ".join(parts))
 
     @cop.command(name="about")
