@@ -1,0 +1,647 @@
+"""The durable scheduler: jobs live in the database; APScheduler only times the ones due soon.
+
+A feature writes a job row (in its own transaction, with the rows that cause it); the scheduler keeps
+APScheduler timers for the pending rows due within `horizon` and tops them up every `refill_interval`.
+When a timer fires, the row is read again (it may have been cancelled, moved or rolled back), claimed,
+handed to the handler registered for its kind, and finished. The handler's outcome decides what
+happens next: done, retried with back-off, failed (the `on_failure` hook hears of it) or skipped.
+
+Recurring series keep exactly one pending job: the one for their next occurrence, written in the same
+transaction that finishes the previous one. Occurrences missed while the bot was offline are not
+replayed; only the most recent one runs, and only if it is still within its kind's grace window.
+
+No Discord here: handlers do the sending (with `ctx.nonce` and `enforce_nonce=True`), and a `classify`
+hook turns Discord's exceptions into `RetryableJobError` / `PermanentJobError` / `StaleJob`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import dataclasses
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from apscheduler.executors.debug import DebugExecutor
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.timeutil import utcnow
+from storage.database import Database
+from storage.jobs import Job, JobFilter, JobRepository, JobState, NewJob, Series, to_db_time
+
+__all__ = [
+    "CRON_FIELDS",
+    "MISSED",
+    "JobError",
+    "PermanentJobError",
+    "RetryableJobError",
+    "RunContext",
+    "Scheduler",
+    "StaleJob",
+    "cron_trigger",
+    "job_nonce",
+    "next_occurrence",
+]
+
+log = logging.getLogger(__name__)
+
+MISSED = "missed while the bot was offline"
+MAX_BACKOFF = timedelta(hours=1)
+CRON_FIELDS = frozenset({"year", "month", "day", "week", "day_of_week", "hour", "minute", "second"})
+_REFILL_TIMER = "refill"
+_BATCH = 500  # fired jobs re-read and claimed per statement
+_ERROR_LENGTH = 500
+
+
+# -- outcomes a handler can raise --------------------------------------------------------------------
+
+
+class JobError(Exception):
+    """An outcome raised by a handler; `reason` is stored as the job's last error."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class RetryableJobError(JobError):
+    """Worth trying again later (network trouble, Discord 5xx, rate limits)."""
+
+    def __init__(self, reason: str, *, retry_after: timedelta | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class PermanentJobError(JobError):
+    """Retrying will not help (channel deleted, permission missing); organizers should be told."""
+
+    def __init__(self, reason: str, *, organizer_message: str | None = None) -> None:
+        super().__init__(reason)
+        self.organizer_message = organizer_message
+
+
+class StaleJob(JobError):
+    """The job no longer makes sense (the meeting started, the announcement was withdrawn)."""
+
+
+def job_nonce(job_id: int) -> str:
+    """The Discord message nonce for a job: the same on every attempt, at most 25 characters."""
+    return f"job-{job_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class RunContext:
+    """What a handler is told about this run."""
+
+    attempt: int  # 1 on the first run
+    late: bool  # some attempt started more than `late_after` after its due time (the bot was offline)
+    lateness: timedelta  # how long after the planned time this attempt started
+    nonce: str
+    now: datetime
+
+
+Handler = Callable[[Job, RunContext], Awaitable[None]]
+FailureHook = Callable[[Job, Exception], Awaitable[None]]
+Classifier = Callable[[Exception], Exception]
+H = TypeVar("H", bound=Handler)
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    handler: Handler
+    grace: timedelta
+
+
+# -- recurrence ----------------------------------------------------------------------------------------
+
+
+def cron_trigger(spec: Mapping[str, int | str], zone: str) -> CronTrigger:
+    """An APScheduler CronTrigger for cron fields read in an IANA zone; ValueError if either is invalid."""
+    unknown = set(spec) - CRON_FIELDS
+    if not spec or unknown:
+        raise ValueError(f"a recurrence takes cron fields from {sorted(CRON_FIELDS)}, got {sorted(spec)}")
+    try:
+        return CronTrigger(**spec, timezone=ZoneInfo(zone))
+    except (ValueError, TypeError, KeyError) as exc:  # ZoneInfoNotFoundError is a KeyError
+        raise ValueError(f"invalid recurrence {dict(spec)} in {zone!r}: {exc}") from None
+
+
+def _fire_time(trigger: CronTrigger, start: datetime, *, strictly_after: bool) -> datetime | None:
+    # CronTrigger.get_next_fire_time(previous, now) with previous == now means "strictly after".
+    found: datetime | None = trigger.get_next_fire_time(start if strictly_after else None, start)
+    return None if found is None else found.astimezone(UTC)
+
+
+def next_occurrence(
+    trigger: CronTrigger, *, after: datetime | None, now: datetime, grace: timedelta
+) -> datetime | None:
+    """The occurrence a series should run next, in UTC; None when the trigger has no more.
+
+    Normally the first occurrence after `after` (at or after `now` when `after` is None). If that one has
+    already passed, missed occurrences are not replayed: the most recent one within `grace` of `now` is
+    returned (to run late), else the first one after `now`.
+    """
+    candidate = _fire_time(trigger, now if after is None else after, strictly_after=after is not None)
+    if candidate is None or candidate > now:
+        return candidate
+    latest = None
+    candidate = _fire_time(trigger, max(candidate, now - grace), strictly_after=False)
+    while candidate is not None and candidate <= now:
+        latest = candidate
+        candidate = _fire_time(trigger, candidate, strictly_after=True)
+    return latest if latest is not None else candidate
+
+
+def _describe(exc: BaseException) -> str:
+    text = exc.reason if isinstance(exc, JobError) else f"{type(exc).__name__}: {exc}"
+    return text[:_ERROR_LENGTH]
+
+
+# -- the scheduler -------------------------------------------------------------------------------------
+
+
+class Scheduler:
+    """Durable jobs on top of APScheduler. Create after the database opens; `start()` once handlers are in."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        horizon: timedelta = timedelta(minutes=10),
+        refill_interval: timedelta = timedelta(minutes=1),
+        retry_base: timedelta = timedelta(seconds=30),
+        max_attempts: int = 5,
+        late_after: timedelta = timedelta(minutes=1),
+        max_concurrency: int = 32,
+        classify: Classifier | None = None,
+        on_failure: FailureHook | None = None,
+    ) -> None:
+        if not timedelta(0) < refill_interval < horizon:
+            raise ValueError("refill_interval must be positive and shorter than the horizon")
+        if max_attempts < 1 or max_concurrency < 1:
+            raise ValueError("max_attempts and max_concurrency must be at least 1")
+        self.db = db
+        self.jobs = JobRepository(db)
+        self.clock = clock
+        self.horizon = horizon
+        self.refill_interval = refill_interval
+        self.retry_base = retry_base
+        self.max_attempts = max_attempts
+        self.late_after = late_after
+        self.classify: Classifier = classify or (lambda exc: exc)
+        self.on_failure = on_failure
+        self._kinds: dict[str, _Kind] = {}
+        self._aps: AsyncIOScheduler | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._inflight: set[int] = set()  # fired, not yet claimed: the refill leaves these alone
+        self._fired: list[int] = []
+        self._draining = False
+        self._slots = asyncio.Semaphore(max_concurrency)
+        self._refill_lock = asyncio.Lock()
+
+    # -- handlers ------------------------------------------------------------------------------------------
+
+    def register(self, kind: str, handler: Handler, *, grace: timedelta) -> None:
+        """Run `handler` for jobs of `kind`; a job found more than `grace` past due is skipped instead."""
+        if kind in self._kinds:
+            raise ValueError(f"a handler for {kind!r} is already registered")
+        if grace < timedelta(0):
+            raise ValueError("grace cannot be negative")
+        self._kinds[kind] = _Kind(handler, grace)
+
+    def unregister(self, kind: str) -> None:
+        self._kinds.pop(kind, None)
+
+    def handler(self, kind: str, *, grace: timedelta) -> Callable[[H], H]:
+        """Decorator form of `register`."""
+
+        def decorate(func: H) -> H:
+            self.register(kind, func, grace=grace)
+            return func
+
+        return decorate
+
+    def _require(self, kind: str) -> None:
+        if kind not in self._kinds:
+            raise ValueError(f"no handler is registered for job kind {kind!r}")
+
+    def _grace(self, kind: str) -> timedelta:
+        found = self._kinds.get(kind)
+        return timedelta(0) if found is None else found.grace
+
+    # -- what features call --------------------------------------------------------------------------------
+
+    async def schedule(
+        self, kind: str, due: datetime, payload: Mapping[str, Any] | None = None, *, guild_id: int, owner: str
+    ) -> int:
+        """Write a one-off job (joining the caller's transaction, if any); its id.
+
+        A `due` already further in the past than the kind's grace is skipped, not run.
+        """
+        self._require(kind)
+        job_id = await self.jobs.insert(NewJob(guild_id, kind, owner, due, payload or {}), now=self.clock())
+        if job_id is None:  # only a series occurrence can collide
+            raise RuntimeError("the job was not written")
+        self._arm(job_id, due)
+        return job_id
+
+    async def recurring(
+        self,
+        kind: str,
+        trigger: Mapping[str, int | str],
+        payload: Mapping[str, Any] | None = None,
+        *,
+        guild_id: int,
+        owner: str,
+        timezone: str,
+    ) -> int:
+        """Start a series (cron fields read in `timezone`) and write its first occurrence; the series id."""
+        self._require(kind)
+        cron_trigger(trigger, timezone)  # refuse a bad spec before writing anything
+        now = self.clock()
+        async with self.db.transaction():
+            series_id = await self.jobs.insert_series(
+                guild_id=guild_id,
+                kind=kind,
+                owner=owner,
+                trigger=trigger,
+                timezone=timezone,
+                payload=payload or {},
+                now=now,
+            )
+            series = await self.jobs.get_series(series_id)
+            if series is None or await self._continue_series(series, after=None, now=now) is None:
+                raise ValueError(f"the recurrence {dict(trigger)} never occurs after {now.isoformat()}")
+        return series_id
+
+    async def cancel(
+        self,
+        *,
+        job_id: int | None = None,
+        series_id: int | None = None,
+        owner: str | None = None,
+        guild_id: int | None = None,
+        kind: str | None = None,
+    ) -> int:
+        """Cancel pending jobs; how many. Give one of:
+
+        * `job_id`: that job (for a series occurrence, the series goes on with the next one);
+        * `series_id`: the series and its pending job;
+        * `owner` with `guild_id`: everything of that owner (optionally of one `kind`), series included.
+
+        `guild_id` always narrows, so a command can only touch its own guild's jobs.
+        """
+        selector = _selector(job_id=job_id, series_id=series_id, owner=owner, guild_id=guild_id, kind=kind)
+        return await self._cancel(selector)
+
+    async def cancel_guild(self, guild_id: int) -> int:
+        """The bot left a guild: cancel its jobs and stop its series; how many jobs were cancelled."""
+        return await self._cancel(JobFilter(guild_id=guild_id))
+
+    async def reschedule(
+        self,
+        new_due: datetime,
+        *,
+        job_id: int | None = None,
+        owner: str | None = None,
+        guild_id: int | None = None,
+        kind: str | None = None,
+    ) -> int:
+        """Move pending one-off jobs (one `job_id`, or an `owner`'s in `guild_id`, optionally one `kind`); how many."""
+        selector = _selector(job_id=job_id, series_id=None, owner=owner, guild_id=guild_id, kind=kind)
+        moved = await self.jobs.reschedule(selector, new_due, now=self.clock())
+        for moved_id in moved:
+            self._arm(moved_id, new_due)
+        return len(moved)
+
+    async def upcoming(self, guild_id: int, limit: int = 10) -> list[Job]:
+        return await self.jobs.upcoming(guild_id, limit)
+
+    async def recent_failures(
+        self, guild_id: int, limit: int = 10, *, include_skipped: bool = False
+    ) -> list[Job]:
+        return await self.jobs.recent_failures(guild_id, limit, include_skipped=include_skipped)
+
+    # -- lifecycle -----------------------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._aps is not None
+
+    @property
+    def timer_count(self) -> int:
+        """Jobs APScheduler currently holds a timer for (bounded by the horizon)."""
+        return (
+            0 if self._aps is None else sum(1 for timer in self._aps.get_jobs() if timer.id != _REFILL_TIMER)
+        )
+
+    @property
+    def busy(self) -> int:
+        """Jobs being dispatched or run right now."""
+        return len(self._tasks)
+
+    async def start(self) -> None:
+        """Start the clock on the running loop: rerun interrupted jobs, repair series, load the horizon."""
+        if self._aps is not None:
+            raise RuntimeError("the scheduler is already running")
+        aps = AsyncIOScheduler(
+            event_loop=asyncio.get_running_loop(),
+            timezone=UTC,
+            # Timer callbacks only spawn our own tracked task, so they run inline on the loop: APScheduler
+            # owns no task that could be dropped at shutdown, and a fired timer is never untracked.
+            executors={"default": DebugExecutor()},
+            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
+        aps.start()
+        self._aps = aps
+        self._inflight.clear()
+        self._fired.clear()
+        now = self.clock()
+        async with self.db.transaction():
+            requeued = await self.jobs.requeue_interrupted(now=now)
+            for series in await self.jobs.series_without_job():
+                last = await self.jobs.last_occurrence(series.id)
+                await self._continue_series(series, after=last, now=now)
+        for job in requeued:
+            log.warning(
+                "job %d (%s, %s) was interrupted by a shutdown; running it again", job.id, job.kind, job.owner
+            )
+        aps.add_job(
+            self._on_refill_timer,
+            IntervalTrigger(seconds=self.refill_interval.total_seconds(), timezone=UTC),
+            id=_REFILL_TIMER,
+        )
+        await self.refill()
+
+    async def shutdown(self, *, finish_within: float = 10.0) -> None:
+        """Stop the clock; let running jobs finish for up to `finish_within` seconds, then cancel them.
+
+        A cancelled job's row stays `running` and is run again (same nonce) on the next start.
+        """
+        aps, self._aps = self._aps, None
+        if aps is None:
+            return
+        loop = asyncio.get_running_loop()
+        stopped = loop.create_future()
+        aps.shutdown(wait=False)  # AsyncIOScheduler defers this to the loop; the callback below runs after it
+        loop.call_soon(stopped.set_result, None)
+        await stopped
+        tasks = set(self._tasks)
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=finish_within)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    async def refill(self) -> None:
+        """Give APScheduler a timer for every pending job due within the horizon (overdue ones included)."""
+        async with self._refill_lock:
+            for job_id, due in await self.jobs.due_before(self.clock() + self.horizon):
+                if job_id not in self._inflight:
+                    self._arm(job_id, due)
+
+    # -- timers --------------------------------------------------------------------------------------------
+
+    def _arm(self, job_id: int, due: datetime) -> None:
+        """A timer for the job if it is due within the horizon; otherwise a later refill arms it.
+
+        Timers are keyed by job and due time and never removed early: a stale one (job cancelled, moved or
+        rolled back) finds the row changed when it fires and does nothing.
+        """
+        aps = self._aps
+        if aps is None:
+            return
+        delay = due - self.clock()
+        timer_id = f"{job_id}@{to_db_time(due)}"
+        if delay > self.horizon or aps.get_job(timer_id) is not None:
+            return
+        # APScheduler counts in wall-clock time; going through the delay keeps an injected clock usable.
+        aps.add_job(self._on_timer, DateTrigger(datetime.now(UTC) + delay), args=(job_id,), id=timer_id)
+
+    def _on_timer(self, job_id: int) -> None:
+        if self._aps is None:  # shutting down: the row stays as it is for the next start
+            return
+        # Timers due together fire in one APScheduler pass; collect them and dispatch them as one batch.
+        self._inflight.add(job_id)
+        self._fired.append(job_id)
+        if not self._draining:
+            self._draining = True
+            self._spawn(self._drain())
+
+    def _on_refill_timer(self) -> None:
+        if self._aps is not None:
+            self._spawn(self._refill_logged())
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        # A fresh context: APScheduler's callbacks carry the context of whichever task armed the timer,
+        # which may include the Database's "inside a transaction" flag of a feature's transaction.
+        task = asyncio.get_running_loop().create_task(coro, context=contextvars.Context())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _refill_logged(self) -> None:
+        try:
+            await self.refill()
+        except Exception:
+            log.exception("scheduler refill failed; the next one will try again")
+
+    # -- running jobs --------------------------------------------------------------------------------------
+
+    async def _drain(self) -> None:
+        try:
+            while self._fired:
+                batch, self._fired = self._fired[:_BATCH], self._fired[_BATCH:]
+                try:
+                    await self._dispatch(batch)
+                except Exception:
+                    log.exception("jobs %s could not be dispatched; they stay as they are", batch)
+                finally:
+                    self._inflight.difference_update(batch)
+        finally:
+            self._draining = False
+
+    async def _dispatch(self, job_ids: list[int]) -> None:
+        """Re-read fired jobs (they may be cancelled, moved or rolled back), claim the runnable ones, start them."""
+        now = self.clock()
+        runnable: dict[int, _Kind] = {}
+        due: list[tuple[int, datetime]] = []
+        for job in await self.jobs.get_many(job_ids):
+            if job.state is not JobState.PENDING:
+                continue  # cancelled, finished or already claimed
+            if job.due_at > now:
+                self._arm(job.id, job.due_at)  # moved later
+                continue
+            kind = self._kinds.get(job.kind)
+            if kind is None:
+                log.error("job %d has kind %r, which no handler is registered for", job.id, job.kind)
+                reason = f"no handler for {job.kind!r}"
+                await self._finish(job, JobState.FAILED, reason, now, expect=JobState.PENDING)
+            elif now - job.due_at > kind.grace or await self._superseded(job, now):
+                log.info("job %d (%s, %s) skipped: %s", job.id, job.kind, job.owner, MISSED)
+                await self._finish(job, JobState.SKIPPED, MISSED, now, expect=JobState.PENDING)
+            else:
+                runnable[job.id] = kind
+                due.append((job.id, job.due_at))
+        if due:
+            for job in await self.jobs.claim(due, now=now, late_before=now - self.late_after):
+                self._spawn(self._execute(job, runnable[job.id]))
+
+    async def _execute(self, job: Job, kind: _Kind) -> None:
+        async with self._slots:
+            now = self.clock()
+            ctx = RunContext(
+                attempt=job.attempts,
+                late=job.late,
+                lateness=max(now - job.scheduled_for, timedelta(0)),
+                nonce=job_nonce(job.id),
+                now=now,
+            )
+            try:
+                try:
+                    await kind.handler(job, ctx)
+                except Exception as exc:
+                    await self._handle_error(job, exc)
+                else:
+                    await self._finish(job, JobState.DONE, None, self.clock())
+            except Exception:
+                log.exception("job %d ran but could not be recorded; it will run again on restart", job.id)
+
+    async def _handle_error(self, job: Job, exc: Exception) -> None:
+        error = exc if isinstance(exc, JobError) else self._classified(exc)
+        reason = _describe(error)
+        now = self.clock()
+        if isinstance(error, StaleJob):
+            log.info("job %d (%s, %s) skipped: %s", job.id, job.kind, job.owner, reason)
+            await self._finish(job, JobState.SKIPPED, reason, now)
+            return
+        if isinstance(error, PermanentJobError):
+            log.warning("job %d (%s, %s) failed: %s", job.id, job.kind, job.owner, reason)
+            await self._fail(job, error, reason, now)
+            return
+        if not isinstance(error, RetryableJobError):
+            log.error("job %d (%s, %s) raised unexpectedly", job.id, job.kind, job.owner, exc_info=exc)
+        if job.attempts >= self.max_attempts:
+            log.warning(
+                "job %d (%s, %s) failed after %d attempts: %s",
+                job.id,
+                job.kind,
+                job.owner,
+                job.attempts,
+                reason,
+            )
+            await self._fail(job, error, reason, now)
+            return
+        delay = min(self.retry_base * 2 ** (job.attempts - 1), MAX_BACKOFF)
+        if isinstance(error, RetryableJobError) and error.retry_after is not None:
+            delay = max(delay, error.retry_after)
+        log.info(
+            "job %d (%s) attempt %d failed (%s); retrying in %s",
+            job.id,
+            job.kind,
+            job.attempts,
+            reason,
+            delay,
+        )
+        if await self.jobs.retry(job.id, due_at=now + delay, now=now, error=reason):
+            self._arm(job.id, now + delay)
+
+    def _classified(self, exc: Exception) -> Exception:
+        try:
+            return self.classify(exc)
+        except Exception:
+            log.exception("the job error classifier failed on %r", exc)
+            return exc
+
+    async def _fail(self, job: Job, error: Exception, reason: str, now: datetime) -> None:
+        if not await self._finish(job, JobState.FAILED, reason, now) or self.on_failure is None:
+            return
+        failed = dataclasses.replace(
+            job, state=JobState.FAILED, last_error=reason, finished_at=now, updated_at=now
+        )
+        try:
+            await self.on_failure(failed, error)
+        except Exception:
+            log.exception("the job failure hook failed for job %d", job.id)
+
+    async def _finish(
+        self,
+        job: Job,
+        state: JobState,
+        error: str | None,
+        now: datetime,
+        *,
+        expect: JobState = JobState.RUNNING,
+    ) -> bool:
+        """Finish the job and, for a series, write its next occurrence, in one transaction."""
+        if job.series_id is None:  # one statement: no transaction needed (and two round trips saved)
+            return await self.jobs.finish(job.id, state, now=now, error=error, expect=expect)
+        async with self.db.transaction():
+            finished = await self.jobs.finish(job.id, state, now=now, error=error, expect=expect)
+            if finished:
+                await self._advance(job, now)
+        return finished
+
+    # -- series --------------------------------------------------------------------------------------------
+
+    async def _cancel(self, selector: JobFilter) -> int:
+        now = self.clock()
+        async with self.db.transaction():
+            await self.jobs.deactivate_series(selector, now=now)
+            cancelled = await self.jobs.cancel(selector, now=now)
+            for job in cancelled:
+                await self._advance(job, now)  # a series still active lost one occurrence only
+        return len(cancelled)
+
+    async def _advance(self, job: Job, now: datetime) -> None:
+        """After a series occurrence is finished (inside that transaction): write the next one."""
+        if job.series_id is None:
+            return
+        series = await self.jobs.get_series(job.series_id)
+        if series is not None and series.active:
+            await self._continue_series(series, after=job.scheduled_for, now=now)
+
+    async def _continue_series(
+        self, series: Series, *, after: datetime | None, now: datetime
+    ) -> datetime | None:
+        """Write the series' next occurrence as a pending job (at most once per occurrence); its due time."""
+        trigger = cron_trigger(series.trigger, series.timezone)
+        due = next_occurrence(trigger, after=after, now=now, grace=self._grace(series.kind))
+        if due is None:
+            log.info("series %d (%s) has no further occurrences; stopping it", series.id, series.owner)
+            await self.jobs.deactivate_series(JobFilter(series_id=series.id), now=now)
+            return None
+        job = NewJob(series.guild_id, series.kind, series.owner, due, series.payload, series_id=series.id)
+        job_id = await self.jobs.insert(job, now=now)
+        await self.jobs.set_series_next(series.id, due, now=now)
+        if job_id is not None:
+            self._arm(job_id, due)
+        return due
+
+    async def _superseded(self, job: Job, now: datetime) -> bool:
+        """Whether a later occurrence of this late job's series has also passed (then only that one runs)."""
+        if job.series_id is None or now - job.due_at <= self.late_after:
+            return False
+        series = await self.jobs.get_series(job.series_id)
+        if series is None or not series.active:
+            return False
+        trigger = cron_trigger(series.trigger, series.timezone)
+        later = next_occurrence(trigger, after=job.scheduled_for, now=now, grace=self._grace(series.kind))
+        return later is not None and later <= now
+
+
+def _selector(
+    *, job_id: int | None, series_id: int | None, owner: str | None, guild_id: int | None, kind: str | None
+) -> JobFilter:
+    if [job_id, series_id, owner].count(None) != 2:
+        raise ValueError("give exactly one of job_id, series_id or owner")
+    if owner is not None and guild_id is None:
+        raise ValueError("an owner is only unique within a guild: give guild_id too")
+    return JobFilter(guild_id=guild_id, owner=owner, kind=kind, job_id=job_id, series_id=series_id)
