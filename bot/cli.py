@@ -82,6 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
             datefmt="%Y-%m-%d %H:%M:%S",
         )
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every timer at INFO
         if args.command == "run":
             return _run(settings)
         if args.command == "sync":

@@ -13,11 +13,14 @@ import discord
 from discord.ext import commands
 
 import cogs
+from bot.delivery import classify, tell_organizers
 from bot.discord_api import point_discord_at
 from bot.errors import report_error
+from bot.scheduler import PermanentJobError, Scheduler
 from bot.settings import Settings
 from storage.database import Database
 from storage.guilds import GuildRepository
+from storage.jobs import Job
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,7 @@ class CopBot(commands.Bot):
 
     db: Database
     guild_settings: GuildRepository
+    scheduler: Scheduler
 
     def __init__(self, settings: Settings, *, mode: str = "run", fast_start: bool = False, **options: Any):
         intents = discord.Intents.none()
@@ -70,9 +74,20 @@ class CopBot(commands.Bot):
     async def setup_hook(self) -> None:
         self.db = await Database.open(self.settings.database)
         self.guild_settings = GuildRepository(self.db)
+        self.scheduler = Scheduler(self.db, classify=classify, on_failure=self._job_failed)
         for extension in discover_extensions():
-            await self.load_extension(extension)
+            await self.load_extension(extension)  # cogs register their job handlers as they load
         log.info("loaded %d extensions", len(self.extensions))
+        if self.mode == "run":
+            await self.scheduler.start()
+
+    async def _job_failed(self, job: Job, error: Exception) -> None:
+        if isinstance(error, PermanentJobError):
+            await tell_organizers(self, job, error)
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        cancelled = await self.scheduler.cancel_guild(guild.id)
+        log.info("removed from guild %s: cancelled %d scheduled jobs", guild.id, cancelled)
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         if not self.fast_start:
@@ -83,6 +98,8 @@ class CopBot(commands.Bot):
         self.ready_event.set()
 
     async def close(self) -> None:
+        if hasattr(self, "scheduler"):
+            await self.scheduler.shutdown()  # before the HTTP session and the database close
         await super().close()
         if hasattr(self, "db"):
             await self.db.close()
