@@ -7,13 +7,14 @@ import importlib
 import logging
 import pkgutil
 import time
+from functools import partial
 from typing import Any
 
 import discord
 from discord.ext import commands
 
 import cogs
-from bot.delivery import classify, tell_organizers
+from bot.delivery import POST_GRACE, POST_KIND, classify, post_message, tell_organizers
 from bot.discord_api import point_discord_at
 from bot.errors import report_error
 from bot.scheduler import PermanentJobError, Scheduler
@@ -75,6 +76,7 @@ class CopBot(commands.Bot):
         self.db = await Database.open(self.settings.database)
         self.guild_settings = GuildRepository(self.db)
         self.scheduler = Scheduler(self.db, classify=classify, on_failure=self._job_failed)
+        self.scheduler.register(POST_KIND, partial(post_message, self), grace=POST_GRACE)
         for extension in discover_extensions():
             await self.load_extension(extension)  # cogs register their job handlers as they load
         log.info("loaded %d extensions", len(self.extensions))

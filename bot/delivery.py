@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
 
-from bot.scheduler import PermanentJobError, RetryableJobError
+from bot.formatting import format_late_note
+from bot.scheduler import PermanentJobError, RetryableJobError, RunContext
 from storage.guilds import Purpose
 from storage.jobs import Job
 
@@ -94,3 +96,16 @@ async def tell_organizers(bot: CopBot, job: Job, error: PermanentJobError) -> No
         )
     except discord.HTTPException as exc:
         log.warning("could not tell the organizers of guild %s about job %s: %s", job.guild_id, job.id, exc)
+
+
+POST_KIND = "message.post"
+POST_GRACE = timedelta(hours=6)
+
+
+async def post_message(bot: CopBot, job: Job, ctx: RunContext) -> None:
+    """The `message.post` job: post `content` in `channel_id`, saying so when it comes late."""
+    channel = await resolve_channel(bot, int(job.payload["channel_id"]))
+    content = str(job.payload["content"])
+    if ctx.late:
+        content = f"{content}\n-# {format_late_note(job.scheduled_for)}"
+    await send_once(channel, ctx.nonce, content=content)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import discord
 
 EMBED_COLOUR = discord.Colour.from_rgb(46, 134, 171)
@@ -37,3 +39,21 @@ def safe_text(text: str, limit: int = 100) -> str:
 
 def embed(title: str, description: str | None = None) -> discord.Embed:
     return discord.Embed(title=title, description=description, colour=EMBED_COLOUR)
+
+
+def format_late_note(planned: datetime) -> str:
+    """Said under a scheduled post that went out late because the bot was offline."""
+    return f"Planned for <t:{int(planned.timestamp())}:f>; sent late because copbot was offline then."
+
+
+def fit_lines(lines: list[str], limit: int = 1024) -> str:
+    """Join lines within Discord's `limit`, ending with “+N more” when some do not fit."""
+    shown: list[str] = []
+    for index, line in enumerate(lines):
+        rest = len(lines) - index
+        tail = f"\n+{rest} more" if rest > 1 else ""
+        if len("\n".join([*shown, line])) + len(tail) > limit:
+            shown.append(f"+{rest} more")
+            break
+        shown.append(line)
+    return "\n".join(shown)

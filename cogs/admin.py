@@ -13,10 +13,11 @@ from bot import __version__
 from bot.checks import organizer_only
 from bot.client import CopBot
 from bot.errors import UserError
-from bot.formatting import embed, format_bytes, human_list, plural, safe_text
+from bot.formatting import embed, fit_lines, format_bytes, human_list, plural, safe_text
 from bot.permissions import require_bot_permissions
 from bot.timeutil import discord_timestamp, format_duration, suggest_zones, utcnow, valid_zone
 from storage.guilds import Purpose
+from storage.jobs import Job, JobState
 
 log = logging.getLogger(__name__)
 
@@ -207,9 +208,54 @@ class Admin(commands.Cog):
         card.add_field(name="Communities served", value=plural(len(self.bot.guilds), "server"))
         await interaction.response.send_message(embed=card, ephemeral=True)
 
+    @cop.command(name="jobs")
+    @organizer_only()
+    async def jobs(self, interaction: discord.Interaction) -> None:
+        """What copbot will post next in this server, and any scheduled posts that failed."""
+        assert interaction.guild_id is not None
+        upcoming = await self.bot.scheduler.upcoming(interaction.guild_id, limit=UPCOMING_SHOWN)
+        failures = await self.bot.scheduler.recent_failures(
+            interaction.guild_id, limit=FAILURES_SHOWN, include_skipped=True
+        )
+        card = embed("Scheduled by copbot")
+        if upcoming:
+            card.add_field(name="Coming up", value=fit_lines([_job_line(j) for j in upcoming]), inline=False)
+        else:
+            card.description = "Nothing is scheduled in this server right now."
+        if failures:
+            card.add_field(
+                name="Recent problems",
+                value=fit_lines(
+                    [f"{_job_line(j)}: {safe_text(j.last_error or 'unknown reason', 120)}" for j in failures]
+                ),
+                inline=False,
+            )
+        await interaction.response.send_message(embed=card, ephemeral=True)
+
     @commands.Cog.listener()
     async def on_guild_role_delete(self, role: discord.Role) -> None:
         await self.bot.guild_settings.forget_role(role.guild.id, role.id)
+
+
+UPCOMING_SHOWN = 10
+FAILURES_SHOWN = 5
+JOB_LABELS = {
+    "message.post": "Scheduled post",
+    "meeting.reminder": "Meeting reminder",
+    "announcement.post": "Announcement",
+}
+STATE_LABELS = {
+    JobState.PENDING: "waiting",
+    JobState.RUNNING: "sending now",
+    JobState.FAILED: "failed",
+    JobState.SKIPPED: "skipped",
+}
+
+
+def _job_line(job: Job) -> str:
+    label = JOB_LABELS.get(job.kind, job.kind.replace(".", " ").capitalize())
+    state = STATE_LABELS.get(job.state, job.state.value)
+    return f"**{label}** — {discord_timestamp(job.scheduled_for, 'f')} ({discord_timestamp(job.scheduled_for, 'R')}), {state}"
 
 
 def _existing_channel(guild: discord.Guild, recorded: int | None, name: str) -> discord.TextChannel | None:

@@ -1,0 +1,185 @@
+"""`copbot demo`: the real bot against a local Discord emulator, a short scripted scenario, a transcript."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import signal
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.local import LocalBot
+from emulator import Emulator
+from emulator.driver import Actor, Control, Reply, message_text
+
+DEMO_ZONE = "America/Phoenix"
+TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
+
+
+class Transcript:
+    """Turns what members saw into readable lines: names for mentions, local times for timestamps."""
+
+    def __init__(self, zone: str) -> None:
+        self.zone = ZoneInfo(zone)
+        self.names: dict[str, str] = {}
+        self.lines: list[str] = []
+
+    def learn(self, guild: dict[str, Any]) -> None:
+        for channel in guild["channels"]:
+            self.names[f"<#{channel['id']}>"] = f"#{channel['name']}"
+        for role in guild["roles"]:
+            self.names[f"<@&{role['id']}>"] = f"@{role['name']}"
+        for member in guild["members"]:
+            self.names[f"<@{member['user']['id']}>"] = f"@{member['user']['username']}"
+
+    def readable(self, text: str) -> str:
+        for raw, name in self.names.items():
+            text = text.replace(raw, name)
+        return TIMESTAMP.sub(self._time, text)
+
+    def _time(self, match: re.Match[str]) -> str:
+        moment = datetime.fromtimestamp(int(match[1]), UTC).astimezone(self.zone)
+        if match[2] == "R":
+            return "(relative)"
+        if match[2] in ("t", "T"):
+            return moment.strftime("%-I:%M %p")
+        return moment.strftime("%A, %B %-d, %Y %-I:%M %p %Z")
+
+    def step(self, who: str, action: str, reply: Reply) -> None:
+        self.lines.append(f"▶ {who} {action}")
+        privately = " (only they see this)" if reply.ephemeral else ""
+        if reply.is_modal:
+            self.lines.append(f"  copbot opens a form “{reply.data.get('title', '')}”")
+        for message in [reply.data, *reply.followups]:
+            body = self.readable(message_text(message))
+            if body:
+                self.lines.append(f"  copbot{privately}:")
+                self.lines.extend(f"    {line}" for line in body.splitlines())
+        if reply.buttons:
+            self.lines.append(f"    [buttons: {' | '.join(reply.buttons)}]")
+
+    def channel(self, name: str, messages: list[dict[str, Any]]) -> None:
+        self.lines.append(f"#{name}")
+        if not messages:
+            self.lines.append("  (no messages)")
+        for message in messages:
+            author = message["author"]["username"]
+            body = self.readable(message_text(message)) or "(empty)"
+            first, *rest = body.splitlines()
+            self.lines.append(f"  {author}: {first}")
+            self.lines.extend(f"    {line}" for line in rest)
+
+    def print(self) -> None:
+        print("\n".join(self.lines))
+
+
+async def build_community(control: Control) -> tuple[str, dict[str, Actor]]:
+    guild = await control.create_guild("Arizona STEM Network (demo)")
+    guild_id = str(guild["id"])
+    general = next(str(c["id"]) for c in guild["channels"] if c["name"] == "general")
+    people = {
+        "olivia_organizer": True,
+        "tara_teacher": False,
+        "carlos_coach": False,
+        "pat_parent": False,
+        "bea_business": False,
+    }
+    actors = {}
+    for username, admin in people.items():
+        actor = await control.add_member(guild_id, username, admin=admin)
+        actor.channel_id = general
+        actors[username] = actor
+    return guild_id, actors
+
+
+async def play(control: Control, guild_id: str, people: dict[str, Actor], transcript: Transcript) -> None:
+    olivia, tara = people["olivia_organizer"], people["tara_teacher"]
+    transcript.learn(await control.guild(guild_id))
+
+    steps: list[tuple[str, str, Reply]] = []
+
+    async def act(who: Actor, command: str, **options: Any) -> Reply:
+        reply = await who.run(command, **options)
+        shown = " ".join(f"{k}:{v}" for k, v in options.items())
+        steps.append((who.username, f"runs /{command} {shown}".rstrip(), reply))
+        return reply
+
+    transcript.lines.append("== What happened ==")
+    await act(tara, "cop setup")
+    await act(olivia, "cop setup")
+    await act(olivia, "cop timezone", zone="America/Phonix")
+    await act(olivia, "cop timezone", zone=DEMO_ZONE)
+    await act(olivia, "cop settings")
+    await act(tara, "cop about")
+
+    # Long work edits its answer as it goes: show each answer as it finally stood.
+    transcript.learn(await control.guild(guild_id))
+    for who, action, reply in steps:
+        final = await control.interaction(reply.interaction_id) if reply.type == 5 else reply
+        transcript.step(who, action, final)
+
+
+async def demo(serve: bool, port: int) -> int:
+    started = time.monotonic()
+    emulator = Emulator()
+    await emulator.start(port=port if serve else 0)
+    control = await Control.connect(emulator.url)
+    with tempfile.TemporaryDirectory(prefix="copbot-demo-") as folder:
+        runner = LocalBot(emulator.url, emulator.bot_token, Path(folder) / "demo.db")
+        try:
+            guild_id, people = await build_community(control)
+            await runner.start()
+            transcript = Transcript(DEMO_ZONE)
+            await play(control, guild_id, people, transcript)
+            transcript.lines.append("")
+            transcript.lines.append("== The channels now ==")
+            guild = await control.guild(guild_id)
+            transcript.learn(guild)
+            for channel in guild["channels"]:
+                if channel["type"] == 0:
+                    transcript.channel(channel["name"], await control.messages(channel["id"]))
+            transcript.print()
+            print(f"\nDemo finished in {time.monotonic() - started:.1f} s.")
+            if serve:
+                await _serve(emulator, guild_id, people)
+        finally:
+            await runner.stop()
+            await control.close()
+            await emulator.stop()
+    return 0
+
+
+async def _serve(emulator: Emulator, guild_id: str, people: dict[str, Actor]) -> None:
+    member = people["olivia_organizer"]
+    print(
+        f"\nThe emulator and copbot keep running. Control API: {emulator.url}/_emulator\n"
+        f"  guild {guild_id}; members: "
+        + ", ".join(f"{name} ({actor.user_id})" for name, actor in people.items())
+        + "\nRun a command as the organizer:\n"
+        f"  curl -s -X POST {emulator.url}/_emulator/interactions -H 'Content-Type: application/json' \\\n"
+        f'    -d \'{{"guild_id":"{guild_id}","channel_id":"{member.channel_id}","user_id":"{member.user_id}",'
+        f'"command":"cop settings","options":{{}}}}\'\n'
+        f"  curl -s {emulator.url}/_emulator/guilds/{guild_id}\n"
+        "Press Ctrl-C to stop."
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+
+
+def run_demo(*, serve: bool = False, port: int = 0) -> int:
+    with contextlib.suppress(KeyboardInterrupt):
+        return asyncio.run(demo(serve, port))
+    return 130
+
+
+if __name__ == "__main__":
+    sys.exit(run_demo())
