@@ -17,6 +17,7 @@ import cogs
 from bot.delivery import POST_GRACE, POST_KIND, classify, post_message, tell_organizers
 from bot.discord_api import point_discord_at
 from bot.errors import report_error
+from bot.personal_data import PersonalDataRegistry
 from bot.scheduler import PermanentJobError, Scheduler
 from bot.settings import Settings
 from storage.database import Database
@@ -69,6 +70,7 @@ class CopBot(commands.Bot):
         self.fast_start = fast_start
         self.started_at = time.monotonic()
         self.ready_event = asyncio.Event()
+        self.personal_data = PersonalDataRegistry()
         self.tree.on_error = report_error  # type: ignore[method-assign]
         point_discord_at(settings.discord_api_url)
 

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
+import pkgutil
 import re
 import signal
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import demo_scenes
 from bot.local import LocalBot
 from emulator import Emulator
 from emulator.driver import Actor, Control, Reply, message_text
@@ -98,30 +103,59 @@ async def build_community(control: Control) -> tuple[str, dict[str, Actor]]:
     return guild_id, actors
 
 
-async def play(control: Control, guild_id: str, people: dict[str, Actor], transcript: Transcript) -> None:
-    olivia, tara = people["olivia_organizer"], people["tara_teacher"]
-    transcript.learn(await control.guild(guild_id))
+@dataclass
+class Stage:
+    """What a demo scene acts through: the community's people and a record of every step."""
 
-    steps: list[tuple[str, str, Reply]] = []
+    control: Control
+    guild_id: str
+    people: dict[str, Actor]
+    steps: list[tuple[str, str, Reply]] = field(default_factory=list)
 
-    async def act(who: Actor, command: str, **options: Any) -> Reply:
+    async def act(self, who: Actor, command: str, **options: Any) -> Reply:
+        """`who` runs a slash command."""
         reply = await who.run(command, **options)
         shown = " ".join(f"{k}:{v}" for k, v in options.items())
-        steps.append((who.username, f"runs /{command} {shown}".rstrip(), reply))
+        self.steps.append((who.username, f"runs /{command} {shown}".rstrip(), reply))
         return reply
 
-    transcript.lines.append("== What happened ==")
-    await act(tara, "cop setup")
-    await act(olivia, "cop setup")
-    await act(olivia, "cop timezone", zone="America/Phonix")
-    await act(olivia, "cop timezone", zone=DEMO_ZONE)
-    await act(olivia, "cop settings")
-    await act(tara, "cop about")
+    async def click(
+        self, who: Actor, message: Reply | dict[str, Any], button: str, values: list[str] | None = None
+    ) -> Reply:
+        """`who` clicks a button (or picks `values` in a select) on a message."""
+        reply = await who.click(message, button, values)
+        picked = f" → {', '.join(values)}" if values else ""
+        self.steps.append((who.username, f"clicks “{button}”{picked}", reply))
+        return reply
 
+    async def submit(self, who: Actor, modal: Reply, values: dict[str, Any]) -> Reply:
+        """`who` fills in and sends the form that `modal` opened."""
+        reply = await who.submit(modal, values)
+        self.steps.append((who.username, "fills in the form and sends it", reply))
+        return reply
+
+    async def channel_id(self, name: str) -> str:
+        return await self.control.channel_id(self.guild_id, name)
+
+
+def scenes() -> list[ModuleType]:
+    """Every scene module, in its ORDER."""
+    found = [
+        importlib.import_module(f"{demo_scenes.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(demo_scenes.__path__)
+        if not info.name.startswith("_")
+    ]
+    return sorted(found, key=lambda module: int(getattr(module, "ORDER", 100)))
+
+
+async def play(stage: Stage, transcript: Transcript) -> None:
+    for scene in scenes():
+        await scene.play(stage)
     # Long work edits its answer as it goes: show each answer as it finally stood.
-    transcript.learn(await control.guild(guild_id))
-    for who, action, reply in steps:
-        final = await control.interaction(reply.interaction_id) if reply.type == 5 else reply
+    transcript.learn(await stage.control.guild(stage.guild_id))
+    transcript.lines.append("== What happened ==")
+    for who, action, reply in stage.steps:
+        final = await stage.control.interaction(reply.interaction_id) if reply.type == 5 else reply
         transcript.step(who, action, final)
 
 
@@ -136,7 +170,7 @@ async def demo(serve: bool, port: int) -> int:
             guild_id, people = await build_community(control)
             await runner.start()
             transcript = Transcript(DEMO_ZONE)
-            await play(control, guild_id, people, transcript)
+            await play(Stage(control, guild_id, people), transcript)
             transcript.lines.append("")
             transcript.lines.append("== The channels now ==")
             guild = await control.guild(guild_id)

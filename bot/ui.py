@@ -1,0 +1,155 @@
+"""Shared interactive pieces: a confirm step and a paginated list, both private to the member who asked."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+
+import discord
+
+from bot.errors import ErrorReportingView
+
+# Interaction tokens live 15 minutes; stop a little before so the last edit (disabling buttons) still works.
+PRIVATE_VIEW_TIMEOUT = 14 * 60
+NOT_YOURS = "These buttons belong to someone else's command. Run it yourself to get your own."
+
+
+class OwnedView(ErrorReportingView):
+    """A view only its owner may use; on timeout its buttons are disabled in place."""
+
+    def __init__(self, owner_id: int, *, timeout: float = PRIVATE_VIEW_TIMEOUT) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.interaction: discord.Interaction | None = None  # the one whose reply carries this view
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            return False
+        return True
+
+    def disable(self) -> None:
+        for item in self.children:
+            if isinstance(item, discord.ui.Button | discord.ui.Select):
+                item.disabled = True
+
+    async def on_timeout(self) -> None:
+        self.disable()
+        if self.interaction is not None:
+            # The message may be gone or the token expired: then there is nothing to tidy.
+            with contextlib.suppress(discord.HTTPException):
+                await self.interaction.edit_original_response(view=self)
+
+
+class ConfirmView(OwnedView):
+    """“Are you sure?” with Confirm and Cancel. Await `wait()`, then read `confirmed`.
+
+    The clicking interaction is kept in `answer` so the caller can edit the message with the outcome.
+    """
+
+    def __init__(self, owner_id: int, *, confirm_label: str = "Confirm", danger: bool = True) -> None:
+        super().__init__(owner_id, timeout=5 * 60)
+        self.confirmed: bool | None = None
+        self.answer: discord.Interaction | None = None
+        self.confirm.label = confirm_label
+        self.confirm.style = discord.ButtonStyle.danger if danger else discord.ButtonStyle.primary
+
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmView]) -> None:
+        await self._decide(interaction, True)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmView]) -> None:
+        await self._decide(interaction, False)
+
+    async def _decide(self, interaction: discord.Interaction, confirmed: bool) -> None:
+        self.confirmed = confirmed
+        self.answer = interaction
+        self.disable()
+        self.stop()
+
+
+async def confirm(
+    interaction: discord.Interaction,
+    question: str,
+    *,
+    confirm_label: str = "Confirm",
+    danger: bool = True,
+) -> tuple[bool, discord.Interaction | None]:
+    """Ask privately; return whether the member confirmed and the interaction of their click.
+
+    The caller must answer that click interaction (e.g. `response.edit_message(content=…, view=None)`).
+    A timeout returns (False, None) and the buttons are disabled.
+    """
+    view = ConfirmView(interaction.user.id, confirm_label=confirm_label, danger=danger)
+    view.interaction = interaction
+    if interaction.response.is_done():
+        await interaction.followup.send(question, view=view, ephemeral=True)
+    else:
+        await interaction.response.send_message(question, view=view, ephemeral=True)
+    await view.wait()
+    return bool(view.confirmed), view.answer
+
+
+class Paginator(OwnedView):
+    """Pages of embeds with Previous / Next, private to the member who ran the command."""
+
+    def __init__(self, owner_id: int, pages: Sequence[discord.Embed]) -> None:
+        super().__init__(owner_id)
+        if not pages:
+            raise ValueError("a paginator needs at least one page")
+        self.pages = list(pages)
+        self.index = 0
+        for number, page in enumerate(self.pages, start=1):
+            if len(self.pages) > 1:
+                page.set_footer(text=f"Page {number} of {len(self.pages)}")
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = self.index >= len(self.pages) - 1
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: discord.Interaction, button: discord.ui.Button[Paginator]) -> None:
+        await self._show(interaction, self.index - 1)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction, button: discord.ui.Button[Paginator]) -> None:
+        await self._show(interaction, self.index + 1)
+
+    async def _show(self, interaction: discord.Interaction, index: int) -> None:
+        self.index = max(0, min(index, len(self.pages) - 1))
+        self._sync_buttons()
+        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+
+    async def send(self, interaction: discord.Interaction) -> None:
+        """Answer `interaction` privately with the first page (buttons only when there is more than one)."""
+        self.interaction = interaction
+        view = self if len(self.pages) > 1 else discord.utils.MISSING
+        if interaction.response.is_done():
+            await interaction.followup.send(embed=self.pages[0], view=view, ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=self.pages[0], view=view, ephemeral=True)
+
+
+def paginate_lines(
+    title: str,
+    lines: Sequence[str],
+    *,
+    per_page: int = 10,
+    empty: str = "Nothing to show.",
+    colour: int = 0x2E86AB,
+) -> list[discord.Embed]:
+    """Split lines into embeds of `per_page` lines each, within Discord's 4096-character description."""
+    if not lines:
+        return [discord.Embed(title=title, description=empty, colour=colour)]
+    pages: list[discord.Embed] = []
+    chunk: list[str] = []
+    for line in lines:
+        candidate = "\n".join([*chunk, line])
+        if chunk and (len(chunk) >= per_page or len(candidate) > 4000):
+            pages.append(discord.Embed(title=title, description="\n".join(chunk), colour=colour))
+            chunk = []
+        chunk.append(line[:4000])
+    pages.append(discord.Embed(title=title, description="\n".join(chunk), colour=colour))
+    return pages
