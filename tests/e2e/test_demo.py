@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
+import re
+import signal
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 
@@ -33,3 +38,38 @@ def test_demo_runs_the_scenario_and_exits_zero(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert "Demo finished" in out
     assert not list(tmp_path.iterdir())  # leaves nothing behind
+
+
+async def test_demo_serve_keeps_running_until_asked_to_stop(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COPBOT_", "DISCORD_"))}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "demo",
+        "--serve",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    seen = ""
+    try:
+        async with asyncio.timeout(60):
+            while "Press Ctrl-C to stop." not in seen:
+                line = await process.stdout.readline()
+                assert line, f"demo --serve ended early: {seen[-2000:]}"
+                seen += line.decode()
+        url = re.search(r"Control API: (http://127\.0\.0\.1:\d+)/_emulator", seen)
+        guild = re.search(r"guild (\d+); members", seen)
+        assert url, seen
+        assert guild, seen
+        body = await asyncio.to_thread(
+            lambda: urllib.request.urlopen(f"{url[1]}/_emulator/guilds/{guild[1]}", timeout=10).read()
+        )
+        assert "meetings" in [c["name"] for c in json.loads(body)["channels"]]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, err.decode()
