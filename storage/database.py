@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import os
 import re
@@ -109,15 +110,36 @@ class Database:
         async with self._lock:
             token = self._in_tx.set(True)
             try:
-                await self.conn.execute("BEGIN IMMEDIATE")
+                await self._control("BEGIN IMMEDIATE")
                 try:
                     yield self
                 except BaseException:
-                    await self.conn.execute("ROLLBACK")
+                    await self._control("ROLLBACK")
                     raise
-                await self.conn.execute("COMMIT")
+                await self._control("COMMIT")
             finally:
                 self._in_tx.reset(token)
+
+    async def _control(self, statement: str) -> None:
+        """BEGIN, COMMIT or ROLLBACK, finished even if the caller is cancelled meanwhile.
+
+        aiosqlite runs statements on its own thread, so a cancelled await does not stop the statement: without
+        this, a task cancelled during BEGIN would leave the shared connection inside a transaction.
+        """
+        done = asyncio.ensure_future(self._execute_plain(statement))
+        try:
+            await asyncio.shield(done)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await done
+            if self._conn is not None and self._conn.in_transaction:
+                await asyncio.shield(self._execute_plain("ROLLBACK"))
+            raise
+
+    async def _execute_plain(self, statement: str) -> None:
+        if statement == "ROLLBACK" and not self.conn.in_transaction:
+            return
+        await self.conn.execute(statement)
 
     @asynccontextmanager
     async def _serialised(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import threading
 from pathlib import Path
@@ -171,5 +172,28 @@ async def test_guild_settings_defaults_and_updates(tmp_path: Path) -> None:
         assert got.channels == {Purpose.MEETINGS: 102}
         assert got.organizer_role_id is None
         assert (await repo.get(43)).timezone == DEFAULT_TIMEZONE
+    finally:
+        await db.close()
+
+
+async def test_a_transaction_cancelled_at_any_point_leaves_the_connection_usable(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "cancel.db")
+    try:
+        for steps in range(8):  # cancel after 0..7 trips through the event loop: during BEGIN, body or COMMIT
+
+            async def write(n: int = steps) -> None:
+                async with db.transaction():
+                    await db.execute("INSERT INTO guild_settings (guild_id) VALUES (?)", (100 + n,))
+
+            task = asyncio.create_task(write())
+            for _ in range(steps):
+                await asyncio.sleep(0)
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            assert not db.conn.in_transaction
+            async with db.transaction():  # the next writer is not stuck behind a half-open transaction
+                await db.execute("INSERT INTO guild_settings (guild_id) VALUES (?)", (steps,))
+        assert await db.fetchval("SELECT COUNT(*) FROM guild_settings WHERE guild_id < 100") == 8
     finally:
         await db.close()
