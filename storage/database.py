@@ -197,16 +197,17 @@ class Database:
                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
                 " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)"
             )
-        current = await self.schema_version()
-        if current > known:
+        recorded = {int(r["version"]) for r in await self.fetchall("SELECT version FROM schema_migrations")}
+        unknown = sorted(recorded - {m.version for m in migrations})
+        if unknown:
             raise DatabaseError(
-                f"the database {self.path} is at schema version {current}, but this copbot only knows "
-                f"up to version {known}: it was written by a newer copbot. Upgrade copbot, or restore a "
-                "backup made by this version."
+                f"the database {self.path} has schema version {unknown[-1]}, which this copbot does not know "
+                f"(it knows up to version {known}): it was written by a newer copbot. Upgrade copbot, or restore "
+                "a backup made by this version."
             )
         applied: list[int] = []
         for migration in migrations:
-            if migration.version <= current:
+            if migration.version in recorded:
                 continue
             async with self._lock:
                 script = (

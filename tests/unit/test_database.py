@@ -197,3 +197,19 @@ async def test_a_transaction_cancelled_at_any_point_leaves_the_connection_usable
         assert await db.fetchval("SELECT COUNT(*) FROM guild_settings WHERE guild_id < 100") == 8
     finally:
         await db.close()
+
+
+async def test_a_migration_numbered_below_the_newest_is_still_applied(tmp_path: Path) -> None:
+    db = Database(tmp_path / "gap.db")
+    await db.connect()
+    try:
+        one = Migration(1, "one", "CREATE TABLE a (x);")
+        two = Migration(2, "two", "CREATE TABLE b (y);")
+        three = Migration(3, "three", "CREATE TABLE c (z);")
+        assert await db.migrate([one, three]) == [1, 3]
+        assert await db.migrate([one, two, three]) == [2]
+        assert await db.fetchval("SELECT COUNT(*) FROM sqlite_master WHERE name = 'b'") == 1
+        with pytest.raises(DatabaseError, match="version 3, which this copbot does not know"):
+            await db.migrate([one, two])
+    finally:
+        await db.close()
