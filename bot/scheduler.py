@@ -394,12 +394,17 @@ class Scheduler:
         aps.shutdown(wait=False)  # AsyncIOScheduler defers this to the loop; the callback below runs after it
         loop.call_soon(stopped.set_result, None)
         await stopped
-        tasks = set(self._tasks)
-        if tasks:
-            _, pending = await asyncio.wait(tasks, timeout=finish_within)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+        # A dispatch running now may still start jobs: wait until no task is left, not only those seen now.
+        deadline = loop.time() + finish_within
+        while self._tasks:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                pending = set(self._tasks)
+                for task in pending:
+                    task.cancel()
+                await asyncio.gather(*pending, return_exceptions=True)
+                break
+            await asyncio.wait(set(self._tasks), timeout=remaining)
 
     async def refill(self) -> None:
         """Give APScheduler a timer for every pending job due within the horizon (overdue ones included)."""
@@ -490,7 +495,7 @@ class Scheduler:
             else:
                 runnable[job.id] = kind
                 due.append((job.id, job.due_at))
-        if due:
+        if due and self._aps is not None:  # shutting down: leave them pending for the next start
             for job in await self.jobs.claim(due, now=now, late_before=now - self.late_after):
                 self._spawn(self._execute(job, runnable[job.id]))
 

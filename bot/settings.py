@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", validation_alias="COPBOT_LOG_LEVEL")
     dev_guild: int | None = Field(default=None, validation_alias="COPBOT_DEV_GUILD")
     discord_api_url: str = Field(default=DISCORD_API_URL, validation_alias="COPBOT_DISCORD_API_URL")
+    announce_recurring_limit: int = Field(
+        default=25, ge=1, le=1000, validation_alias="COPBOT_ANNOUNCE_RECURRING_LIMIT"
+    )
 
     @field_validator("discord_token", mode="before")
     @classmethod

@@ -682,3 +682,28 @@ async def test_start_repairs_an_active_series_that_lost_its_job(h: Harness) -> N
     await h.db.execute("DELETE FROM jobs")  # e.g. a hand-edited database
     s = await h.restart()
     assert [j.due_at for j in await s.upcoming(1)] == [datetime(2026, 5, 5, 9, 0, tzinfo=UTC)]
+
+
+async def test_shutdown_waits_for_work_that_a_running_dispatch_starts(
+    h: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def slow(job: Job, ctx: RunContext) -> None:
+        await asyncio.sleep(0.05)
+
+    s = await h.boot(slow)
+    claim = s.jobs.claim
+    shutting: list[asyncio.Task[None]] = []
+
+    async def claim_while_shutting_down(*args: Any, **kwargs: Any) -> list[Job]:
+        # Shutdown begins while this dispatch is between reading the fired jobs and starting them.
+        shutting.append(asyncio.create_task(s.shutdown(finish_within=10)))
+        await asyncio.sleep(0)
+        return await claim(*args, **kwargs)
+
+    monkeypatch.setattr(s.jobs, "claim", claim_while_shutting_down)
+    ids = [await h.schedule(h.clock() + SOON, owner=f"meeting:{n}") for n in range(5)]
+    await until(lambda: bool(shutting), "a dispatch to begin")
+    await shutting[0]
+    assert s.busy == 0  # nothing is left running against a database about to close
+    states = {(await h.job(i)).state for i in ids}
+    assert states <= {JobState.DONE, JobState.PENDING}  # finished, or never started: none half-run
