@@ -55,6 +55,7 @@ class CopBot(commands.Bot):
         intents = discord.Intents.none()
         intents.guilds = True
         intents.members = True
+        intents.guild_scheduled_events = True  # "Interested" on a meeting's Discord event counts as Maybe
         if fast_start:
             # Tests and the demo talk to a local emulator: no reason to wait for slow guilds.
             options.setdefault("guild_ready_timeout", 0.05)

@@ -242,6 +242,8 @@ FAILURES_SHOWN = 5
 JOB_LABELS = {
     "message.post": "Scheduled post",
     "meeting.reminder": "Meeting reminder",
+    "meeting.start": "Meeting start notice",
+    "meeting.checkin": "Meeting check-in window",
     "announcement.post": "Announcement",
 }
 STATE_LABELS = {

@@ -1,0 +1,89 @@
+"""Who a meeting is for: everyone, one stakeholder group or one school team (storage by the groups feature)."""
+
+from __future__ import annotations
+
+from discord import app_commands
+
+from bot.errors import UserError
+from bot.formatting import safe_text
+from storage.database import Database
+from storage.groups import GroupRepository
+from storage.meetings import Meeting
+from storage.schools import SchoolRepository
+
+Audience = tuple[str, int | None]  # ("all", None) | ("group", id) | ("school", id)
+
+
+class Audiences:
+    """Reads, names and enforces a meeting's audience."""
+
+    def __init__(self, db: Database) -> None:
+        self.groups = GroupRepository(db)
+        self.schools = SchoolRepository(db)
+
+    async def label(self, meeting: Meeting) -> str:
+        if meeting.audience_kind == "group" and meeting.audience_id is not None:
+            group = await self.groups.get(meeting.guild_id, meeting.audience_id)
+            return f"Stakeholder group: {group.name}" if group else "A stakeholder group that was removed"
+        if meeting.audience_kind == "school" and meeting.audience_id is not None:
+            school = await self.schools.get(meeting.guild_id, meeting.audience_id)
+            return f"School team: {school.name}" if school else "A school team that was removed"
+        return "Everyone"
+
+    async def role_id(self, meeting: Meeting) -> int | None:
+        """The Discord role of the meeting's group or school, if it has one."""
+        if meeting.audience_kind == "group" and meeting.audience_id is not None:
+            group = await self.groups.get(meeting.guild_id, meeting.audience_id)
+            return group.role_id if group else None
+        if meeting.audience_kind == "school" and meeting.audience_id is not None:
+            school = await self.schools.get(meeting.guild_id, meeting.audience_id)
+            return school.role_id if school else None
+        return None
+
+    async def read(self, guild_id: int, text: str | None) -> Audience:
+        """An autocomplete value (`all`, `group:3`, `school:7`) or a typed group or school name."""
+        value = (text or "").strip()
+        if value.lower() in ("", "all", "everyone"):
+            return "all", None
+        kind, _, ref = value.partition(":")
+        if kind in ("group", "school") and ref.isdigit():
+            unit = await (self.groups if kind == "group" else self.schools).get(guild_id, int(ref))
+            if unit is not None:
+                return kind, unit.id
+        group = await self.groups.by_name(guild_id, value)
+        if group is not None:
+            return "group", group.id
+        school = await self.schools.by_name(guild_id, value)
+        if school is not None:
+            return "school", school.id
+        raise UserError(
+            f"I don't know the audience “{safe_text(value, 60)}”. Pick **Everyone**, a stakeholder group or a "
+            "school team from the list."
+        )
+
+    async def check(self, meeting: Meeting, user_id: int) -> None:
+        """UserError unless the member belongs to the meeting's audience."""
+        if meeting.audience_kind == "all" or meeting.audience_id is None:
+            return
+        repo = self.groups if meeting.audience_kind == "group" else self.schools
+        if meeting.audience_id in await repo.unit_ids_of(meeting.guild_id, user_id):
+            return
+        label = await self.label(meeting)
+        how = "/groups" if meeting.audience_kind == "group" else "/schools"
+        raise UserError(
+            f"This meeting is only for members of one group ({label}). If you belong there, join it with "
+            f"`{how}` first, or ask an organizer."
+        )
+
+    async def choices(self, guild_id: int, current: str) -> list[app_commands.Choice[str]]:
+        typed = current.strip().lower()
+        options = [("Everyone", "all")]
+        options += [(f"Group: {g.name}", f"group:{g.id}") for g in await self.groups.all(guild_id)]
+        options += [
+            (f"School: {s.name}", f"school:{s.id}") for s in await self.schools.search(guild_id, current)
+        ]
+        matching = [o for o in options if typed in o[0].lower()] or options
+        return [app_commands.Choice(name=name[:100], value=value) for name, value in matching[:25]]
+
+
+__all__ = ["Audience", "Audiences"]

@@ -1,0 +1,134 @@
+"""Telling members about a meeting: in its channel with exact user mentions, or by DM as each one chose."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.delivery import send_once
+from bot.scheduler import PermanentJobError
+from storage.guilds import Purpose
+from storage.meetings import Meeting, MeetingRepository
+
+if TYPE_CHECKING:
+    from bot.client import CopBot
+
+log = logging.getLogger(__name__)
+
+CANNOT_DM = 50007
+MENTION_ROOM = 25  # "<@" + 20 digits + "> "
+
+
+async def meeting_channel(bot: CopBot, repo: MeetingRepository, meeting: Meeting) -> discord.abc.Messageable:
+    """The meeting's channel; if it was deleted, the meetings channel (organizers are told once)."""
+    channel = bot.get_channel(meeting.channel_id)
+    if isinstance(channel, discord.abc.Messageable):
+        return channel
+    settings = await bot.guild_settings.get(meeting.guild_id)
+    fallback_id = settings.channels.get(Purpose.MEETINGS)
+    fallback = bot.get_channel(fallback_id) if fallback_id else None
+    if not isinstance(fallback, discord.TextChannel) or fallback.id == meeting.channel_id:
+        raise PermanentJobError(
+            f"the channel of meeting {meeting.id} was deleted and there is no meetings channel",
+            organizer_message=f"the channel of the meeting “{discord.utils.escape_mentions(meeting.title)}” "
+            "was deleted and no meetings channel is set. Choose one with `/cop channel`, then move the "
+            "meeting there with `/meeting edit`.",
+        )
+    await repo.move_to_channel(meeting.id, fallback.id)
+    await _tell_organizers(
+        bot,
+        meeting.guild_id,
+        f"**Organizers:** the channel of the meeting “{discord.utils.escape_mentions(meeting.title)}” "
+        f"(#{meeting.id}) was deleted, so its messages now go to {fallback.mention}.",
+        nonce=f"mtg-moved-{meeting.id}",
+    )
+    return fallback
+
+
+async def _tell_organizers(bot: CopBot, guild_id: int, text: str, *, nonce: str) -> None:
+    settings = await bot.guild_settings.get(guild_id)
+    channel_id = settings.channels.get(Purpose.ANNOUNCEMENTS) or settings.channels.get(Purpose.MEETINGS)
+    channel = bot.get_channel(channel_id) if channel_id else None
+    if not isinstance(channel, discord.TextChannel):
+        log.warning("guild %s: %s (no channel to tell organizers in)", guild_id, text)
+        return
+    try:
+        await channel.send(text, nonce=nonce[:25])
+    except discord.HTTPException as exc:
+        log.warning("could not tell the organizers of guild %s: %s", guild_id, exc)
+
+
+async def send_dm(bot: CopBot, user_id: int, text: str, *, nonce: str | None = None) -> bool:
+    """DM a member; False when their DMs are closed (or they left), never an exception."""
+    try:
+        user = bot.get_user(user_id) or await bot.fetch_user(user_id)
+        if nonce:
+            await user.send(text, nonce=nonce[:25])
+        else:
+            await user.send(text)
+    except discord.HTTPException as exc:
+        if not (isinstance(exc, discord.Forbidden | discord.NotFound)):
+            raise
+        return False
+    return True
+
+
+def mention_chunks(text: str, user_ids: Sequence[int], limit: int = 2000) -> list[str]:
+    """`text` then the mentions, split into messages within Discord's limit."""
+    room = max(limit - len(text) - 1, MENTION_ROOM)
+    chunks: list[str] = []
+    current = text
+    line = ""
+    for user_id in user_ids:
+        mention = f"<@{user_id}>"
+        if len(line) + len(mention) + 1 > room:
+            chunks.append(f"{current}\n{line}".strip())
+            current, line = "", ""
+        line = f"{line} {mention}".strip()
+    chunks.append(f"{current}\n{line}".strip() if line else current)
+    return [c for c in chunks if c]
+
+
+async def tell_members(
+    bot: CopBot,
+    repo: MeetingRepository,
+    meeting: Meeting,
+    user_ids: Sequence[int],
+    text: str,
+    *,
+    nonce: str,
+    respect_preferences: bool = True,
+    role_id: int | None = None,
+) -> list[int]:
+    """Post `text` once in the meeting's channel mentioning exactly the members who chose the channel
+    (the default), and DM those who chose DMs (falling back to a mention if their DMs are closed).
+
+    Members who turned reminders off are left out when `respect_preferences`. Returns who was mentioned.
+    """
+    modes = await repo.reminder_modes(meeting.guild_id, list(user_ids)) if respect_preferences else {}
+    mention: list[int] = []
+    for index, user_id in enumerate(user_ids):
+        mode = modes.get(user_id, "channel")
+        if mode == "off":
+            continue
+        if mode == "dm" and await send_dm(bot, user_id, text, nonce=f"{nonce}d{index}"):
+            continue
+        mention.append(user_id)
+    channel = await meeting_channel(bot, repo, meeting)
+    if role_id is not None:
+        text = f"<@&{role_id}> {text}"
+    for number, content in enumerate(mention_chunks(text, mention)):
+        await send_once(
+            channel,
+            nonce if number == 0 else f"{nonce}c{number}",
+            content=content,
+            allowed_mentions=discord.AllowedMentions(
+                users=[discord.Object(u) for u in mention],
+                roles=[discord.Object(role_id)] if role_id is not None and number == 0 else False,
+                everyone=False,
+            ),
+        )
+    return mention
