@@ -245,6 +245,7 @@ JOB_LABELS = {
     "meeting.start": "Meeting start notice",
     "meeting.checkin": "Meeting check-in window",
     "announcement.post": "Announcement",
+    "resource.digest": "Weekly resource digest",
 }
 STATE_LABELS = {
     JobState.PENDING: "waiting",

@@ -1,0 +1,127 @@
+"""The forms of the resource library: saving a message as a resource, editing one, adding tags to a duplicate."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import discord
+
+from bot.errors import ErrorReportingModal
+from bot.ui import OwnedView
+from storage.resources import Resource
+
+from .inputs import MAX_DESCRIPTION, MAX_TITLE
+
+
+@dataclass(frozen=True, slots=True)
+class ShareForm:
+    title: str
+    link: str
+    description: str
+    tags: str
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The message a resource is being saved from."""
+
+    channel_id: int
+    message_id: int
+    author_id: int
+    attachments: tuple[discord.Attachment, ...]
+
+
+OnShare = Callable[[discord.Interaction, ShareForm], Awaitable[None]]
+
+
+class ShareModal(ErrorReportingModal):
+    """“Save to resource library”: the share form, pre-filled from a message."""
+
+    def __init__(self, form: ShareForm, on_submit: OnShare) -> None:
+        super().__init__(title="Save to resource library")
+        self._on_submit = on_submit
+        self.title_input: discord.ui.TextInput[ShareModal] = discord.ui.TextInput(
+            label="Title", custom_id="title", default=form.title or None, max_length=MAX_TITLE
+        )
+        self.link: discord.ui.TextInput[ShareModal] = discord.ui.TextInput(
+            label="Link", custom_id="link", default=form.link, max_length=2000
+        )
+        self.description: discord.ui.TextInput[ShareModal] = discord.ui.TextInput(
+            label="Description",
+            custom_id="description",
+            style=discord.TextStyle.paragraph,
+            default=form.description or None,
+            required=False,
+            max_length=MAX_DESCRIPTION,
+        )
+        self.tags: discord.ui.TextInput[ShareModal] = discord.ui.TextInput(
+            label="Tags (separated by commas)",
+            custom_id="tags",
+            placeholder="Math, Project-Based Learning",
+            default=form.tags or None,
+            required=False,
+            max_length=400,
+        )
+        for item in (self.title_input, self.link, self.description, self.tags):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self._on_submit(
+            interaction,
+            ShareForm(self.title_input.value, self.link.value, self.description.value, self.tags.value),
+        )
+
+
+OnEdit = Callable[[discord.Interaction, str, str, str], Awaitable[None]]
+
+
+class EditModal(ErrorReportingModal):
+    """Change a resource's title, description and tags."""
+
+    def __init__(self, resource: Resource, on_submit: OnEdit) -> None:
+        super().__init__(title=f"Edit resource #{resource.id}"[:45])
+        self._on_submit = on_submit
+        self.title_input: discord.ui.TextInput[EditModal] = discord.ui.TextInput(
+            label="Title", custom_id="title", default=resource.title, max_length=MAX_TITLE
+        )
+        self.description: discord.ui.TextInput[EditModal] = discord.ui.TextInput(
+            label="Description",
+            custom_id="description",
+            style=discord.TextStyle.paragraph,
+            default=resource.description or None,
+            required=False,
+            max_length=MAX_DESCRIPTION,
+        )
+        self.tags: discord.ui.TextInput[EditModal] = discord.ui.TextInput(
+            label="Tags (separated by commas)",
+            custom_id="tags",
+            default=", ".join(resource.tags) or None,
+            required=False,
+            max_length=400,
+        )
+        for item in (self.title_input, self.description, self.tags):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self._on_submit(interaction, self.title_input.value, self.description.value, self.tags.value)
+
+
+OnAddTags = Callable[[discord.Interaction], Awaitable[None]]
+
+
+class AddTagsView(OwnedView):
+    """Shown with a duplicate: add the tags the member gave to the resource already in the library."""
+
+    def __init__(self, owner_id: int, label: str, on_add: OnAddTags) -> None:
+        super().__init__(owner_id)
+        self._on_add = on_add
+        self.add_tags.label = label[:80]
+
+    @discord.ui.button(label="Add my tags", style=discord.ButtonStyle.primary)
+    async def add_tags(
+        self, interaction: discord.Interaction, button: discord.ui.Button[AddTagsView]
+    ) -> None:
+        self.disable()
+        self.stop()
+        await self._on_add(interaction)
