@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from bot import demo_scenes
 from bot.local import LocalBot
 from emulator import Emulator
-from emulator.driver import Actor, Control, Reply, message_text
+from emulator.driver import Actor, Control, Reply, flatten_components, message_text
 
 DEMO_ZONE = "America/Phoenix"
 TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
@@ -51,7 +51,7 @@ class Transcript:
     def _time(self, match: re.Match[str]) -> str:
         moment = datetime.fromtimestamp(int(match[1]), UTC).astimezone(self.zone)
         if match[2] == "R":
-            return "(relative)"
+            return relative_words(moment - datetime.now(UTC))
         if match[2] in ("t", "T"):
             return moment.strftime("%-I:%M %p")
         return moment.strftime("%A, %B %-d, %Y %-I:%M %p %Z")
@@ -82,6 +82,27 @@ class Transcript:
 
     def print(self) -> None:
         print("\n".join(self.lines))
+
+
+RELATIVE_UNITS = (
+    ("year", 31_536_000),
+    ("month", 2_592_000),
+    ("day", 86_400),
+    ("hour", 3_600),
+    ("minute", 60),
+)
+
+
+def relative_words(delta: timedelta) -> str:
+    """What Discord shows for `<t:…:R>`: “in 3 days”, “2 hours ago”."""
+    seconds = int(delta.total_seconds())
+    size = abs(seconds)
+    unit, length = next(((u, n) for u, n in RELATIVE_UNITS if size >= n), ("", 0))
+    if not unit:
+        return "just now"
+    count = round(size / length)
+    words = f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"in {words}" if seconds > 0 else f"{words} ago"
 
 
 async def build_community(control: Control) -> tuple[str, dict[str, Actor]]:
@@ -124,8 +145,16 @@ class Stage:
     ) -> Reply:
         """`who` clicks a button (or picks `values` in a select) on a message."""
         reply = await who.click(message, button, values)
-        picked = f" → {', '.join(values)}" if values else ""
-        self.steps.append((who.username, f"clicks “{button}”{picked}", reply))
+        raw = message.components if isinstance(message, Reply) else message.get("components") or []
+        target = next(
+            (c for c in flatten_components(raw) if button in (c.get("custom_id"), c.get("label"))), {}
+        )
+        if values is None:
+            self.steps.append((who.username, f"clicks “{target.get('label') or button}”", reply))
+        else:
+            labels = {str(o.get("value")): str(o.get("label")) for o in target.get("options") or []}
+            picked = ", ".join(labels.get(v, v) for v in values)
+            self.steps.append((who.username, f"picks “{picked}” from the menu", reply))
         return reply
 
     async def submit(self, who: Actor, modal: Reply, values: dict[str, Any]) -> Reply:
