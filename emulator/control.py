@@ -256,6 +256,25 @@ class Control:
         }
         return self.state.event_payload(self.state.create_event(guild, fields))
 
+    def mark_interested(self, event_id: int, body: JSON) -> JSON:
+        """A member clicks "Interested" on a scheduled event (or takes it back with `interested: false`);
+        GUILD_SCHEDULED_EVENT_USER_ADD / _REMOVE is dispatched when that changes anything."""
+        event = self.state.events.get(event_id)
+        if event is None:
+            raise ControlError(f"unknown scheduled event {event_id}", 404)
+        user = self._user(_id(body, "user_id"))
+        if user.id not in self._guild(event.guild_id).members:
+            raise ControlError(f"user {user.id} is not a member of guild {event.guild_id}", 403)
+        interested = body.get("interested", True)
+        if not isinstance(interested, bool):
+            raise ControlError("interested must be true or false")
+        changed = self.state.set_interested(event, user.id, interested)
+        return {
+            "changed": changed,
+            "interested": [str(u) for u in sorted(event.subscribers)],
+            "user_count": len(event.subscribers),
+        }
+
     # -- messages -------------------------------------------------------------------------
 
     def _where(self, body: JSON, user: User) -> tuple[Guild | None, Channel]:

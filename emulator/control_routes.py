@@ -94,6 +94,11 @@ class ControlRoutes:
             "/guilds/{guild_id}/scheduled-events",
             lambda r, b: c.create_event(self._id(r, "guild_id"), b),
         )
+        add(
+            "POST",
+            "/scheduled-events/{event_id}/interested",
+            lambda r, b: c.mark_interested(self._id(r, "event_id"), b),
+        )
         add("PATCH", "/channels/{channel_id}", lambda r, b: c.edit_channel(self._id(r, "channel_id"), b))
         add("DELETE", "/channels/{channel_id}", lambda r, b: c.delete_channel(self._id(r, "channel_id")))
         add(

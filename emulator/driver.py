@@ -254,6 +254,11 @@ class Actor:
     async def dms(self) -> list[dict[str, Any]]:
         return await self.control.dms(self.user_id)
 
+    async def interested(self, event_id: str | int, interested: bool = True) -> dict[str, Any]:
+        """Click (or un-click) "Interested" on a Discord scheduled event."""
+        body = {"user_id": self.user_id, "interested": interested}
+        return dict(await self.control.call("POST", f"/scheduled-events/{event_id}/interested", body))
+
 
 def _id(value: Any) -> Any:
     """Actors, and objects with an `id`, become the id Discord would send."""

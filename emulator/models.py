@@ -225,11 +225,11 @@ class ScheduledEvent:
     privacy_level: int = 2
     status: int = 1
     entity_metadata: JSON | None = None
-    user_count: int = 0
     image: str | None = None
     recurrence_rule: JSON | None = None
+    subscribers: set[int] = field(default_factory=set)  # users who clicked "Interested"
 
-    def payload(self, creator: User | None) -> JSON:
+    def payload(self, creator: User | None, *, with_user_count: bool = False) -> JSON:
         out: JSON = {
             "id": str(self.id),
             "guild_id": str(self.guild_id),
@@ -244,10 +244,11 @@ class ScheduledEvent:
             "entity_type": self.entity_type,
             "entity_id": None,
             "entity_metadata": self.entity_metadata,
-            "user_count": self.user_count,
             "image": self.image,
             "recurrence_rule": self.recurrence_rule,
         }
+        if with_user_count:
+            out["user_count"] = len(self.subscribers)
         if creator is not None:
             out["creator"] = creator.payload()
         return out

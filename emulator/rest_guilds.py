@@ -503,16 +503,31 @@ def _event_perms(api: RestApi, guild: Guild, creator_id: int | None = None) -> N
     raise missing_permissions()
 
 
+def _flag(request: web.Request, key: str) -> bool:
+    return request.query.get(key, "").lower() in ("1", "true")
+
+
+def _query_id(request: web.Request, key: str) -> int | None:
+    raw = request.query.get(key)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise form_error(key, f'Value "{raw}" is not snowflake.', "NUMBER_TYPE_COERCE")
+    return int(raw)
+
+
 async def list_events(api: RestApi, request: web.Request) -> web.StreamResponse:
     guild = api.guild(request)
-    return json_response([api.state.event_payload(api.state.events[e]) for e in guild.event_ids])
+    counts = _flag(request, "with_user_count")
+    return json_response(
+        [api.state.event_payload(api.state.events[e], with_user_count=counts) for e in guild.event_ids]
+    )
 
 
 async def get_event(api: RestApi, request: web.Request) -> web.StreamResponse:
     guild = api.guild(request)
-    return json_response(
-        api.state.event_payload(api.state.scheduled_event(guild, api.snowflake(request, "event_id")))
-    )
+    event = api.state.scheduled_event(guild, api.snowflake(request, "event_id"))
+    return json_response(api.state.event_payload(event, with_user_count=_flag(request, "with_user_count")))
 
 
 async def create_event(api: RestApi, request: web.Request) -> web.StreamResponse:
@@ -548,9 +563,36 @@ async def delete_event(api: RestApi, request: web.Request) -> web.StreamResponse
 
 
 async def event_users(api: RestApi, request: web.Request) -> web.StreamResponse:
+    """Who clicked "Interested", as Discord answers: ascending user ids, at most `limit` (1-100, default
+    100); `before` wins over `after` and gives the users just below it."""
     guild = api.guild(request)
-    api.state.scheduled_event(guild, api.snowflake(request, "event_id"))
-    return json_response([])
+    event = api.state.scheduled_event(guild, api.snowflake(request, "event_id"))
+    raw_limit = request.query.get("limit", "100")
+    if not raw_limit.isdigit():
+        raise form_error("limit", "Could not interpret value as an integer.", "NUMBER_TYPE_COERCE")
+    limit = int(raw_limit)
+    if limit > 100:
+        raise form_error("limit", "int value should be less than or equal to 100.", "NUMBER_TYPE_MAX")
+    if limit < 1:
+        raise form_error("limit", "int value should be greater than or equal to 1.", "NUMBER_TYPE_MIN")
+    before, after = _query_id(request, "before"), _query_id(request, "after")
+    users = sorted(event.subscribers)
+    if before is not None:
+        picked = [u for u in users if u < before][-limit:]
+    else:
+        picked = [u for u in users if after is None or u > after][:limit]
+    with_member = _flag(request, "with_member")
+    out = []
+    for user_id in picked:
+        item: JSON = {
+            "guild_scheduled_event_id": str(event.id),
+            "user": api.state.user(user_id).payload(),
+        }
+        member = guild.members.get(user_id)
+        if with_member and member is not None:
+            item["member"] = api.state.member_payload(guild, member)
+        out.append(item)
+    return json_response(out)
 
 
 _G = "/guilds/{guild_id}"

@@ -625,8 +625,25 @@ class State:
         self.guilds[event.guild_id].event_ids.remove(event.id)
         self.emit("GUILD_SCHEDULED_EVENT_DELETE", self.event_payload(event), event.guild_id)
 
-    def event_payload(self, event: ScheduledEvent) -> JSON:
-        return event.payload(self.users.get(event.creator_id))
+    def event_payload(self, event: ScheduledEvent, *, with_user_count: bool = False) -> JSON:
+        return event.payload(self.users.get(event.creator_id), with_user_count=with_user_count)
+
+    def set_interested(self, event: ScheduledEvent, user_id: int, interested: bool) -> bool:
+        """A member clicks (or un-clicks) "Interested"; USER_ADD / USER_REMOVE when it changes anything."""
+        if (user_id in event.subscribers) == interested:
+            return False
+        if interested:
+            event.subscribers.add(user_id)
+        else:
+            event.subscribers.discard(user_id)
+        name = "GUILD_SCHEDULED_EVENT_USER_ADD" if interested else "GUILD_SCHEDULED_EVENT_USER_REMOVE"
+        payload = {
+            "guild_scheduled_event_id": str(event.id),
+            "user_id": str(user_id),
+            "guild_id": str(event.guild_id),
+        }
+        self.emit(name, payload, event.guild_id)
+        return True
 
     # -- application commands ------------------------------------------------
 

@@ -78,5 +78,11 @@ def guild_view(state: State, guild: Guild) -> JSON:
         "channels": [channel_view(state.channels[c]) for c in guild.channel_ids],
         "roles": [role_view(r) for r in state.sorted_roles(guild)],
         "members": [member_view(state, m) for m in guild.members.values()],
-        "scheduled_events": [state.event_payload(state.events[e]) for e in guild.event_ids],
+        "scheduled_events": [
+            {
+                **state.event_payload(state.events[e], with_user_count=True),
+                "interested": [str(u) for u in sorted(state.events[e].subscribers)],
+            }
+            for e in guild.event_ids
+        ],
     }

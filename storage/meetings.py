@@ -182,6 +182,13 @@ class RsvpSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class MemberDeletion:
+    removed: int  # rows deleted
+    answered: tuple[int, ...]  # meetings the member had answered (their cards list them)
+    promoted: dict[int, tuple[int, ...]]  # meeting id -> members moved from the waitlist into their seat
+
+
+@dataclass(frozen=True, slots=True)
 class AgendaItem:
     id: int
     meeting_id: int
@@ -417,10 +424,11 @@ class MeetingRepository:
             )
             if row is None or row["state"] != MeetingState.SCHEDULED or from_db_time(row["ends_at"]) <= now:
                 raise MeetingClosed(f"meeting {meeting_id} takes no RSVPs")
-            current = await self.db.fetchval(
-                "SELECT status FROM meeting_rsvps WHERE meeting_id = ? AND user_id = ?", (meeting_id, user_id)
+            current = await self.db.fetchone(
+                "SELECT status, source FROM meeting_rsvps WHERE meeting_id = ? AND user_id = ?",
+                (meeting_id, user_id),
             )
-            previous = RsvpStatus(current) if current else None
+            previous = RsvpStatus(current["status"]) if current else None
             status: RsvpStatus = choice
             if choice is RsvpStatus.GOING:
                 if previous in (RsvpStatus.GOING, RsvpStatus.WAITLIST):
@@ -429,6 +437,13 @@ class MeetingRepository:
                     status = RsvpStatus.WAITLIST
             if status != previous:
                 await self._write(guild_id, meeting_id, user_id, status, now, source)
+            elif current is not None and current["source"] != source:
+                # The same answer given again elsewhere (Maybe on the card after "Interested" on the event):
+                # it now belongs to where it was given last, so taking back the interest keeps it.
+                await self.db.execute(
+                    "UPDATE meeting_rsvps SET source = ? WHERE meeting_id = ? AND user_id = ?",
+                    (source, meeting_id, user_id),
+                )
             promoted = await self._promote(meeting_id, now) if previous is RsvpStatus.GOING else ()
             position = await self._position(meeting_id, user_id) if status is RsvpStatus.WAITLIST else None
         return RsvpOutcome(status, previous, position, promoted)
@@ -529,6 +544,33 @@ class MeetingRepository:
                     await self._write(guild_id, meeting_id, user_id, RsvpStatus.MAYBE, now, "event")
                     added += 1
         return added
+
+    async def remove_interested(self, meeting_id: int, user_ids: Sequence[int]) -> int:
+        """Members no longer interested in the Discord event: the Maybe that came from it goes away
+        (an answer given on the card stays)."""
+        removed = 0
+        async with self.db.transaction():
+            for user_id in user_ids:
+                removed += await self.db.execute_rowcount(
+                    "DELETE FROM meeting_rsvps WHERE meeting_id = ? AND user_id = ? AND source = 'event'"
+                    " AND status = 'maybe'",
+                    (meeting_id, user_id),
+                )
+        return removed
+
+    async def sync_interested(
+        self, guild_id: int, meeting_id: int, user_ids: Sequence[int], *, now: datetime
+    ) -> int:
+        """Make the event's Maybes match who is interested now (events missed while offline); changes made."""
+        async with self.db.transaction():
+            rows = await self.db.fetchall(
+                "SELECT user_id FROM meeting_rsvps WHERE meeting_id = ? AND source = 'event' AND status = 'maybe'",
+                (meeting_id,),
+            )
+            gone = {r["user_id"] for r in rows} - set(user_ids)
+            return await self.add_interested(guild_id, meeting_id, user_ids, now=now) + (
+                await self.remove_interested(meeting_id, sorted(gone))
+            )
 
     # -- reminder preferences ----------------------------------------------------------------------------
 
@@ -662,13 +704,15 @@ class MeetingRepository:
             found["reminders"] = mode
         return found
 
-    async def delete_member(self, guild_id: int, user_id: int, *, now: datetime) -> int:
-        """Remove every row about the member; seats they held go to the waitlist."""
+    async def delete_member(self, guild_id: int, user_id: int, *, now: datetime) -> MemberDeletion:
+        """Remove every row about the member; seats they held in meetings still ahead go to the waitlist."""
         params = (guild_id, user_id)
         removed = 0
+        promoted: dict[int, tuple[int, ...]] = {}
         async with self.db.transaction():
-            seats = await self.db.fetchall(
-                "SELECT meeting_id FROM meeting_rsvps WHERE guild_id = ? AND user_id = ? AND status = 'going'",
+            answered = await self.db.fetchall(
+                "SELECT r.meeting_id, r.status, m.state, m.ends_at FROM meeting_rsvps r"
+                " JOIN meetings m ON m.id = r.meeting_id WHERE r.guild_id = ? AND r.user_id = ?",
                 params,
             )
             for sql in (
@@ -679,15 +723,26 @@ class MeetingRepository:
                 "DELETE FROM meeting_reminder_prefs WHERE guild_id = ? AND user_id = ?",
             ):
                 removed += await self.db.execute_rowcount(sql, params)
-            for seat in seats:
-                await self._promote(seat["meeting_id"], now)
-        return removed
+            for row in answered:
+                ahead = row["state"] == MeetingState.SCHEDULED and from_db_time(row["ends_at"]) > now
+                if row["status"] == RsvpStatus.GOING and ahead:
+                    moved = await self._promote(row["meeting_id"], now)
+                    if moved:
+                        promoted[row["meeting_id"]] = moved
+        return MemberDeletion(removed, tuple(r["meeting_id"] for r in answered), promoted)
 
 
-async def next_meeting(db: Database, guild_id: int, now: datetime) -> Meeting | None:
-    """The next meeting of a guild that has not started yet and is not cancelled (for other features)."""
+async def next_meeting(
+    db: Database, guild_id: int, now: datetime, *, everyone_only: bool = True
+) -> Meeting | None:
+    """The next meeting of a guild that has not started yet and is not cancelled (for other features).
+
+    Only meetings for everyone by default: the answer is often shown in public, where the title of a
+    meeting meant for one group or school team should not appear.
+    """
+    audience = " AND audience_kind = 'all'" if everyone_only else ""
     row = await db.fetchone(
-        "SELECT * FROM meetings WHERE guild_id = ? AND state = 'scheduled' AND starts_at > ?"
+        f"SELECT * FROM meetings WHERE guild_id = ? AND state = 'scheduled' AND starts_at > ?{audience}"
         " ORDER BY starts_at, id LIMIT 1",
         (guild_id, to_db_time(now)),
     )

@@ -81,7 +81,7 @@ class Meetings(commands.Cog):
         self.bot.personal_data.register(
             "meetings",
             export=self.repo.export_member,
-            delete=lambda guild_id, user_id: self.repo.delete_member(guild_id, user_id, now=utcnow()),
+            delete=self._delete_member,
         )
 
     async def cog_unload(self) -> None:
@@ -199,6 +199,18 @@ class Meetings(commands.Cog):
             except discord.HTTPException as exc:
                 log.warning("could not tell %s about their seat in meeting %s: %s", user_id, meeting.id, exc)
 
+    async def _delete_member(self, guild_id: int, user_id: int) -> int:
+        """`/profile delete`: the member's rows go; members promoted into freed seats are told and the
+        cards that listed the member are redrawn."""
+        deletion = await self.repo.delete_member(guild_id, user_id, now=utcnow())
+        for meeting_id in dict.fromkeys(deletion.answered):
+            self.cards.request(meeting_id)
+        for meeting_id, promoted in deletion.promoted.items():
+            meeting = await self.repo.get(guild_id, meeting_id)
+            if meeting is not None:
+                await self._tell_promoted(meeting, promoted)
+        return deletion.removed
+
     # -- jobs ----------------------------------------------------------------------------------------
 
     async def _live(self, job: Job, now: datetime) -> Meeting:
@@ -219,7 +231,7 @@ class Meetings(commands.Cog):
         await self.publish(meeting.id)
         meeting = await self.repo.get_any(meeting.id) or meeting
         interested = await interested_members(self.bot, meeting)
-        if interested and await self.repo.add_interested(
+        if interested is not None and await self.repo.sync_interested(
             meeting.guild_id, meeting.id, interested, now=ctx.now
         ):
             self.cards.request(meeting.id)
@@ -1040,14 +1052,25 @@ class Meetings(commands.Cog):
 
     # -- Discord event mirror ------------------------------------------------------------------------------
 
+    async def _open_meeting_of(self, event: discord.ScheduledEvent, user: discord.User) -> Meeting | None:
+        """The meeting an "Interested" click is about, while it still takes answers."""
+        meeting = await self.repo.by_event(event.guild_id, event.id)
+        if meeting is None or user.bot or meeting.cancelled or meeting.ends_at <= utcnow():
+            return None
+        return meeting
+
     @commands.Cog.listener()
     async def on_scheduled_event_user_add(self, event: discord.ScheduledEvent, user: discord.User) -> None:
-        meeting = await self.repo.by_event(event.guild_id, event.id)
-        if (
-            meeting is not None
-            and not user.bot
-            and await self.repo.add_interested(meeting.guild_id, meeting.id, [user.id], now=utcnow())
+        meeting = await self._open_meeting_of(event, user)
+        if meeting is not None and await self.repo.add_interested(
+            meeting.guild_id, meeting.id, [user.id], now=utcnow()
         ):
+            self.cards.request(meeting.id)
+
+    @commands.Cog.listener()
+    async def on_scheduled_event_user_remove(self, event: discord.ScheduledEvent, user: discord.User) -> None:
+        meeting = await self._open_meeting_of(event, user)
+        if meeting is not None and await self.repo.remove_interested(meeting.id, [user.id]):
             self.cards.request(meeting.id)
 
     @commands.Cog.listener()

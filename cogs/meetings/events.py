@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+EVENT_USERS_PAGE = 100  # Discord's maximum
 CHANNEL_MENTION = re.compile(r"^\s*<#(\d{15,20})>\s*$")
 NO_PERMISSION = (
     "I couldn't create the Discord event for it: give my role **Manage Events** (Server Settings → Roles) "
@@ -78,16 +79,27 @@ async def sync_event(bot: CopBot, repo: MeetingRepository, meeting: Meeting, *, 
         return "I couldn't update its Discord event this time (Discord refused); the meeting itself is fine."
 
 
-async def interested_members(bot: CopBot, meeting: Meeting) -> list[int]:
-    """Members who clicked “Interested” on the Discord event (they count as Maybe)."""
-    guild = bot.get_guild(meeting.guild_id)
-    if guild is None or meeting.event_id is None:
-        return []
-    event = await _existing(guild, meeting.event_id)
-    if event is None:
-        return []
+async def interested_members(bot: CopBot, meeting: Meeting) -> list[int] | None:
+    """Members who clicked “Interested” on the Discord event (they count as Maybe); None if unknown.
+
+    Paged by hand with `after`: Discord documents its answer in ascending user id order, while
+    `ScheduledEvent.users()` pages as if newest came first, which repeats or skips users beyond 100.
+    """
+    if meeting.event_id is None or bot.get_guild(meeting.guild_id) is None:
+        return None
+    found: list[int] = []
+    after: int | None = None
     try:
-        return [user.id async for user in event.users(limit=None) if not user.bot]
+        while True:
+            page = await bot.http.get_scheduled_event_users(
+                meeting.guild_id, meeting.event_id, limit=EVENT_USERS_PAGE, with_member=False, after=after
+            )
+            found += [int(item["user"]["id"]) for item in page if not item["user"].get("bot")]
+            if len(page) < EVENT_USERS_PAGE:
+                return found
+            after = int(page[-1]["user"]["id"])
+    except discord.NotFound:
+        return None  # the event was deleted by hand
     except discord.HTTPException as exc:
         log.info("could not read who is interested in event %s: %s", meeting.event_id, exc)
-        return []
+        return None

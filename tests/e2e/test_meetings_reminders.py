@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import timedelta
 from typing import Any
-
-import pytest
 
 from bot.timeutil import utcnow
 from emulator.driver import message_text
@@ -14,7 +11,7 @@ from storage.groups import GroupRepository
 from storage.jobs import JobState
 from storage.meetings import MeetingRepository
 from tests.e2e.conftest import Community, eventually
-from tests.e2e.test_meetings import allowed_mentions, card, card_says, pinged_users, schedule
+from tests.e2e.test_meetings import allowed_mentions, card, pinged_users, schedule
 
 
 async def posts(community: Community, text: str, channel_id: str | None = None) -> list[dict[str, Any]]:
@@ -216,23 +213,3 @@ async def test_the_next_card_of_a_series_goes_up_when_one_starts(community: Comm
     _, second = await eventually(second_card, what="the second card")
     assert "meeting 2 of 2" in message_text(second)
     assert f"Meeting #{first + 1} " in message_text(second)
-
-
-async def test_members_interested_in_the_discord_event_count_as_maybe(
-    community: Community, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The emulator keeps no list of "Interested" members, so Discord's answer is stood in for here.
-    async def interested(bot: Any, meeting: Any) -> list[int]:
-        return [int(community.bob.user_id), int(community.alice.user_id)]
-
-    # The module the running bot loaded (each bot start imports the extension afresh).
-    loaded = sys.modules[type(community.bot.get_cog("Meetings")).__module__]
-    monkeypatch.setattr(loaded, "interested_members", interested)
-    _, meeting_id = await schedule(community, title="Event RSVPs", when="in 6 seconds", reminders="3s")
-    await community.alice.click(await card(community, meeting_id), "Can't go")
-    await eventually(lambda: posts(community, "Reminder:"), what="the reminder")
-    [sent] = await allowed_mentions(community, "Reminder:")
-    assert pinged_users(sent) == [community.bob.user_id]  # alice answered on the card: her answer stands
-    repo = MeetingRepository(community.bot.db)
-    assert (await repo.rsvp_of(meeting_id, int(community.bob.user_id))).value == "maybe"  # type: ignore[union-attr]
-    await eventually(lambda: card_says(community, meeting_id, "Maybe (1)"), what="maybe on the card")

@@ -188,6 +188,8 @@ async def drive_everything(emu: Emulator, raw: RawBot) -> None:
         },
     )
     await raw.rest("PATCH", f"/guilds/{gid}/scheduled-events/{event['id']}", {"description": "bring snacks"})
+    for interested in (True, False):
+        control.mark_interested(int(event["id"]), {"user_id": uid, "interested": interested})
     await raw.rest("DELETE", f"/guilds/{gid}/scheduled-events/{event['id']}", expect=204)
 
     emu.interactions.timeout = 0.05
@@ -284,6 +286,8 @@ EXPECTED = {
     "GUILD_SCHEDULED_EVENT_CREATE",
     "GUILD_SCHEDULED_EVENT_UPDATE",
     "GUILD_SCHEDULED_EVENT_DELETE",
+    "GUILD_SCHEDULED_EVENT_USER_ADD",
+    "GUILD_SCHEDULED_EVENT_USER_REMOVE",
     "INTERACTION_CREATE",
     "GUILD_MEMBERS_CHUNK",
 }

@@ -178,6 +178,65 @@ async def test_personal_data_export_and_delete_frees_seats(repo: MeetingReposito
     await repo.set_reminder_mode(GUILD, 1, "off")
     exported = await repo.export_member(GUILD, 1)
     assert set(exported) == {"rsvps", "check_ins", "agenda_suggestions", "agenda_votes", "reminders"}
-    assert await repo.delete_member(GUILD, 1, now=NOW) == 5  # rsvp, check-in, vote, suggestion, preference
+    deletion = await repo.delete_member(GUILD, 1, now=NOW)
+    assert deletion.removed == 5  # rsvp, check-in, vote, suggestion, preference
+    assert deletion.answered == (mid,)
+    assert deletion.promoted == {mid: (2,)}
     assert await repo.export_member(GUILD, 1) == {}
     assert await repo.rsvp_of(mid, 2) is GOING
+
+
+async def test_deleting_a_member_promotes_only_in_meetings_still_ahead(repo: MeetingRepository) -> None:
+    ahead = await meeting(repo, capacity=1)
+    over = await meeting(repo, capacity=1, days=0.1)
+    for mid in (ahead, over):
+        await repo.rsvp(GUILD, mid, 1, GOING, now=NOW)
+        await repo.rsvp(GUILD, mid, 2, GOING, now=NOW)
+    later = NOW + timedelta(days=1)
+    deletion = await repo.delete_member(GUILD, 1, now=later)
+    assert deletion.promoted == {ahead: (2,)}
+    assert sorted(deletion.answered) == sorted([ahead, over])
+    assert await repo.rsvp_of(over, 2) is WAITLIST
+
+
+async def test_interest_in_the_discord_event_is_a_maybe_that_can_be_taken_back(
+    repo: MeetingRepository,
+) -> None:
+    mid = await meeting(repo)
+    await repo.rsvp(GUILD, mid, 3, NO, now=NOW)
+    await repo.rsvp(GUILD, mid, 4, MAYBE, now=NOW)
+    assert await repo.add_interested(GUILD, mid, [1, 2, 3], now=NOW) == 2  # 3 answered on the card
+    assert await repo.rsvp_of(mid, 1) is MAYBE
+    await repo.rsvp(GUILD, mid, 2, MAYBE, now=NOW)  # now also said on the card: it stays
+    assert await repo.remove_interested(mid, [1, 2, 3, 4]) == 1
+    assert [await repo.rsvp_of(mid, u) for u in (1, 2, 3, 4)] == [None, MAYBE, NO, MAYBE]
+    await repo.add_interested(GUILD, mid, [5, 6], now=NOW)
+    # What Discord says now: 6 and 7 are interested (5 took it back while nobody was listening).
+    assert await repo.sync_interested(GUILD, mid, [6, 7, 3], now=NOW) == 2
+    assert [await repo.rsvp_of(mid, u) for u in (5, 6, 7, 3)] == [None, MAYBE, MAYBE, NO]
+    assert await repo.sync_interested(GUILD, mid, [6, 7, 3], now=NOW) == 0
+
+
+async def test_next_meeting_is_only_for_everyone_by_default(repo: MeetingRepository) -> None:
+    start = NOW + timedelta(days=1)
+    private = await repo.create(
+        NewMeeting(
+            GUILD,
+            "Teachers only: grading rubrics",
+            start,
+            start + timedelta(hours=1),
+            "America/Phoenix",
+            55,
+            1,
+            audience_kind="group",
+            audience_id=7,
+        ),
+        now=NOW,
+    )
+    public = await meeting(repo, days=2, title="Resource fair")
+    found = await next_meeting(repo.db, GUILD, NOW)
+    assert found is not None
+    assert found.id == public
+    anyone = await next_meeting(repo.db, GUILD, NOW, everyone_only=False)
+    assert anyone is not None
+    assert anyone.id == private.id
