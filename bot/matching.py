@@ -1,0 +1,174 @@
+"""Needs/offers matching for `/connect`: who can help with what a member is looking for.
+
+Pure logic (no Discord, no database). A candidate scores for each word of the need found in what they can
+offer (strongest) or among their interests; cross-sector and cross-school matches are favoured, because
+connections across stakeholder groups and schools are what a community of practice is for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+OFFER_WEIGHT = 3.0
+INTEREST_WEIGHT = 2.0
+OTHER_GROUP_BONUS = 1.5
+OTHER_SCHOOL_BONUS = 1.25
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "for",
+        "from",
+        "get",
+        "have",
+        "help",
+        "how",
+        "i",
+        "in",
+        "into",
+        "is",
+        "it",
+        "looking",
+        "me",
+        "my",
+        "need",
+        "of",
+        "on",
+        "or",
+        "our",
+        "some",
+        "someone",
+        "something",
+        "that",
+        "the",
+        "their",
+        "them",
+        "this",
+        "to",
+        "want",
+        "we",
+        "who",
+        "with",
+        "would",
+        "you",
+        "your",
+    ]
+)
+_WORD = re.compile(r"[^\W_]+")
+
+
+def stem(word: str) -> str:
+    """A light stem so 'grants' meets 'grant' and 'coding' meets 'code'; good enough for short profile text."""
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: len(word) - len(suffix)] + keep
+    return word
+
+
+def keywords(text: str) -> dict[str, str]:
+    """Stem → the word as first written, for the meaningful words of `text`."""
+    found: dict[str, str] = {}
+    for match in _WORD.finditer(text.lower()):
+        word = match[0]
+        if len(word) < 3 or word in STOPWORDS:
+            continue
+        found.setdefault(stem(word), word)
+    return found
+
+
+def _matches(need: dict[str, str], offered: dict[str, str]) -> list[str]:
+    """Need words present in `offered` (exact stem, or one a prefix of the other: 'robot'/'robotics')."""
+    hits = []
+    for need_stem, word in need.items():
+        if need_stem in offered or any(
+            len(need_stem) >= 4 and (o.startswith(need_stem) or need_stem.startswith(o)) and len(o) >= 4
+            for o in offered
+        ):
+            hits.append(word)
+    return hits
+
+
+@dataclass(frozen=True, slots=True)
+class Seeker:
+    user_id: int
+    need: str  # what they are looking for (or the typed topic)
+    group_id: int | None = None
+    school_key: str | None = None  # linked school id or organization, compared for "another school"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    user_id: int
+    offers: str
+    interests: Sequence[str]
+    group_id: int | None = None
+    school_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    user_id: int
+    score: float
+    offered: tuple[str, ...]  # need words found in what they can offer
+    shared: tuple[str, ...]  # need words found among their interests
+    other_group: bool
+    other_school: bool
+
+    def reasons(self, group_name: str | None = None) -> list[str]:
+        out = []
+        if self.offered:
+            out.append("can offer " + ", ".join(self.offered))
+        if self.shared:
+            out.append("interested in " + ", ".join(self.shared))
+        if self.other_group:
+            out.append(f"another sector ({group_name})" if group_name else "another sector")
+        if self.other_school:
+            out.append("another school or organization")
+        return out
+
+
+def score(seeker: Seeker, candidate: Candidate, need: dict[str, str] | None = None) -> Match | None:
+    """How well `candidate` answers the seeker's need; None when nothing they offer or like matches."""
+    need = keywords(seeker.need) if need is None else need
+    offered = _matches(need, keywords(candidate.offers))
+    shared = [w for w in _matches(need, keywords(" ".join(candidate.interests))) if w not in offered]
+    if not offered and not shared:
+        return None
+    value = OFFER_WEIGHT * len(offered) + INTEREST_WEIGHT * len(shared)
+    other_group = (
+        seeker.group_id is not None
+        and candidate.group_id is not None
+        and seeker.group_id != candidate.group_id
+    )
+    other_school = bool(
+        seeker.school_key and candidate.school_key and seeker.school_key != candidate.school_key
+    )
+    if other_group:
+        value *= OTHER_GROUP_BONUS
+    if other_school:
+        value *= OTHER_SCHOOL_BONUS
+    return Match(candidate.user_id, value, tuple(offered), tuple(shared), other_group, other_school)
+
+
+def rank(seeker: Seeker, candidates: Iterable[Candidate], *, limit: int = 10) -> list[Match]:
+    """The best matches first (ties: more offered words, then lower user id for a stable order)."""
+    need = keywords(seeker.need)
+    if not need:
+        return []
+    found = [
+        m for c in candidates if c.user_id != seeker.user_id and (m := score(seeker, c, need)) is not None
+    ]
+    found.sort(key=lambda m: (-m.score, -len(m.offered), m.user_id))
+    return found[:limit]

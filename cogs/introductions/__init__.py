@@ -1,0 +1,272 @@
+"""`/intro`: welcome new members, introductions (two short forms, a card, roles), reminders, leaving.
+
+A member who leaves is hidden for a period (30 days by default; they may come back) and then every personal row
+of theirs is deleted by a scheduled job, which re-reads the profile first (they may have returned).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checks import organizer_only
+from bot.client import CopBot
+from bot.errors import UserError
+from bot.formatting import plural
+from bot.memberships import memberships
+from bot.permissions import require_bot_permissions
+from bot.scheduler import RunContext
+from bot.timeutil import utcnow
+from cogs.introductions.cards import check_welcome, welcome_text
+from cogs.introductions.flow import NeedsButton, StartButton, open_intro, open_needs, post_card, start_view
+from storage.guilds import Purpose
+from storage.jobs import Job
+from storage.profiles import IntroSettings, ProfileRepository
+
+log = logging.getLogger(__name__)
+
+PURGE_KIND = "profile.purge"
+PURGE_GRACE = timedelta(days=365)  # a purge found late still runs: the promise is deletion
+REMIND_BATCH = 20  # mentions per reminder message in the channel
+REMIND_TEXT = (
+    "Hello from **{server}**! You joined but haven't introduced yourself yet. It takes under a minute and helps "
+    "teachers, families and partners find you. Press the button below to start."
+)
+
+
+def purge_owner(departure_id: int) -> str:
+    # The job names the departure, not the member: once it has run, no trace of the member remains.
+    return f"departure:{departure_id}"
+
+
+class Introductions(commands.Cog):
+    """Welcome, introductions and reminders."""
+
+    intro = app_commands.Group(
+        name="intro", description="Introduce yourself to the community.", guild_only=True
+    )
+
+    def __init__(self, bot: CopBot) -> None:
+        self.bot = bot
+        self.profiles = ProfileRepository(bot.db)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(StartButton, NeedsButton)
+        self.bot.scheduler.register(PURGE_KIND, self.purge, grace=PURGE_GRACE)
+        self.bot.personal_data.register(
+            "profile", export=self.profiles.export_member, delete=self.profiles.delete_member
+        )
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(StartButton, NeedsButton)
+        self.bot.scheduler.unregister(PURGE_KIND)
+        self.bot.personal_data.unregister("profile")
+
+    # -- members ------------------------------------------------------------------------------------------
+
+    @intro.command(name="me")
+    async def intro_me(self, interaction: discord.Interaction) -> None:
+        """Introduce yourself (or edit your introduction): who you are, your school and your group."""
+        assert interaction.guild_id is not None
+        await open_intro(interaction, interaction.guild_id)
+
+    @intro.command(name="needs")
+    async def intro_needs(self, interaction: discord.Interaction) -> None:
+        """Say what you can offer and what you're looking for (step 2 of your introduction)."""
+        assert interaction.guild_id is not None
+        await open_needs(interaction, interaction.guild_id)
+
+    # -- organizers ---------------------------------------------------------------------------------------
+
+    @intro.command(name="settings")
+    @organizer_only()
+    @app_commands.describe(
+        welcome="Welcome text; {member} mentions the newcomer and {server} is the server's name",
+        dm_welcome="Also send the welcome by direct message",
+        hidden_days="Days a departed member's profile stays hidden before it is deleted",
+    )
+    async def settings(
+        self,
+        interaction: discord.Interaction,
+        welcome: app_commands.Range[str, 1, 2000] | None = None,
+        dm_welcome: bool | None = None,
+        hidden_days: app_commands.Range[int, 1, 365] | None = None,
+    ) -> None:
+        """Show or change the welcome text, welcome DMs and how long departed members' profiles are kept."""
+        assert interaction.guild is not None
+        current = await self.profiles.settings(interaction.guild.id)
+        changed = IntroSettings(
+            current.guild_id,
+            check_welcome(welcome) if welcome is not None else current.welcome,
+            current.dm_welcome if dm_welcome is None else dm_welcome,
+            current.hidden_days if hidden_days is None else hidden_days,
+        )
+        if changed != current:
+            await self.profiles.save_settings(changed)
+        me = interaction.guild.get_member(interaction.user.id)
+        preview = welcome_text(changed.welcome, me) if me else ""
+        await interaction.response.send_message(
+            f"**Welcome** (as a newcomer will see it):\n>>> {preview}\n\n"
+            f"Welcome DMs: **{'on' if changed.dm_welcome else 'off'}**. Profiles of members who leave are hidden "
+            f"for **{plural(changed.hidden_days, 'day')}**, then deleted.",
+            ephemeral=True,
+        )
+
+    @intro.command(name="remind")
+    @organizer_only()
+    @app_commands.describe(again="Also remind members who were reminded before")
+    async def remind(self, interaction: discord.Interaction, again: bool = False) -> None:
+        """Remind members who joined but haven't introduced themselves (by DM, or a mention if DMs are closed)."""
+        assert interaction.guild is not None
+        guild = interaction.guild
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        introduced = await self.profiles.introduced_ids(guild.id)
+        skipped = set() if again else await self.profiles.reminded_ids(guild.id)
+        waiting = [m for m in guild.members if not m.bot and m.id not in introduced and m.id not in skipped]
+        if not waiting:
+            await interaction.edit_original_response(
+                content="Everyone has introduced themselves or was already reminded. "
+                "Use `again: True` to remind those again."
+            )
+            return
+        text = REMIND_TEXT.replace("{server}", discord.utils.escape_markdown(guild.name))
+        closed: list[discord.Member] = []
+        for number, member in enumerate(waiting, start=1):
+            try:
+                await member.send(text, view=start_view(guild.id))
+            except discord.Forbidden:  # 50007: DMs closed
+                closed.append(member)
+            except discord.HTTPException as exc:
+                log.info("could not DM %s: %s", member.id, exc)
+                closed.append(member)
+            if number % 10 == 0:
+                await interaction.edit_original_response(content=f"Reminding… {number}/{len(waiting)}")
+        mentioned = await self._mention_in_channel(guild, closed)
+        await self.profiles.mark_reminded(guild.id, [m.id for m in waiting], now=utcnow())
+        by_dm = len(waiting) - len(closed)
+        parts = [f"Reminded {plural(by_dm, 'member')} by direct message."]
+        if closed:
+            parts.append(
+                f"{plural(len(closed), 'member')} had direct messages closed: "
+                + (
+                    f"I mentioned them in <#{mentioned}>."
+                    if mentioned
+                    else "there's no introductions channel to mention them in (`/cop channel`)."
+                )
+            )
+        await interaction.edit_original_response(content=" ".join(parts))
+
+    async def _mention_in_channel(self, guild: discord.Guild, members: list[discord.Member]) -> int | None:
+        if not members:
+            return None
+        channel_id = (await self.bot.guild_settings.get(guild.id)).channels.get(Purpose.INTRODUCTIONS)
+        channel = guild.get_channel(channel_id) if channel_id else None
+        if not isinstance(channel, discord.TextChannel):
+            return None
+        for start in range(0, len(members), REMIND_BATCH):
+            batch = members[start : start + REMIND_BATCH]
+            await channel.send(
+                " ".join(m.mention for m in batch)
+                + " — welcome! Please take a minute to introduce yourself.",
+                view=start_view(guild.id),
+                allowed_mentions=discord.AllowedMentions(users=batch),
+            )
+        return channel.id
+
+    # -- joining and leaving --------------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_member_join(self, member: discord.Member) -> None:
+        if member.bot:
+            return
+        guild = member.guild
+        departure = await self.profiles.return_of(guild.id, member.id)
+        if departure is not None:
+            await self.bot.scheduler.cancel(owner=purge_owner(departure), guild_id=guild.id)
+            await memberships(self.bot).restore(member)
+            profile = await self.profiles.get(guild.id, member.id)
+            if profile is not None:
+                await post_card(self.bot, guild, profile)
+                return  # introduced before: no second welcome
+        settings = await self.profiles.settings(guild.id)
+        text = welcome_text(settings.welcome, member)
+        channel_id = (await self.bot.guild_settings.get(guild.id)).channels.get(Purpose.INTRODUCTIONS)
+        channel = guild.get_channel(channel_id) if channel_id else None
+        if isinstance(channel, discord.TextChannel):
+            try:
+                require_bot_permissions(channel, "view_channel", "send_messages", doing="post welcomes")
+                await channel.send(
+                    text, view=start_view(guild.id), allowed_mentions=discord.AllowedMentions(users=[member])
+                )
+            except (UserError, discord.HTTPException) as exc:
+                log.warning("could not welcome %s in %s: %s", member.id, guild.id, exc)
+        if settings.dm_welcome:
+            try:
+                await member.send(text, view=start_view(guild.id))
+            except discord.HTTPException as exc:  # 50007: DMs closed; the channel welcome is enough
+                log.info("welcome DM to %s not delivered: %s", member.id, exc)
+
+    @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        guild_id, user_id = payload.guild_id, payload.user.id
+        now = utcnow()
+        if payload.user.bot:
+            return
+        async with self.bot.db.transaction():
+            departure = await self.profiles.depart(guild_id, user_id, now)
+            days = (await self.profiles.settings(guild_id)).hidden_days
+            await self.bot.scheduler.schedule(
+                PURGE_KIND,
+                now + timedelta(days=days),
+                {"departure": departure},
+                guild_id=guild_id,
+                owner=purge_owner(departure),
+            )
+        profile = await self.profiles.get(guild_id, user_id, include_hidden=True)
+        guild = self.bot.get_guild(guild_id)
+        if guild is not None and profile is not None:
+            await _retire_card(guild, profile.card_channel_id, profile.card_message_id, delete=False)
+
+    async def purge(self, job: Job, ctx: RunContext) -> None:
+        """The hidden period is over: delete everything about the member, unless they came back."""
+        user_id = await self.profiles.departure(job.guild_id, int(job.payload["departure"]))
+        if user_id is None:
+            return  # back in the server, or deleted already
+        guild = self.bot.get_guild(job.guild_id)
+        if guild is not None and guild.get_member(user_id) is not None:
+            await self.profiles.return_of(job.guild_id, user_id)  # came back while the bot was away
+            return
+        profile = await self.profiles.get(job.guild_id, user_id, include_hidden=True)
+        if guild is not None and profile is not None:
+            await _retire_card(guild, profile.card_channel_id, profile.card_message_id, delete=True)
+        removed = await self.bot.personal_data.delete(job.guild_id, user_id)
+        log.info("purged the data of a departed member in %s: %s", job.guild_id, removed)
+
+
+async def _retire_card(
+    guild: discord.Guild, channel_id: int | None, message_id: int | None, *, delete: bool
+) -> None:
+    """Delete the intro card, or replace it with a short note while the member is away."""
+    channel = guild.get_channel(channel_id) if channel_id else None
+    if not isinstance(channel, discord.TextChannel) or message_id is None:
+        return
+    message = channel.get_partial_message(message_id)
+    try:
+        if delete:
+            await message.delete()
+        else:
+            await message.edit(
+                embed=discord.Embed(
+                    description="This member has left the server; their introduction is hidden."
+                )
+            )
+    except discord.HTTPException as exc:
+        log.info("could not update intro card %s: %s", message_id, exc)
+
+
+async def setup(bot: CopBot) -> None:
+    await bot.add_cog(Introductions(bot))
