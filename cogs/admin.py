@@ -15,6 +15,7 @@ from bot.client import CopBot
 from bot.errors import UserError
 from bot.formatting import embed, fit_lines, format_bytes, human_list, plural, safe_text
 from bot.permissions import require_bot_permissions
+from bot.profile_stats import stats_embed
 from bot.timeutil import discord_timestamp, format_duration, suggest_zones, utcnow, valid_zone
 from storage.guilds import Purpose
 from storage.jobs import Job, JobState
@@ -191,6 +192,15 @@ class Admin(commands.Cog):
             parts.append(f"Found and kept {human_list(found)}.")
         parts.append("Setup is complete." if created else "Setup is complete: nothing needed creating.")
         await interaction.edit_original_response(content=" ".join(parts))
+
+    @cop.command(name="stats")
+    @organizer_only()
+    async def stats(self, interaction: discord.Interaction) -> None:
+        """How many members have introduced themselves, by stakeholder group and by school."""
+        assert interaction.guild is not None
+        await interaction.response.send_message(
+            embed=await stats_embed(self.bot, interaction.guild), ephemeral=True
+        )
 
     @cop.command(name="about")
     async def about(self, interaction: discord.Interaction) -> None:

@@ -11,6 +11,7 @@ from bot import __version__
 from emulator.driver import Reply
 from storage.guilds import Purpose
 from tests.e2e.conftest import Community, eventually
+from tests.e2e.test_introductions import introduce, ready
 
 PURPOSES = ("introductions", "announcements", "meetings", "resources")
 
@@ -177,3 +178,16 @@ async def test_setup_says_exactly_which_permission_the_bot_lacks(community: Comm
 
 async def _cached(community: Community, guild_id: int) -> bool:
     return community.bot.get_guild(guild_id) is not None
+
+
+async def test_stats_counts_profiles_for_organizers_only(community: Community) -> None:
+    before = await community.organizer.run("cop stats")
+    assert before.ephemeral
+    assert "**0 members** of 4 have introduced themselves" in before.text
+    await ready(community)
+    await introduce(community, community.alice, group="Teachers")
+    after = await community.organizer.run("cop stats")
+    assert "**1 member** of 4 have introduced themselves" in after.text
+    assert "Teachers: 1" in after.text
+    assert "Lincoln Elementary: 1" in after.text
+    assert "Only organizers" in (await community.alice.run("cop stats")).text
