@@ -22,6 +22,7 @@ import discord
 from bot.errors import UserError
 from bot.formatting import human_list, plural, safe_text
 from bot.permissions import require_bot_permissions
+from bot.ui import confirm
 from storage.groups import UnitRepository
 
 log = logging.getLogger(__name__)
@@ -374,4 +375,47 @@ def forbidden_message(what: str, command: str) -> str:
         f"Discord refused to let me finish the {what} setup: I'm missing a permission or my role is too low. "
         f"Check that my role has **Manage Roles** and **Manage Channels** and sits above the {what} roles "
         f"(Server Settings → Roles), then run `{command}` again: it picks up where this stopped."
+    )
+
+
+async def confirm_and_archive(
+    interaction: discord.Interaction,
+    *,
+    question: str,
+    confirm_label: str,
+    name: str,
+    what: str,
+    command: str,
+    role_id: int | None,
+    channel_id: int | None,
+    organizer_role_id: int | None,
+    forget: Callable[[], Awaitable[object]],
+) -> None:
+    """The removal flow shared by groups and schools: ask, archive the role and channel, then forget the row.
+
+    Nothing is forgotten when Discord refuses part way, so running the command again finishes the job.
+    """
+    assert interaction.guild is not None
+    confirmed, answer = await confirm(interaction, question, confirm_label=confirm_label)
+    if answer is None:
+        return
+    if not confirmed:
+        await answer.response.edit_message(content="Nothing was removed.", view=None)
+        return
+    shown = safe_text(name, 100)
+    await answer.response.edit_message(content=f"Removing **{shown}**…", view=None)
+    try:
+        done = await archive(
+            interaction.guild,
+            role_id=role_id,
+            channel_id=channel_id,
+            organizer_role_id=organizer_role_id,
+            reason=f"copbot: {what} removed",
+        )
+    except discord.Forbidden:
+        await answer.edit_original_response(content=forbidden_message(what, command))
+        return
+    await forget()
+    await answer.edit_original_response(
+        content=f"Removed **{shown}**: {human_list(done) or 'it had no role or channel'}."
     )

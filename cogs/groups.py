@@ -20,15 +20,15 @@ from bot.permissions import require_bot_permissions
 from bot.structure import (
     StructureBuilder,
     Unit,
-    archive,
     channel_slug,
     clean_name,
+    confirm_and_archive,
     forbidden_message,
     require_structure_permissions,
     slug_note,
 )
 from bot.timeutil import utcnow
-from bot.ui import OwnedView, Paginator, confirm, paginate_lines
+from bot.ui import OwnedView, Paginator, paginate_lines
 from storage.groups import DuplicateName, Group, GroupRepository
 
 log = logging.getLogger(__name__)
@@ -401,36 +401,23 @@ class Groups(commands.Cog):
         guild = interaction.guild
         group = await self._group(guild.id, name)
         count = len(await self.repo.member_ids(guild.id, group.id))
-        confirmed, answer = await confirm(
+
+        async def forget() -> None:
+            await self.repo.remove(guild.id, group.id)
+            await self.refresh_pickers(guild)
+
+        await confirm_and_archive(
             interaction,
-            f"Remove the group **{safe_text(group.name, 100)}**? Its {plural(count, 'member')} lose the role; "
-            "its channel is locked and renamed with an “archived-” prefix, and its messages are kept.",
+            question=f"Remove the group **{safe_text(group.name, 100)}**? Its {plural(count, 'member')} lose the "
+            "role; its channel is locked and renamed with an “archived-” prefix, and its messages are kept.",
             confirm_label="Remove group",
-        )
-        if answer is None:
-            return
-        if not confirmed:
-            await answer.response.edit_message(content="Nothing was removed.", view=None)
-            return
-        await answer.response.edit_message(content=f"Removing **{safe_text(group.name, 100)}**…", view=None)
-        settings = await self.bot.guild_settings.get(guild.id)
-        try:
-            done = await archive(
-                guild,
-                role_id=group.role_id,
-                channel_id=group.channel_id,
-                organizer_role_id=settings.organizer_role_id,
-                reason="copbot: group removed",
-            )
-        except discord.Forbidden:
-            await answer.edit_original_response(
-                content=forbidden_message("stakeholder group", "/groups remove")
-            )
-            return
-        await self.repo.remove(guild.id, group.id)
-        await self.refresh_pickers(guild)
-        await answer.edit_original_response(
-            content=f"Removed **{safe_text(group.name, 100)}**: {human_list(done) or 'it had no role or channel'}."
+            name=group.name,
+            what="stakeholder group",
+            command="/groups remove",
+            role_id=group.role_id,
+            channel_id=group.channel_id,
+            organizer_role_id=(await self.bot.guild_settings.get(guild.id)).organizer_role_id,
+            forget=forget,
         )
 
     @groups.command(name="picker")

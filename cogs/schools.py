@@ -20,15 +20,15 @@ from bot.structure import (
     BuildReport,
     StructureBuilder,
     Unit,
-    archive,
     check_room,
     clean_name,
+    confirm_and_archive,
     forbidden_message,
     require_structure_permissions,
     slug_note,
 )
 from bot.timeutil import utcnow
-from bot.ui import Paginator, confirm, paginate_lines
+from bot.ui import Paginator, paginate_lines
 from storage.groups import DuplicateName, Group, GroupRepository
 from storage.schools import School, SchoolRepository, closest_names, read_school_csv
 
@@ -306,33 +306,18 @@ class Schools(commands.Cog):
         guild = interaction.guild
         school = await self.find(guild.id, name)
         count = len(await self.repo.member_ids(guild.id, school.id))
-        confirmed, answer = await confirm(
+        await confirm_and_archive(
             interaction,
-            f"Remove **{safe_text(school.name, 100)}**? Its {plural(count, 'team member')} lose the role; its "
-            "channel is locked and renamed with an “archived-” prefix, and its messages are kept.",
+            question=f"Remove **{safe_text(school.name, 100)}**? Its {plural(count, 'team member')} lose the role; "
+            "its channel is locked and renamed with an “archived-” prefix, and its messages are kept.",
             confirm_label="Remove school",
-        )
-        if answer is None:
-            return
-        if not confirmed:
-            await answer.response.edit_message(content="Nothing was removed.", view=None)
-            return
-        await answer.response.edit_message(content=f"Removing **{safe_text(school.name, 100)}**…", view=None)
-        settings = await self.bot.guild_settings.get(guild.id)
-        try:
-            done = await archive(
-                guild,
-                role_id=school.role_id,
-                channel_id=school.channel_id,
-                organizer_role_id=settings.organizer_role_id,
-                reason="copbot: school removed",
-            )
-        except discord.Forbidden:
-            await answer.edit_original_response(content=forbidden_message("school team", "/schools remove"))
-            return
-        await self.repo.remove(guild.id, school.id)
-        await answer.edit_original_response(
-            content=f"Removed **{safe_text(school.name, 100)}**: {human_list(done) or 'it had no role or channel'}."
+            name=school.name,
+            what="school team",
+            command="/schools remove",
+            role_id=school.role_id,
+            channel_id=school.channel_id,
+            organizer_role_id=(await self.bot.guild_settings.get(guild.id)).organizer_role_id,
+            forget=lambda: self.repo.remove(guild.id, school.id),
         )
 
     @schools.command(name="gaps")
