@@ -151,3 +151,39 @@ def occurrences(
             break
         found.append(aware)
     return found
+
+
+def _local(moment: datetime, tz: ZoneInfo) -> datetime:
+    return moment.astimezone(tz).replace(tzinfo=None, microsecond=0)
+
+
+def moved_occurrences(
+    old_start: datetime,
+    new_start: datetime,
+    zone: str,
+    repeat: str,
+    later: Sequence[datetime],
+    *,
+    limit: int,
+) -> list[datetime]:
+    """Where each later meeting of a series goes when the meeting at `old_start` moves to `new_start`.
+
+    A meeting at the n-th occurrence of the rule from `old_start` goes to the n-th occurrence from
+    `new_start` (so wall-clock times hold across DST and a monthly series keeps its weekday rule); a
+    meeting off the rule (moved by hand before) moves by the same change of wall-clock time.
+    """
+    tz = ZoneInfo(zone)
+    old = {
+        _local(t, tz): i
+        for i, t in enumerate(occurrences(old_start, zone, repeat, count=None, until=None, limit=limit))
+    }
+    new = occurrences(new_start, zone, repeat, count=None, until=None, limit=limit)
+    shift = _local(new_start, tz) - _local(old_start, tz)
+    moved: list[datetime] = []
+    for when in later:
+        index = old.get(_local(when, tz))
+        if index is not None and index < len(new):
+            moved.append(new[index])
+        else:
+            moved.append((_local(when, tz) + shift).replace(tzinfo=tz).astimezone(UTC))
+    return moved

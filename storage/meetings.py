@@ -138,7 +138,7 @@ class NewMeeting:
     repeat_rule: dict[str, Any] | None = None
 
 
-# Fields `/meeting edit` may change.
+# Fields `/meeting edit` may change (series_id and repeat_rule when the repeat of a meeting changes).
 EDITABLE = frozenset(
     {
         "title",
@@ -152,6 +152,8 @@ EDITABLE = frozenset(
         "audience_kind",
         "audience_id",
         "ping_audience",
+        "series_id",
+        "repeat_rule",
     }
 )
 
@@ -207,6 +209,7 @@ def _rule_json(rule: dict[str, Any] | None) -> str | None:
 
 
 _DB_VALUE: dict[str, Callable[[Any], Any]] = {
+    "repeat_rule": _rule_json,
     "starts_at": to_db_time,
     "ends_at": to_db_time,
     "reminder_offsets": _offsets_json,
@@ -286,7 +289,8 @@ class MeetingRepository:
     ) -> tuple[Meeting, tuple[int, ...]]:
         """Change fields of `meeting` if nobody else changed it since it was read; EditConflict otherwise.
 
-        Returns the meeting as stored and the members promoted from the waitlist by a larger capacity.
+        Returns the meeting as stored and the members promoted from the waitlist by a larger capacity
+        (or, with `capacity=None`, by removing the limit: the whole waitlist, in order).
         """
         unknown = set(changes) - EDITABLE - {"message_id", "event_id", "state", "cancel_reason"}
         if unknown:
@@ -372,6 +376,7 @@ class MeetingRepository:
         return [Meeting.from_row(r) for r in rows]
 
     async def series(self, guild_id: int, series_id: int) -> list[Meeting]:
+        """Every meeting of a series (cancelled ones too), soonest first."""
         rows = await self.db.fetchall(
             "SELECT * FROM meetings WHERE guild_id = ? AND (series_id = ? OR id = ?) ORDER BY starts_at",
             (guild_id, series_id, series_id),

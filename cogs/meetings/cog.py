@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,10 +14,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.calendar_files import moved_occurrences, occurrences
 from bot.checks import is_organizer, organizer_only
 from bot.client import CopBot
 from bot.errors import NotOrganizer, UserError
-from bot.formatting import embed, fit_lines, plural, safe_text
+from bot.formatting import embed, fit_lines, human_list, plural, safe_text
 from bot.permissions import require_bot_permissions
 from bot.scheduler import RunContext, StaleJob
 from bot.timeutil import discord_timestamp, format_duration, local_description, utcnow
@@ -57,6 +59,30 @@ ANSWERS = {
     RsvpStatus.MAYBE: "You **might** come to",
     RsvpStatus.NO: "You **can't go** to",
 }
+
+
+@dataclass
+class EditPlan:
+    """What `/meeting edit` will change: fields per meeting (this one first), and a new repeat's effect."""
+
+    meeting: Meeting
+    edits: list[tuple[Meeting, dict[str, Any]]]
+    replaced: list[Meeting] = field(default_factory=list)  # later meetings a new repeat replaces
+    new_starts: list[datetime] = field(default_factory=list)  # the meetings a new repeat adds
+    repeat_changed: bool = False
+    capped: bool = False  # the new repeat was cut at the 52-meeting cap
+
+
+@dataclass
+class EditResult:
+    updated: list[Meeting] = field(default_factory=list)
+    cancelled: list[Meeting] = field(default_factory=list)
+    created: list[Meeting] = field(default_factory=list)
+    seats: dict[int, list[Meeting]] = field(default_factory=dict)  # member -> meetings they got a seat in
+
+    def head(self, meeting: Meeting) -> Meeting:
+        """The edited meeting as saved (`meeting` itself when none of its fields changed)."""
+        return next((m for m in self.updated if m.id == meeting.id), meeting)
 
 
 class Meetings(commands.Cog):
@@ -183,21 +209,32 @@ class Meetings(commands.Cog):
         )
 
     async def _tell_promoted(self, meeting: Meeting, promoted: tuple[int, ...]) -> None:
-        for user_id in promoted:
+        await self._tell_seats({user_id: [meeting] for user_id in promoted})
+
+    async def _tell_seats(self, seats: dict[int, list[Meeting]]) -> None:
+        """Tell each member promoted from a waitlist, once, about every meeting they now have a seat in
+        (by DM, or with a mention in the meeting's channel when their DMs are closed)."""
+        for user_id, meetings in seats.items():
+            first = meetings[0]
+            when = when_text(first)
+            if len(meetings) > 1:
+                when = human_list([discord_timestamp(m.starts_at, "f") for m in meetings[:10]])
+                if len(meetings) > 10:
+                    when += f" (+{len(meetings) - 10} more)"
             text = (
-                f"🎉 A seat opened up: you're now **going** to **{safe_text(meeting.title)}**, "
-                f"{when_text(meeting)}. {card_link(meeting)}"
+                f"🎉 A seat opened up: you're now **going** to **{safe_text(first.title)}**, "
+                f"{when}. {card_link(first)}"
             )
             if await send_dm(self.bot, user_id, text):
                 continue
             try:
-                channel = await meeting_channel(self.bot, self.repo, meeting)
+                channel = await meeting_channel(self.bot, self.repo, first)
                 await channel.send(
                     f"<@{user_id}> {text}",
                     allowed_mentions=discord.AllowedMentions(users=[discord.Object(user_id)]),
                 )
             except discord.HTTPException as exc:
-                log.warning("could not tell %s about their seat in meeting %s: %s", user_id, meeting.id, exc)
+                log.warning("could not tell %s about their seat in meeting %s: %s", user_id, first.id, exc)
 
     async def _delete_member(self, guild_id: int, user_id: int) -> int:
         """`/profile delete`: the member's rows go; members promoted into freed seats are told and the
@@ -557,6 +594,14 @@ class Meetings(commands.Cog):
         capacity="A new number of seats (a larger one promotes people from the waitlist)",
         reminders="New reminder offsets, e.g. 1d,1h",
         audience="A new audience",
+        series="For a repeating meeting: also change every later meeting of the series",
+        remove_capacity="Remove the seat limit: everyone on the waitlist becomes Going",
+        repeat="Make it repeat, change how, or stop it (replaces the later meetings of the series)",
+        repeat_count="With repeat: how many meetings from this one on (2 to 52)",
+        repeat_until="With repeat: or the last date of the series",
+    )
+    @app_commands.choices(
+        repeat=[app_commands.Choice(name=text, value=key) for key, text in inputs.REPEATS.items()]
     )
     async def edit(
         self,
@@ -571,8 +616,13 @@ class Meetings(commands.Cog):
         capacity: int | None = None,
         reminders: app_commands.Range[str, 1, 200] | None = None,
         audience: str | None = None,
+        series: bool = False,
+        remove_capacity: bool = False,
+        repeat: str | None = None,
+        repeat_count: int | None = None,
+        repeat_until: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
-        """Change a meeting; a new time moves its reminders and tells the people coming."""
+        """Change a meeting (or it and the later meetings of its series); a new time moves reminders."""
         assert interaction.guild is not None
         meeting = await self._meeting(interaction.guild_id, meeting_id)
         now = utcnow()
@@ -580,6 +630,8 @@ class Meetings(commands.Cog):
             raise UserError("That meeting was cancelled; schedule a new one instead.")
         if meeting.ends_at <= now:
             raise UserError("That meeting is already over, so it can't be changed.")
+        if series and not meeting.repeat_rule:
+            raise UserError("That meeting doesn't repeat; leave `series` off to change it.")
         changes: dict[str, Any] = {}
         if title is not None:
             changes["title"] = inputs.check_text("title", title, inputs.TITLE_LIMIT)
@@ -587,14 +639,14 @@ class Meetings(commands.Cog):
             changes["description"] = inputs.check_text("description", description, inputs.DESCRIPTION_LIMIT)
         if location is not None:
             changes["location"] = inputs.check_text("location", location, inputs.LOCATION_LIMIT)
-        if when is not None or duration is not None:
-            start = inputs.read_when(when, meeting.timezone, now) if when else meeting.starts_at
-            length = inputs.read_length(duration) if duration else meeting.duration
-            if start != meeting.starts_at:
-                changes["starts_at"] = start
-            changes["ends_at"] = start + length
+        if capacity is not None and remove_capacity:
+            raise UserError("Give a new `capacity` or `remove_capacity`, not both.")
         if capacity is not None:
             changes["capacity"] = inputs.check_capacity(capacity)
+        if remove_capacity:
+            if meeting.capacity is None:
+                raise UserError("That meeting has no seat limit to remove.")
+            changes["capacity"] = None
         if reminders is not None:
             changes["reminder_offsets"] = inputs.read_offsets(reminders)
         if audience is not None:
@@ -606,69 +658,283 @@ class Meetings(commands.Cog):
                 channel, "view_channel", "send_messages", "embed_links", doing=f"post in {channel.mention}"
             )
             changes["channel_id"] = channel.id
-        if not changes:
+        start = inputs.read_when(when, meeting.timezone, now) if when else None
+        length = inputs.read_length(duration) if duration else None
+        # A new repeat replaces the later meetings, so `series` changes only this one then.
+        plan = await self._plan_edit(meeting, changes, start, length, series and repeat is None, now)
+        if repeat is not None:
+            await self._plan_repeat(
+                plan, inputs.read_repeat(repeat, repeat_count, repeat_until, meeting.timezone, now), now
+            )
+        elif repeat_count is not None or repeat_until:
+            raise UserError("`repeat_count` and `repeat_until` go with `repeat`.")
+        if not any(fields for _, fields in plan.edits) and repeat is None:
             raise UserError("Nothing to change: give at least one option, such as `when` or `location`.")
         await interaction.response.defer(ephemeral=True, thinking=True)
-        moved = "starts_at" in changes or "ends_at" in changes
         try:
-            async with self.bot.db.transaction():
-                updated, promoted = await self.repo.update(meeting, now=now, **changes)
-                if moved or "reminder_offsets" in changes:
-                    await self.bot.scheduler.cancel(owner=meeting.owner, guild_id=meeting.guild_id)
-                    await self._schedule_jobs(updated, now)
+            result = await self._apply_edit(plan, interaction.user.id, now)
         except EditConflict:
             raise UserError(
                 "Another organizer changed this meeting at the same moment, so your change was not saved. "
                 "Look at the card, then try again."
             ) from None
-        lines = [f"Updated **{safe_text(updated.title)}** (meeting #{updated.id})."]
-        if "channel_id" in changes and meeting.message_id is not None:
-            old = self.bot.get_partial_messageable(meeting.channel_id).get_partial_message(meeting.message_id)
-            try:
-                await old.delete()
-            except discord.HTTPException:
-                log.info("could not delete the old card of meeting %s", meeting.id)
-            await self.repo.forget_card(meeting.id)
-            await self.publish(meeting.id)
-            updated = await self.repo.get_any(meeting.id) or updated
-            lines.append(f"The card moved to <#{updated.channel_id}>.")
-        else:
-            await self.render_card(updated.id)
-        if "starts_at" in changes:
-            lines.append(
-                f"It now starts **{local_description(updated.starts_at, updated.timezone)}**; reminders moved."
-            )
-            _, dropped = inputs.split_offsets(updated.reminder_offsets, updated.starts_at, now)
-            if dropped:
-                lines.append(
-                    f"Dropped reminders that would fall in the past: {inputs.offsets_text(dropped)}."
-                )
-            people = [
-                r.user_id for r in await self.repo.rsvps(updated.id, [RsvpStatus.GOING, RsvpStatus.MAYBE])
+        lines = await self._after_edit(plan, result, now)
+        await interaction.edit_original_response(content="\n".join(line for line in lines if line))
+
+    async def _plan_edit(
+        self,
+        meeting: Meeting,
+        changes: dict[str, Any],
+        start: datetime | None,
+        length: timedelta | None,
+        series: bool,
+        now: datetime,
+    ) -> EditPlan:
+        """The fields to change on this meeting and, with `series`, on each later one that has not started."""
+        targets = [meeting]
+        if series:
+            targets += [
+                m
+                for m in await self.repo.series(meeting.guild_id, meeting.series_id or meeting.id)
+                if m.starts_at > meeting.starts_at and m.starts_at > now and not m.cancelled
             ]
-            told = await tell_members(
+        new_start = start or meeting.starts_at
+        starts = [new_start]
+        if len(targets) > 1:
+            starts += (
+                moved_occurrences(
+                    meeting.starts_at,
+                    new_start,
+                    meeting.timezone,
+                    str((meeting.repeat_rule or {}).get("every")),
+                    [m.starts_at for m in targets[1:]],
+                    limit=2 * inputs.MAX_OCCURRENCES,
+                )
+                if start is not None
+                else [m.starts_at for m in targets[1:]]
+            )
+        edits: list[tuple[Meeting, dict[str, Any]]] = []
+        for target, begins in zip(targets, starts, strict=True):
+            fields = dict(changes)
+            if begins != target.starts_at:
+                fields["starts_at"] = begins
+            if start is not None or length is not None:
+                fields["ends_at"] = begins + (length or target.duration)
+            edits.append((target, fields))
+        return EditPlan(meeting, edits)
+
+    async def _plan_repeat(self, plan: EditPlan, repeat: inputs.Repeat | None, now: datetime) -> None:
+        """A new repeat replaces the later meetings: they are cancelled (and leave the series) and new ones
+        follow this meeting's new time; `none` just cancels them."""
+        meeting = plan.meeting
+        if repeat is None and not meeting.repeat_rule:
+            raise UserError("That meeting doesn't repeat, so there is nothing to stop.")
+        members = (
+            await self.repo.series(meeting.guild_id, meeting.series_id or meeting.id)
+            if meeting.repeat_rule
+            else [meeting]
+        )
+        earlier = [m for m in members if m.id != meeting.id and m.starts_at <= meeting.starts_at]
+        plan.replaced = [m for m in members if m.id != meeting.id and m.starts_at > meeting.starts_at]
+        fields = plan.edits[0][1]
+        if repeat is None:
+            if not earlier:
+                fields["repeat_rule"] = None  # the series is now this one meeting
+            plan.repeat_changed = True
+            return
+        room = inputs.MAX_OCCURRENCES - len(earlier)
+        if repeat.count is not None and repeat.count > room:
+            raise UserError(
+                f"A series has at most {inputs.MAX_OCCURRENCES} meetings and {plural(len(earlier), 'meeting')} "
+                f"of this one came before it, so `repeat_count` can be at most {room}."
+            )
+        start = fields.get("starts_at", meeting.starts_at)
+        starts = occurrences(
+            start, meeting.timezone, repeat.every, count=repeat.count, until=repeat.until, limit=room
+        )
+        if len(starts) < 2:
+            raise UserError("That repeat ends before a second meeting: choose a later `repeat_until`.")
+        fields["repeat_rule"] = repeat.rule()
+        plan.new_starts = starts[1:]
+        plan.capped = repeat.count is None and len(starts) == room
+        plan.repeat_changed = True
+
+    async def _apply_edit(self, plan: EditPlan, organizer_id: int, now: datetime) -> EditResult:
+        """One transaction: every change checked against the version read, jobs moved with their meetings."""
+        result = EditResult()
+        async with self.bot.db.transaction():
+            for target, fields in plan.edits:
+                if not fields:
+                    continue
+                updated, promoted = await self.repo.update(target, now=now, **fields)
+                result.updated.append(updated)
+                for user_id in promoted:
+                    result.seats.setdefault(user_id, []).append(updated)
+                if {"starts_at", "ends_at", "reminder_offsets"} & set(fields):
+                    await self.bot.scheduler.cancel(owner=target.owner, guild_id=target.guild_id)
+                    await self._schedule_jobs(updated, now)
+            head = result.head(plan.meeting)
+            for old in plan.replaced:
+                gone: dict[str, Any] = {"series_id": None, "repeat_rule": None}
+                if not old.cancelled:
+                    gone |= {"state": "cancelled", "cancel_reason": "The series was changed."}
+                    await self.bot.scheduler.cancel(owner=old.owner, guild_id=old.guild_id)
+                cancelled, _ = await self.repo.update(old, now=now, **gone)
+                if not old.cancelled:
+                    result.cancelled.append(cancelled)
+            for begins in plan.new_starts:
+                created = await self.repo.create(
+                    NewMeeting(
+                        guild_id=head.guild_id,
+                        title=head.title,
+                        starts_at=begins,
+                        ends_at=begins + head.duration,
+                        timezone=head.timezone,
+                        channel_id=head.channel_id,
+                        created_by=organizer_id,
+                        description=head.description,
+                        location=head.location,
+                        audience_kind=head.audience_kind,
+                        audience_id=head.audience_id,
+                        ping_audience=head.ping_audience,
+                        capacity=head.capacity,
+                        reminder_offsets=head.reminder_offsets,
+                        series_id=head.series_id or head.id,
+                        repeat_rule=head.repeat_rule,
+                    ),
+                    now=now,
+                )
+                await self._schedule_jobs(created, now)
+                result.created.append(created)
+        return result
+
+    async def _after_edit(self, plan: EditPlan, result: EditResult, now: datetime) -> list[str]:
+        """Cards, Discord events and messages to members after the edit was saved; the reply's lines."""
+        meeting = plan.meeting
+        fields = plan.edits[0][1]
+        head = result.head(await self._meeting(meeting.guild_id, meeting.id))
+        lines = [f"Updated **{safe_text(head.title)}** (meeting #{head.id})."]
+        if len(result.updated) > 1:
+            lines.append(
+                f"The change also applies to the {plural(len(result.updated) - 1, 'later meeting')}."
+            )
+        notes: list[str] = []
+        before = {target.id: target for target, _ in plan.edits}
+        for updated in result.updated:
+            old = before[updated.id]
+            if updated.channel_id != old.channel_id and old.message_id is not None:
+                card = self.bot.get_partial_messageable(old.channel_id).get_partial_message(old.message_id)
+                try:
+                    await card.delete()
+                except discord.HTTPException:
+                    log.info("could not delete the old card of meeting %s", old.id)
+                await self.repo.forget_card(old.id)
+                await self.publish(old.id)
+            else:
+                await self.render_card(updated.id)
+            if updated.id == meeting.id or old.event_id is not None:
+                note = await sync_event(self.bot, self.repo, updated, now=now)
+                if note and note not in notes:
+                    notes.append(note)
+        if "channel_id" in fields:
+            lines.append(f"The card moved to <#{fields['channel_id']}>.")
+        moved = [u for u in result.updated if u.starts_at != before[u.id].starts_at]
+        if moved:
+            lines.append(await self._tell_moved(head, moved, now))
+        if result.seats:
+            await self._tell_seats(result.seats)
+            lines.append(
+                f"{plural(len(result.seats), 'member')} moved from the waitlist to going, and were told."
+            )
+        if plan.repeat_changed:
+            lines.extend(await self._tell_replaced(head, result, plan))
+        return lines + notes
+
+    async def _tell_moved(self, head: Meeting, moved: list[Meeting], now: datetime) -> str:
+        """One message for everyone going to (or maybe coming to) any moved meeting."""
+        first = moved[0]
+        line = f"It now starts **{local_description(first.starts_at, first.timezone)}**; reminders moved."
+        if len(moved) > 1:
+            line = (
+                f"{plural(len(moved), 'meeting')} moved, the first now **"
+                f"{local_description(first.starts_at, first.timezone)}**; their reminders moved."
+            )
+        _, dropped = inputs.split_offsets(first.reminder_offsets, first.starts_at, now)
+        if dropped:
+            line += f"\nDropped reminders that would fall in the past: {inputs.offsets_text(dropped)}."
+        people: list[int] = []
+        for item in moved:
+            people += [
+                r.user_id for r in await self.repo.rsvps(item.id, [RsvpStatus.GOING, RsvpStatus.MAYBE])
+            ]
+        people = list(dict.fromkeys(people))
+        if len(moved) == 1:
+            text = f"🔁 **{safe_text(first.title)}** has moved: it now starts {when_text(first)}. {card_link(first)}"
+        else:
+            times = [discord_timestamp(m.starts_at, "f") for m in moved]
+            shown = ", ".join(times[:6]) + (f" (+{len(times) - 6} more)" if len(times) > 6 else "")
+            text = (
+                f"🔁 **{safe_text(first.title)}** has moved: {plural(len(moved), 'meeting')} of the series "
+                f"now start at new times: {shown}. {card_link(head)}"
+            )
+        await tell_members(
+            self.bot,
+            self.repo,
+            head,
+            people,
+            text,
+            nonce=f"mtg-{head.id}-v{head.version}",
+            respect_preferences=False,
+        )
+        if people:
+            line += f"\nTold {plural(len(people), 'member')} who are going or maybe coming."
+        return line
+
+    async def _tell_replaced(self, head: Meeting, result: EditResult, plan: EditPlan) -> list[str]:
+        """The later meetings a repeat change cancelled: cards, events, members told once."""
+        people: list[int] = []
+        notes: list[str] = []
+        waiting = [RsvpStatus.GOING, RsvpStatus.MAYBE, RsvpStatus.WAITLIST]
+        for cancelled in result.cancelled:
+            await self.render_card(cancelled.id)
+            people += [r.user_id for r in await self.repo.rsvps(cancelled.id, waiting)]
+            if cancelled.event_id is not None:
+                note = await sync_event(self.bot, self.repo, cancelled, now=utcnow())
+                if note and note not in notes:
+                    notes.append(note)
+        people = list(dict.fromkeys(people))
+        if result.cancelled:
+            dates = [discord_timestamp(m.starts_at, "D") for m in result.cancelled]
+            shown = ", ".join(dates[:6]) + (f" (+{len(dates) - 6} more)" if len(dates) > 6 else "")
+            await tell_members(
                 self.bot,
                 self.repo,
-                updated,
+                head,
                 people,
-                f"🔁 **{safe_text(updated.title)}** has moved: it now starts {when_text(updated)}. {card_link(updated)}",
-                nonce=f"mtg-{updated.id}-v{updated.version}",
+                f"❌ The later meetings of **{safe_text(head.title)}** on {shown} are cancelled: "
+                f"the series was changed. {card_link(head)}",
+                nonce=f"mtg-rep-{head.id}-v{head.version}",
                 respect_preferences=False,
             )
+        lines = []
+        if result.cancelled:
             lines.append(
-                f"Told {plural(len(people), 'member')} who are going or maybe coming."
-                if people or told
-                else ""
+                f"Cancelled the {plural(len(result.cancelled), 'later meeting')} of the old series; "
+                f"{plural(len(people), 'member')} told."
             )
-        if promoted:
-            await self._tell_promoted(updated, promoted)
+        if result.created:
+            every = REPEAT_TEXT.get(str((head.repeat_rule or {}).get("every")), "")
+            last = result.created[-1]
             lines.append(
-                f"{plural(len(promoted), 'member')} moved from the waitlist to going, and were told."
+                f"Repeats {every}: added {plural(len(result.created), 'meeting')} after this one, the last on "
+                f"{local_description(last.starts_at, last.timezone)}. Each card is posted when the one before starts."
             )
-        note = await sync_event(self.bot, self.repo, updated, now=now)
-        if note:
-            lines.append(note)
-        await interaction.edit_original_response(content="\n".join(line for line in lines if line))
+            if plan.capped:
+                lines.append(f"A series has at most {inputs.MAX_OCCURRENCES} meetings, so it stops there.")
+        else:
+            lines.append("No more meetings follow this one in its series.")
+        await self.render_card(head.id)
+        return lines + notes
 
     @meeting.command(name="cancel")
     @organizer_only()

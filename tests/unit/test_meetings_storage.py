@@ -240,3 +240,38 @@ async def test_next_meeting_is_only_for_everyone_by_default(repo: MeetingReposit
     anyone = await next_meeting(repo.db, GUILD, NOW, everyone_only=False)
     assert anyone is not None
     assert anyone.id == private.id
+
+
+async def test_removing_the_capacity_promotes_the_whole_waitlist_in_order(repo: MeetingRepository) -> None:
+    mid = await meeting(repo, capacity=1)
+    for user_id in (1, 4, 2, 3):
+        await repo.rsvp(GUILD, mid, user_id, GOING, now=NOW)
+    stored = await repo.get(GUILD, mid)
+    assert stored is not None
+    updated, promoted = await repo.update(stored, now=NOW, capacity=None)
+    assert updated.capacity is None
+    assert promoted == (4, 2, 3)
+    assert [r.user_id for r in await repo.rsvps(mid, [GOING])] == [1, 4, 2, 3]
+    assert await repo.rsvps(mid, [WAITLIST]) == []
+
+
+async def test_a_series_edit_with_one_stale_meeting_changes_nothing(repo: MeetingRepository) -> None:
+    first, later = await meeting(repo, days=3), await meeting(repo, days=10)
+    rule = {"every": "weekly", "count": 2, "until": None}
+    one, two = await repo.get(GUILD, first), await repo.get(GUILD, later)
+    assert one is not None
+    assert two is not None
+    one, _ = await repo.update(one, now=NOW, repeat_rule=rule)
+    two, _ = await repo.update(two, now=NOW, repeat_rule=rule, series_id=first)
+    assert (two.series_id, two.repeat_rule) == (first, rule)
+    await repo.update(two, now=NOW, location="Gym")  # another organizer, in between
+    with pytest.raises(EditConflict):
+        async with repo.db.transaction():
+            await repo.update(one, now=NOW, title="Renamed")
+            await repo.update(two, now=NOW, title="Renamed")
+    assert [m.title for m in await repo.series(GUILD, first)] == ["Kickoff", "Kickoff"]
+    detached, _ = await repo.update(
+        (await repo.get(GUILD, later)) or two, now=NOW, series_id=None, repeat_rule=None, state="cancelled"
+    )
+    assert (detached.series_id, detached.repeat_rule, detached.cancelled) == (None, None, True)
+    assert [m.id for m in await repo.series(GUILD, first)] == [first]
