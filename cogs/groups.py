@@ -181,19 +181,12 @@ class Groups(commands.Cog):
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(PickerSelect)
         self.bot.personal_data.register(
-            "stakeholder groups", export=self._export, delete=self.repo.delete_member
+            "stakeholder groups", export=self.repo.export_member, delete=self.repo.delete_member
         )
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(PickerSelect)
         self.bot.personal_data.unregister("stakeholder groups")
-
-    async def _export(self, guild_id: int, user_id: int) -> list[dict[str, Any]]:
-        names = {g.id: g.name for g in await self.repo.all(guild_id)}
-        return [
-            {"group": names.get(m.unit_id, "?"), "joined_at": m.joined_at.isoformat()}
-            for m in await self.repo.memberships(guild_id, user_id)
-        ]
 
     # -- helpers ----------------------------------------------------------------------------------------
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from typing import Any
 
 import discord
 from discord import app_commands
@@ -128,17 +127,12 @@ class Schools(commands.Cog):
         self.groups = GroupRepository(bot.db)
 
     async def cog_load(self) -> None:
-        self.bot.personal_data.register("school teams", export=self._export, delete=self.repo.delete_member)
+        self.bot.personal_data.register(
+            "school teams", export=self.repo.export_member, delete=self.repo.delete_member
+        )
 
     async def cog_unload(self) -> None:
         self.bot.personal_data.unregister("school teams")
-
-    async def _export(self, guild_id: int, user_id: int) -> list[dict[str, Any]]:
-        names = {s.id: s.name for s in await self.repo.all(guild_id)}
-        return [
-            {"school": names.get(m.unit_id, "?"), "joined_at": m.joined_at.isoformat()}
-            for m in await self.repo.memberships(guild_id, user_id)
-        ]
 
     # -- helpers ----------------------------------------------------------------------------------------
 

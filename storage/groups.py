@@ -65,6 +65,7 @@ class UnitRepository:
     members_table: ClassVar[str]
     unit_column: ClassVar[str]
     kind: ClassVar[str]  # the key of the unit's category in structure_categories
+    label: ClassVar[str]  # what one unit is called in a member's data export
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -184,6 +185,16 @@ class UnitRepository:
         )
         return [Membership(int(r["unit"]), int(r["user_id"]), from_db_time(r["joined_at"])) for r in rows]
 
+    async def export_member(self, guild_id: int, user_id: int) -> list[dict[str, str]]:
+        """The member's memberships for `/profile export`: each unit's name and when they joined."""
+        rows = await self.db.fetchall(
+            f"SELECT u.name, m.joined_at FROM {self.members_table} AS m"
+            f" JOIN {self.table} AS u ON u.id = m.{self.unit_column}"
+            " WHERE m.guild_id = ? AND m.user_id = ? ORDER BY m.joined_at, u.name",
+            (guild_id, user_id),
+        )
+        return [{self.label: r["name"], "joined_at": from_db_time(r["joined_at"]).isoformat()} for r in rows]
+
     async def delete_member(self, guild_id: int, user_id: int) -> int:
         """Every membership of the member in this guild (personal-data deletion)."""
         return await self.db.execute_rowcount(
@@ -212,6 +223,7 @@ class GroupRepository(UnitRepository):
     members_table = "group_members"
     unit_column = "group_id"
     kind = "groups"
+    label = "group"
 
     async def all(self, guild_id: int) -> list[Group]:
         rows = await self.db.fetchall(

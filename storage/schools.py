@@ -108,6 +108,7 @@ class SchoolRepository(UnitRepository):
     members_table = "school_members"
     unit_column = "school_id"
     kind = "schools"
+    label = "school"
 
     async def all(self, guild_id: int) -> list[School]:
         rows = await self.db.fetchall(

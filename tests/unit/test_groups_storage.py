@@ -106,3 +106,21 @@ async def test_grid_teammates_protected_and_personal_data(db: Database) -> None:
     assert await schools.delete_member(GUILD, BOB) == 1
     for table in ("group_members", "school_members"):
         assert await db.fetchval(f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", (BOB,)) == 0
+
+
+async def test_a_members_export_names_each_group_and_school(db: Database) -> None:
+    groups, schools = GroupRepository(db), SchoolRepository(db)
+    teachers = await groups.add(GUILD, "Teachers", now=NOW)
+    parents = await groups.add(GUILD, "Parents & Families", now=NOW)
+    lincoln = await schools.add(GUILD, "Lincoln Elementary", now=NOW)
+    await groups.add_members(GUILD, 7, [teachers.id, parents.id], NOW)
+    await schools.add_members(GUILD, 7, [lincoln.id], NOW)
+    await groups.add_members(GUILD, 8, [teachers.id], NOW)
+    assert await groups.export_member(GUILD, 7) == [
+        {"group": "Parents & Families", "joined_at": NOW.isoformat()},
+        {"group": "Teachers", "joined_at": NOW.isoformat()},
+    ]
+    assert await schools.export_member(GUILD, 7) == [
+        {"school": "Lincoln Elementary", "joined_at": NOW.isoformat()}
+    ]
+    assert await schools.export_member(OTHER, 7) == []
