@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import discord
@@ -44,12 +45,34 @@ PICKER_TEXT = (
 )
 
 
-def check_emoji(emoji: str | None) -> str | None:
-    """A unicode emoji or a custom one (`<:name:id>`); refused otherwise (Discord rejects bad ones)."""
+KEYCAP = re.compile("^[0-9#*]\ufe0f?\u20e3$")
+# What an emoji is made of: pictographs (So), skin tones (Sk), variation selectors and keycaps (Mn, Me), ZWJ (Cf).
+EMOJI_PARTS = frozenset({"So", "Sk", "Mn", "Me", "Cf"})
+
+
+def _looks_like_emoji(text: str) -> bool:
+    if KEYCAP.match(text):
+        return True
+    categories = [unicodedata.category(c) for c in text]
+    return len(text) <= 8 and "So" in categories and all(c in EMOJI_PARTS for c in categories)
+
+
+def check_emoji(emoji: str | None, known: Callable[[int], object] | None = None) -> str | None:
+    """A unicode emoji or a custom one (`<:name:id>`); refused otherwise (Discord rejects bad ones).
+
+    A refused emoji would break every select that shows the group (the picker and `/intro me`), so text
+    such as `:)` is refused here; with `known`, a custom emoji must be one the bot can use.
+    """
     if emoji is None or not emoji.strip():
         return None
     emoji = emoji.strip()
-    if CUSTOM_EMOJI.match(emoji) or (len(emoji) <= 8 and not any(c.isascii() and c.isalnum() for c in emoji)):
+    custom = CUSTOM_EMOJI.match(emoji)
+    if custom and known is not None and known(int(emoji.rsplit(":", 1)[1].rstrip(">"))) is None:
+        raise UserError(
+            f"I can't use the emoji “{safe_text(emoji, 60)}”: it belongs to a server I'm not in. "
+            "Pick one of this server's emojis or a standard one such as 🍎."
+        )
+    if custom or _looks_like_emoji(emoji):
         return emoji
     raise UserError(
         f"“{safe_text(emoji, 40)}” isn't an emoji. Use one emoji such as 🍎, or a server emoji picked from "
@@ -192,7 +215,7 @@ class Groups(commands.Cog):
 
     async def _group(self, guild_id: int, name: str) -> Group:
         group = await self.repo.by_name(guild_id, name)
-        if group is None and name.isdigit():
+        if group is None and name.isascii() and name.isdigit() and len(name) <= 18:
             group = await self.repo.get(guild_id, int(name))
         if group is None:
             known = [g.name for g in await self.repo.all(guild_id)]
@@ -294,7 +317,7 @@ class Groups(commands.Cog):
         about = " ".join((description or "").split())
         if len(about) > DESCRIPTION_LIMIT:
             raise UserError(f"The description is {len(about)} characters; keep it to {DESCRIPTION_LIMIT}.")
-        mark = check_emoji(emoji)
+        mark = check_emoji(emoji, self.bot.get_emoji)
         if await self.repo.by_name(guild.id, clean):
             raise UserError(f"There's already a group called **{safe_text(clean, 100)}**.")
         builder = await self._builder(guild)
@@ -355,7 +378,7 @@ class Groups(commands.Cog):
                 )
             fields["description"] = about
         if emoji is not None:
-            fields["emoji"] = check_emoji(emoji)
+            fields["emoji"] = check_emoji(emoji, self.bot.get_emoji)
         if protected is not None:
             fields["protected"] = protected
         if not fields:

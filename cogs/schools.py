@@ -29,7 +29,7 @@ from bot.structure import (
 from bot.timeutil import utcnow
 from bot.ui import Paginator, paginate_lines
 from storage.groups import DuplicateName, Group, GroupRepository
-from storage.schools import School, SchoolRepository, closest_names, read_school_csv
+from storage.schools import School, SchoolRepository, UnreadableCsv, closest_names, read_school_csv
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ class Schools(commands.Cog):
     async def find(self, guild_id: int, name: str) -> School:
         """The school named, or a UserError suggesting the closest names."""
         school = await self.repo.by_name(guild_id, name)
-        if school is None and name.isdigit():
+        if school is None and name.isascii() and name.isdigit() and len(name) <= 18:
             school = await self.repo.get(guild_id, int(name))
         if school is None:
             known = [s.name for s in await self.repo.all(guild_id)]
@@ -251,7 +251,12 @@ class Schools(commands.Cog):
             raise UserError("Attach a .csv file with one school per line: `name,district`.")
         require_structure_permissions(guild, "set up the school teams")
         await interaction.response.defer(ephemeral=True, thinking=True)
-        reading = read_school_csv(await file.read())
+        try:
+            reading = read_school_csv(await file.read())
+        except UnreadableCsv as exc:
+            raise UserError(str(exc)) from None
+        except discord.HTTPException:
+            raise UserError("I couldn't download that file from Discord; please attach it again.") from None
         existing = {s.name.casefold() for s in await self.repo.all(guild.id)}
         new_rows = [r for r in reading.rows if r.name.casefold() not in existing]
         check_room(guild, roles=len(new_rows), channels=len(new_rows) + 1, what="school teams")

@@ -769,6 +769,14 @@ class ResourceRepository:
         )
         return [_resource(row) for row in rows]
 
+    async def saved_from_member(self, guild_id: int, user_id: int) -> list[int]:
+        """Resources someone else saved from the member's messages (their cards credit the member)."""
+        rows = await self.db.fetchall(
+            "SELECT id FROM resources WHERE guild_id = ? AND author_id = ? AND shared_by != ?",
+            (guild_id, user_id, user_id),
+        )
+        return [int(r["id"]) for r in rows]
+
     async def delete_member(self, guild_id: int, user_id: int) -> int:
         """Remove what the member shared, their marks, and their name from resources saved from their
         messages; how many rows."""

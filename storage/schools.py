@@ -42,19 +42,52 @@ class CsvReading:
     duplicates: list[tuple[int, str]] = field(default_factory=list)  # repeated within the file
 
 
-def read_school_csv(data: bytes, *, max_rows: int = 1000) -> CsvReading:
-    """Parse `name,district` rows (a header row is optional; extra columns are ignored)."""
+class UnreadableCsv(ValueError):
+    """The file is not a text CSV (a spreadsheet, a PDF…); the text says what to do instead."""
+
+
+NOT_TEXT = (
+    "That file isn't a plain CSV text file (it looks like a spreadsheet or another kind of document). "
+    "In Excel or Google Sheets, choose File → Save as / Download → **CSV (comma-separated values)**, "
+    "then attach that file."
+)
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16 with a BOM
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UnreadableCsv(NOT_TEXT) from None
+    if b"\x00" in data:
+        raise UnreadableCsv(NOT_TEXT)
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+        return data.decode("cp1252", errors="replace")
+
+
+def read_school_csv(data: bytes, *, max_rows: int = 1000) -> CsvReading:
+    """Parse `name,district` rows (a header row is optional; extra columns are ignored).
+
+    Comma-, semicolon- or tab-separated; any line endings (Excel for Mac writes bare CRs). UnreadableCsv
+    for a file that is not text at all.
+    """
+    text = _decode(data).rstrip("\x1a")  # old DOS files end with Ctrl-Z
+    if any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text):
+        raise UnreadableCsv(NOT_TEXT)
+    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    delimiter = next((d for d in ("\t", ";") if d in first and "," not in first), ",")
     reading = CsvReading()
     seen: set[str] = set()
     try:
-        lines = list(csv.reader(io.StringIO(text)))
-    except csv.Error as exc:
-        reading.invalid.append((0, f"the file isn't readable as CSV ({exc})"))
-        return reading
+        # newline="" lets the csv module see every kind of line ending (\n, \r\n and a bare \r).
+        lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        raise UnreadableCsv(
+            "I couldn't read that file as CSV: check that quotes are balanced, or save it again as "
+            "**CSV (comma-separated values)** from your spreadsheet."
+        ) from None
     for number, cells in enumerate(lines, start=1):
         cells = [c.strip() for c in cells]
         if not any(cells):

@@ -723,9 +723,13 @@ class Resources(commands.Cog):
 
     async def _delete_member(self, guild_id: int, user_id: int) -> int:
         cards = await self.repo.member_cards(guild_id, user_id)
+        credited = await self.repo.saved_from_member(guild_id, user_id)
         removed = await self.repo.delete_member(guild_id, user_id)
         for resource in cards:
             await delete_card(self.bot, resource)
+        for resource_id in credited:  # their cards still named the member as the author
+            if (kept := await self.repo.get(guild_id, resource_id)) is not None:
+                await refresh_card(self.bot, kept)
         return removed
 
 

@@ -426,3 +426,20 @@ async def test_refuses_before_the_role_limit(community: Community) -> None:
 async def _roles_cached(community: Community, count: int) -> bool:
     guild = community.bot.get_guild(int(community.guild_id))
     return guild is not None and len(guild.roles) >= count
+
+
+async def test_text_that_discord_rejects_as_an_emoji_is_refused(community: Community) -> None:
+    # Discord refuses a select option whose emoji is not one: the picker and /intro me would break for all.
+    for typed in (":)", "*", "→"):
+        refused = await community.organizer.run("groups add", name="Makers", emoji=typed)
+        assert "isn't an emoji" in refused.text, typed
+    foreign = await community.organizer.run("groups add", name="Makers", emoji="<:party:123456789012345678>")
+    assert "belongs to a server I'm not in" in foreign.text
+    added = await community.control.settled(
+        await community.organizer.run("groups add", name="Makers", emoji="🛠️"), "Added"
+    )
+    assert "Makers" in added.text
+    edited = await community.organizer.run("groups edit", name="Makers", emoji=":-)")
+    assert "isn't an emoji" in edited.text
+    intro = await community.alice.run("intro me")
+    assert intro.is_modal

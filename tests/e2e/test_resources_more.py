@@ -11,6 +11,7 @@ from bot.timeutil import utcnow
 from cogs.resources.digest import DIGEST_KIND, DIGEST_OWNER
 from storage.jobs import JobState
 from tests.e2e.conftest import Community, eventually
+from tests.e2e.test_introductions import _message_saying
 from tests.e2e.test_resources import cards, library, resource_number, share
 
 __all__ = ["library"]  # the fixture, shared with test_resources
@@ -336,3 +337,31 @@ async def test_personal_data_export_and_delete(library: Community) -> None:
 async def _only_bobs_card(community: Community) -> bool:
     remaining = await cards(community)
     return len(remaining) == 1 and "Bob's" in str(remaining[0]["embeds"])
+
+
+async def test_deleting_your_data_takes_your_name_off_cards_saved_from_your_messages(
+    library: Community,
+) -> None:
+    posted = await library.bob.say(library.general_id, "Try this: https://www.nsf.gov/funding/")
+    form = await library.alice.context_menu("Save to resource library", posted["id"])
+    fields = {c["custom_id"]: c.get("value") for c in form.components}
+    done = await library.alice.submit(form, {"title": "NSF funding", "link": fields["link"], "tags": ""})
+    await library.control.settled(done, "#")
+
+    async def credit() -> str:
+        card = (await cards(library))[0]
+        return str(next(f["value"] for f in card["embeds"][0]["fields"] if f["name"] == "Shared by"))
+
+    assert f"<@{library.bob.user_id}>" in await credit()
+    confirm = await library.bob.run("profile delete")
+    await library.bob.click(confirm, "Delete my data")
+    done = await eventually(
+        lambda: _message_saying(library, library.bob, confirm, "Deleted"), what="the confirmation"
+    )
+    assert "resource library" in done
+
+    async def bob_gone() -> bool:
+        return f"<@{library.bob.user_id}>" not in await credit()
+
+    await eventually(bob_gone, what="the author's name off the card")
+    assert f"<@{library.alice.user_id}>" in await credit()

@@ -151,3 +151,29 @@ async def test_repair_and_channel_limit(community: Community) -> None:
     refused = await community.control.settled(refused, "Discord's 250")
     assert "needs 260 new roles" in refused.text
     assert len(await SchoolRepository(community.bot.db).all(int(community.guild_id))) == 1
+
+
+async def test_import_reads_mac_line_endings_and_refuses_binary_files(community: Community) -> None:
+    # Excel for Mac's "CSV (Macintosh)" ends lines with a bare carriage return.
+    done = await import_csv(community, "name,district\rLincoln Elementary,Phoenix\rRoosevelt Middle,Tucson\r")
+    assert "Imported 2 schools" in done.text
+    assert "isn't readable" not in done.text
+
+    xlsx = list(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00Sheet1\nLincoln,\x00\x01\x02\n")
+    refused = await community.organizer.run(
+        "schools import", file={"filename": "schools.csv", "content": xlsx}
+    )
+    refused = await community.control.settled(refused, "CSV")
+    assert "isn't a plain CSV text file" in refused.text
+    assert "Something went wrong" not in refused.text
+    names = [s.name for s in await SchoolRepository(community.bot.db).all(int(community.guild_id))]
+    assert names == ["Lincoln Elementary", "Roosevelt Middle"]
+
+
+async def test_a_huge_number_as_a_school_or_group_name_is_a_friendly_answer(community: Community) -> None:
+    await import_csv(community, "Lincoln Elementary,Phoenix\n")
+    huge = "9" * 25
+    joined = await community.alice.run("schools join", school=huge)
+    assert f"I don't know a school called “{huge}”" in joined.text
+    members = await community.alice.run("groups members", group=huge)
+    assert f"There's no group called “{huge}”" in members.text

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from storage.schools import closest_names, read_school_csv
+import pytest
+
+from storage.schools import UnreadableCsv, closest_names, read_school_csv
 
 
 def test_header_optional_rows_duplicates_and_invalid() -> None:
@@ -43,3 +45,15 @@ def test_closest_names() -> None:
     assert closest_names("Lincon Elementary", names)[0] == "Lincoln Elementary"
     assert "Lincoln High" in closest_names("lincoln", names)
     assert closest_names("Zebra Academy", names) == []
+
+
+def test_line_endings_separators_utf16_and_binary_files() -> None:
+    mac = read_school_csv(b"name,district\rLincoln,D1\rMesa High,D2\r")
+    assert [(r.name, r.district) for r in mac.rows] == [("Lincoln", "D1"), ("Mesa High", "D2")]
+    unicode_text = read_school_csv("name\tdistrict\r\nEscuela Peñasco\tSur\r\n".encode("utf-16"))
+    assert [(r.name, r.district) for r in unicode_text.rows] == [("Escuela Peñasco", "Sur")]
+    semicolons = read_school_csv(b"Lincoln;D1\n")
+    assert [(r.name, r.district) for r in semicolons.rows] == [("Lincoln", "D1")]
+    for binary in (b"PK\x03\x04\x00\x00Sheet1\nLincoln,D1\n", b"Lincoln,\x01\x02\n"):
+        with pytest.raises(UnreadableCsv, match="isn't a plain CSV"):
+            read_school_csv(binary)
