@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import discord
@@ -57,3 +58,23 @@ def fit_lines(lines: list[str], limit: int = 1024) -> str:
             break
         shown.append(line)
     return "\n".join(shown)
+
+
+def prefill(text: str | None, limit: int) -> str | None:
+    """A stored value as a form input's default: Discord refuses a form whose default is over max_length."""
+    return text[:limit] if text else None
+
+
+def prefill_list(items: Sequence[str], limit: int) -> str | None:
+    """Items as a comma-separated default within `limit`: ", " when it fits, else "," (never longer than what the
+    member typed), else as many whole items as fit."""
+    for separator in (", ", ","):
+        joined = separator.join(items)
+        if len(joined) <= limit:
+            return joined or None
+    kept: list[str] = []
+    for item in items:
+        if len(",".join([*kept, item])) > limit:
+            break
+        kept.append(item)
+    return ",".join(kept) if kept else prefill(items[0], limit)

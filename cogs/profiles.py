@@ -348,12 +348,15 @@ class Profiles(commands.Cog):
         channel_id = (await self.bot.guild_settings.get(guild.id)).channels.get(Purpose.INTRODUCTIONS)
         channel = guild.get_channel(channel_id) if channel_id else None
         if isinstance(channel, discord.TextChannel):
-            await channel.send(
-                f"<@{match.user_id}> — {text}",
-                allowed_mentions=discord.AllowedMentions(users=[discord.Object(match.user_id), seeker]),
-            )
-            return f"{literal(profile.name)} doesn't accept direct messages, so I introduced you in {channel.mention}."
-        return f"I couldn't reach {literal(profile.name)}; write to them directly: <@{match.user_id}>."
+            try:
+                await channel.send(
+                    f"<@{match.user_id}> — {text}",
+                    allowed_mentions=discord.AllowedMentions(users=[discord.Object(match.user_id), seeker]),
+                )
+                return f"{literal(profile.name)} doesn't accept direct messages, so I introduced you in {channel.mention}."
+            except discord.HTTPException as exc:  # 50013: not allowed to post there
+                log.info("could not introduce %s in %s: %s", match.user_id, channel.id, exc)
+        return f"I couldn't reach {literal(profile.name)} — write to them directly: <@{match.user_id}>."
 
 
 class ConnectView(OwnedView):

@@ -16,9 +16,9 @@ from discord.ext import commands
 from bot.checks import organizer_only
 from bot.client import CopBot
 from bot.errors import UserError
-from bot.formatting import plural
+from bot.formatting import human_list, plural
 from bot.memberships import memberships
-from bot.permissions import require_bot_permissions
+from bot.permissions import permission_label, require_bot_permissions
 from bot.scheduler import RunContext
 from bot.timeutil import utcnow
 from cogs.introductions.cards import check_welcome, welcome_text
@@ -143,39 +143,41 @@ class Introductions(commands.Cog):
             except discord.HTTPException as exc:
                 log.info("could not DM %s: %s", member.id, exc)
                 closed.append(member)
+            else:  # recorded at once: a failure further on must not DM them again on the next run
+                await self.profiles.mark_reminded(guild.id, [member.id], now=utcnow())
             if number % 10 == 0:
                 await interaction.edit_original_response(content=f"Reminding… {number}/{len(waiting)}")
-        mentioned = await self._mention_in_channel(guild, closed)
-        await self.profiles.mark_reminded(guild.id, [m.id for m in waiting], now=utcnow())
         by_dm = len(waiting) - len(closed)
         parts = [f"Reminded {plural(by_dm, 'member')} by direct message."]
         if closed:
             parts.append(
                 f"{plural(len(closed), 'member')} had direct messages closed: "
-                + (
-                    f"I mentioned them in <#{mentioned}>."
-                    if mentioned
-                    else "there's no introductions channel to mention them in (`/cop channel`)."
-                )
+                + await self._mention_in_channel(guild, closed)
             )
         await interaction.edit_original_response(content=" ".join(parts))
 
-    async def _mention_in_channel(self, guild: discord.Guild, members: list[discord.Member]) -> int | None:
-        if not members:
-            return None
+    async def _mention_in_channel(self, guild: discord.Guild, members: list[discord.Member]) -> str:
+        """Mention members whose DMs are closed in the introductions channel; what happened, for the organizer."""
         channel_id = (await self.bot.guild_settings.get(guild.id)).channels.get(Purpose.INTRODUCTIONS)
         channel = guild.get_channel(channel_id) if channel_id else None
         if not isinstance(channel, discord.TextChannel):
-            return None
+            return "there's no introductions channel to mention them in (`/cop channel`)."
+        done = 0
         for start in range(0, len(members), REMIND_BATCH):
             batch = members[start : start + REMIND_BATCH]
-            await channel.send(
-                " ".join(m.mention for m in batch)
-                + " — welcome! Please take a minute to introduce yourself.",
-                view=start_view(guild.id),
-                allowed_mentions=discord.AllowedMentions(users=batch),
-            )
-        return channel.id
+            try:
+                await channel.send(
+                    " ".join(m.mention for m in batch)
+                    + " — welcome! Please take a minute to introduce yourself.",
+                    view=start_view(guild.id),
+                    allowed_mentions=discord.AllowedMentions(users=batch),
+                )
+            except discord.HTTPException as exc:
+                log.info("could not mention members in %s: %s", channel.id, exc)
+                return _mention_failed(channel, exc, done, len(members))
+            await self.profiles.mark_reminded(guild.id, [m.id for m in batch], now=utcnow())
+            done += len(batch)
+        return f"I mentioned them in {channel.mention}."
 
     # -- joining and leaving --------------------------------------------------------------------------------
 
@@ -245,6 +247,23 @@ class Introductions(commands.Cog):
             await _retire_card(guild, profile.card_channel_id, profile.card_message_id, delete=True)
         removed = await self.bot.personal_data.delete(job.guild_id, user_id)
         log.info("purged the data of a departed member in %s: %s", job.guild_id, removed)
+
+
+def _mention_failed(channel: discord.TextChannel, error: discord.HTTPException, done: int, total: int) -> str:
+    """Why members could not be mentioned and what to do; they stay unreminded, so a re-run reaches them."""
+    whom = "them" if done == 0 else f"the last {total - done}"
+    again = "then run `/intro remind` again: it reaches only members who haven't been reminded yet."
+    if isinstance(error, discord.Forbidden):
+        have = channel.permissions_for(channel.guild.me)
+        missing = [name for name in ("view_channel", "send_messages") if not getattr(have, name)]
+        labels = human_list(
+            [f"**{permission_label(m)}**" for m in missing or ["view_channel", "send_messages"]]
+        )
+        return (
+            f"I'm not allowed to post in {channel.mention}, so I couldn't mention {whom}: give my role {labels} "
+            f"there (channel settings → Permissions), {again}"
+        )
+    return f"Discord didn't accept my message in {channel.mention}, so I couldn't mention {whom}. Wait a few minutes, {again}"
 
 
 async def _retire_card(

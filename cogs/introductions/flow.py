@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import discord
 
 from bot.client import CopBot
 from bot.errors import ErrorReportingModal, UserError, report_error
-from bot.formatting import human_list, safe_text
+from bot.formatting import human_list, prefill, prefill_list, safe_text
 from bot.memberships import memberships
 from bot.timeutil import utcnow
 from cogs.introductions.cards import (
@@ -63,13 +64,13 @@ class IntroModal(ErrorReportingModal, title="Introduce yourself (1 of 2)"):
             label="Your name",
             custom_id="name",
             max_length=NAME_LIMIT,
-            default=profile.name if profile else None,
+            default=prefill(profile.name, NAME_LIMIT) if profile else None,
         )
         self.organization: discord.ui.TextInput[IntroModal] = discord.ui.TextInput(
             label="School or organization",
             custom_id="organization",
             max_length=ORGANIZATION_LIMIT,
-            default=profile.organization if profile else None,
+            default=prefill(profile.organization, ORGANIZATION_LIMIT) if profile else None,
         )
         self.add_item(self.name)
         self.add_item(self.organization)
@@ -99,7 +100,7 @@ class IntroModal(ErrorReportingModal, title="Introduce yourself (1 of 2)"):
             required=False,
             max_length=TITLE_LIMIT,
             placeholder="e.g. 5th-grade science teacher",
-            default=(profile.title or None) if profile else None,
+            default=prefill(profile.title, TITLE_LIMIT) if profile else None,
         )
         self.interests: discord.ui.TextInput[IntroModal] = discord.ui.TextInput(
             label="STEM interests (comma separated)",
@@ -107,7 +108,7 @@ class IntroModal(ErrorReportingModal, title="Introduce yourself (1 of 2)"):
             required=False,
             max_length=INTERESTS_LIMIT,
             placeholder="robotics, coding, ecology",
-            default=(", ".join(profile.interests) or None) if profile else None,
+            default=prefill_list(profile.interests, INTERESTS_LIMIT) if profile else None,
         )
         self.add_item(self.title_input)
         self.add_item(self.interests)
@@ -138,7 +139,7 @@ class IntroModal(ErrorReportingModal, title="Introduce yourself (1 of 2)"):
             now=utcnow(),
         )
         change = await memberships(self.bot).introduce(member, profile.group_id, profile.school_id)
-        link = await post_card(self.bot, member.guild, profile)
+        posted = await post_card(self.bot, member.guild, profile)
         notes = []
         if chosen and group is None:
             notes.append(
@@ -156,7 +157,7 @@ class IntroModal(ErrorReportingModal, title="Introduce yourself (1 of 2)"):
         if change.role_problem:
             notes.append(change.role_problem)
         verb = "updated" if previous else "posted"
-        where = f"Your introduction is {verb}: {link}" if link else _no_channel_note()
+        where = posted.text(f"Your introduction is {verb}")
         next_step = (
             "Next: tell people what you **can offer** and what you're **looking for** — that's how `/connect` "
             "finds you the right people."
@@ -179,7 +180,7 @@ class NeedsModal(ErrorReportingModal, title="What you offer and seek (2 of 2)"):
             required=False,
             max_length=NEEDS_LIMIT,
             placeholder="Classroom visits, a robotics kit to lend, grant-writing help… (links welcome)",
-            default=profile.offers or None,
+            default=prefill(profile.offers, NEEDS_LIMIT),
         )
         self.seeks: discord.ui.TextInput[NeedsModal] = discord.ui.TextInput(
             label="I'm looking for",
@@ -188,7 +189,7 @@ class NeedsModal(ErrorReportingModal, title="What you offer and seek (2 of 2)"):
             required=False,
             max_length=NEEDS_LIMIT,
             placeholder="A mentor in engineering, a business partner for our science fair…",
-            default=profile.seeks or None,
+            default=prefill(profile.seeks, NEEDS_LIMIT),
         )
         self.add_item(self.offers)
         self.add_item(self.seeks)
@@ -202,9 +203,9 @@ class NeedsModal(ErrorReportingModal, title="What you offer and seek (2 of 2)"):
             raise UserError("Your profile was deleted meanwhile. Introduce yourself again with `/intro me`.")
         profile = await repo.get(self.guild_id, member.id)
         assert profile is not None
-        link = await post_card(self.bot, member.guild, profile)
+        posted = await post_card(self.bot, member.guild, profile)
         await interaction.followup.send(
-            f"Saved. {'Your card is updated: ' + link if link else _no_channel_note()}\n"
+            f"Saved. {posted.text('Your card is updated')}\n"
             "Try `/connect` to see who can help with what you're looking for.",
             ephemeral=True,
         )
@@ -217,8 +218,29 @@ def _no_channel_note() -> str:
     )
 
 
-async def post_card(bot: CopBot, guild: discord.Guild, profile: Profile) -> str | None:
-    """Post the card, or edit the one already posted; returns its link (None without a channel)."""
+@dataclass(frozen=True, slots=True)
+class CardPost:
+    """Where the member's card now is, or (`problem`, for the member) why it isn't there."""
+
+    link: str | None
+    problem: str | None = None
+    note: str | None = None  # said after the link
+
+    def text(self, found: str) -> str:
+        """`found: link` (and the note), else what went wrong; the profile is saved either way."""
+        if self.link:
+            return f"{found}: {self.link}" + (f" {self.note}" if self.note else "")
+        return self.problem or _no_channel_note()
+
+
+DISCORD_TROUBLE = (
+    "Your profile is saved, but Discord had a problem with your card just now; send the form again later to "
+    "update it."
+)
+
+
+async def post_card(bot: CopBot, guild: discord.Guild, profile: Profile) -> CardPost:
+    """Post the card, or edit the one already posted. Whatever Discord says, the saved profile stays."""
     group = await GroupRepository(bot.db).get(guild.id, profile.group_id) if profile.group_id else None
     school = await SchoolRepository(bot.db).get(guild.id, profile.school_id) if profile.school_id else None
     protected = await ProfileRepository(bot.db).is_protected(guild.id, profile.user_id)
@@ -231,30 +253,57 @@ async def post_card(bot: CopBot, guild: discord.Guild, profile: Profile) -> str 
         avatar_url=member.display_avatar.url if member and not protected else None,
     )
     repo = ProfileRepository(bot.db)
+    stale: discord.TextChannel | None = None  # the old card's channel, which the bot can no longer use
     if profile.card_channel_id and profile.card_message_id:
-        channel = guild.get_channel(profile.card_channel_id)
-        if isinstance(channel, discord.TextChannel):
+        old = guild.get_channel(profile.card_channel_id)
+        if isinstance(old, discord.TextChannel):
             try:
-                message = await channel.get_partial_message(profile.card_message_id).edit(embed=embed)
-                return message.jump_url
+                message = await old.get_partial_message(profile.card_message_id).edit(embed=embed)
+                return CardPost(message.jump_url)
             except discord.NotFound:
                 pass  # deleted by hand: post a new one
+            except discord.Forbidden as exc:  # 50001/50013: access to that channel was taken away
+                log.info("cannot edit intro card %s in %s: %s", profile.card_message_id, old.id, exc)
+                stale = old
+            except discord.HTTPException as exc:
+                log.warning("could not edit intro card %s: %s", profile.card_message_id, exc)
+                return CardPost(None, DISCORD_TROUBLE)
     channel_id = (await bot.guild_settings.get(guild.id)).channels.get(Purpose.INTRODUCTIONS)
     channel = guild.get_channel(channel_id) if channel_id else None
     if not isinstance(channel, discord.TextChannel):
-        return None
+        return CardPost(None)
     try:
         message = await channel.send(embed=embed)
     except discord.Forbidden:
         await memberships(bot).tell_organizers(
             guild,
             "intro-card",
-            f"I can't post introduction cards in {channel.mention}: give my role **Send Messages** and "
-            "**Embed Links** there.",
+            f"I can't post introduction cards in {channel.mention}: give my role **View Channels**, "
+            "**Send Messages** and **Embed Links** there.",
         )
-        return None
+        return CardPost(
+            None,
+            f"Your profile is saved, but I'm not allowed to post your card in {channel.mention}. "
+            "I've told the organizers; once they fix it, send the form again to post it.",
+        )
+    except discord.HTTPException as exc:
+        log.warning("could not post the intro card of %s: %s", profile.user_id, exc)
+        return CardPost(None, DISCORD_TROUBLE)
     await repo.set_card(guild.id, profile.user_id, channel.id, message.id)
-    return message.jump_url
+    if stale is None:
+        return CardPost(message.jump_url)
+    if stale.id != channel.id:
+        await memberships(bot).tell_organizers(
+            guild,
+            "intro-card-stale",
+            f"I can no longer update introduction cards in {stale.mention} (my role lost access there), so "
+            f"members who edit their introduction get a new card in {channel.mention}; their old cards stay as "
+            "they were.",
+        )
+    return CardPost(
+        message.jump_url,
+        note="(I couldn't reach your earlier card any more, so this is a new one.)",
+    )
 
 
 async def open_intro(interaction: discord.Interaction, guild_id: int) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bot.errors import report_error
-from bot.formatting import embed, human_list, plural, safe_text
+from bot.formatting import embed, format_bytes, human_list, plural, safe_text
 from storage.guilds import Purpose
 from storage.resources import Resource, tag_key
 
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 CUSTOM_ID = re.compile(r"res:(?P<action>helpful|used|save):(?P<id>[0-9]{1,19})")
 LABELS = {"helpful": "Helpful", "used": "I used this", "save": "Save"}
 EMOJI = {"helpful": "👍", "used": "🛠️", "save": "🔖"}
+FILE_TOO_LARGE = 40005  # Discord's "Request entity too large" (with HTTP 413)
 MAX_FORUM_TAGS = 5  # Discord applies at most five tags to a forum post
 ORGANIZER_NOTICE_EVERY = 3600.0  # seconds between two notices about the same guild's broken channel
 
@@ -214,6 +215,29 @@ async def post_card(
             "the resources channel was deleted, so new resources get no card. "
             "Choose another with `/resource channel`.",
         ) from None
+    except discord.HTTPException as exc:  # 413/40005: too large a file; 5xx: after discord.py's retries
+        log.warning("could not post the card of resource %s: %s", resource.id, exc)
+        raise _refused(channel, exc) from None
+
+
+def _refused(
+    channel: discord.TextChannel | discord.ForumChannel, error: discord.HTTPException
+) -> CardNotPosted:
+    """Discord refused the card for a reason other than permissions: too large a file, or its own trouble."""
+    if error.status == 413 or error.code == FILE_TOO_LARGE:
+        limit = format_bytes(channel.guild.filesize_limit)
+        return CardNotPosted(
+            f"the file is larger than Discord lets me post in {channel.mention} ({limit} at most), so it has no "
+            "card there. To give it one, remove it with `/resource remove` and share a smaller file, or a link to it."
+        )
+    if error.status >= 500:
+        return CardNotPosted(
+            f"Discord had a problem just now and its card couldn't be posted in {channel.mention}; "
+            "people can still find it with `/resource search`."
+        )
+    return CardNotPosted(
+        f"Discord refused its card in {channel.mention} ({safe_text(error.text or str(error.status), 200)})."
+    )
 
 
 async def _card_message(bot: CopBot, resource: Resource) -> discord.PartialMessage | None:

@@ -8,10 +8,14 @@ from dataclasses import dataclass
 import discord
 
 from bot.errors import ErrorReportingModal
+from bot.formatting import prefill, prefill_list
 from bot.ui import OwnedView
 from storage.resources import Resource
 
 from .inputs import MAX_DESCRIPTION, MAX_TITLE
+
+MAX_LINK = 2000
+MAX_TAG_INPUT = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,16 +46,16 @@ class ShareModal(ErrorReportingModal):
         super().__init__(title="Save to resource library")
         self._on_submit = on_submit
         self.title_input: discord.ui.TextInput[ShareModal] = discord.ui.TextInput(
-            label="Title", custom_id="title", default=form.title or None, max_length=MAX_TITLE
+            label="Title", custom_id="title", default=prefill(form.title, MAX_TITLE), max_length=MAX_TITLE
         )
         self.link: discord.ui.TextInput[ShareModal] = discord.ui.TextInput(
-            label="Link", custom_id="link", default=form.link, max_length=2000
+            label="Link", custom_id="link", default=prefill(form.link, MAX_LINK), max_length=MAX_LINK
         )
         self.description: discord.ui.TextInput[ShareModal] = discord.ui.TextInput(
             label="Description",
             custom_id="description",
             style=discord.TextStyle.paragraph,
-            default=form.description or None,
+            default=prefill(form.description, MAX_DESCRIPTION),
             required=False,
             max_length=MAX_DESCRIPTION,
         )
@@ -59,9 +63,9 @@ class ShareModal(ErrorReportingModal):
             label="Tags (separated by commas)",
             custom_id="tags",
             placeholder="Math, Project-Based Learning",
-            default=form.tags or None,
+            default=prefill(form.tags, MAX_TAG_INPUT),
             required=False,
-            max_length=400,
+            max_length=MAX_TAG_INPUT,
         )
         for item in (self.title_input, self.link, self.description, self.tags):
             self.add_item(item)
@@ -83,22 +87,22 @@ class EditModal(ErrorReportingModal):
         super().__init__(title=f"Edit resource #{resource.id}"[:45])
         self._on_submit = on_submit
         self.title_input: discord.ui.TextInput[EditModal] = discord.ui.TextInput(
-            label="Title", custom_id="title", default=resource.title, max_length=MAX_TITLE
+            label="Title", custom_id="title", default=prefill(resource.title, MAX_TITLE), max_length=MAX_TITLE
         )
         self.description: discord.ui.TextInput[EditModal] = discord.ui.TextInput(
             label="Description",
             custom_id="description",
             style=discord.TextStyle.paragraph,
-            default=resource.description or None,
+            default=prefill(resource.description, MAX_DESCRIPTION),
             required=False,
             max_length=MAX_DESCRIPTION,
         )
         self.tags: discord.ui.TextInput[EditModal] = discord.ui.TextInput(
             label="Tags (separated by commas)",
             custom_id="tags",
-            default=", ".join(resource.tags) or None,
+            default=prefill_list(resource.tags, MAX_TAG_INPUT),
             required=False,
-            max_length=400,
+            max_length=MAX_TAG_INPUT,
         )
         for item in (self.title_input, self.description, self.tags):
             self.add_item(item)
