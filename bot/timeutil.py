@@ -56,6 +56,7 @@ __all__ = [
 
 DEFAULT_TIME = time(9, 0)
 MAX_INPUT_LENGTH = 100
+MAX_AHEAD = timedelta(days=3653)  # ten years: anything later is a typo, and date arithmetic stays safe
 MAX_DURATIONS = 10
 MAX_DURATION = timedelta(days=365)
 
@@ -326,6 +327,11 @@ def parse_when(
             f"“{_quote(stripped)}” means {discord_timestamp(result)} ({local_description(result, tz)}), "
             f"which is in the past. Please give a time in the future, for example {examples}."
         )
+    if result - now > MAX_AHEAD:
+        raise TimeInputError(
+            f"“{_quote(stripped)}” is more than {MAX_AHEAD.days // 365} years away. "
+            f"Please give a nearer time, for example {examples}."
+        )
     return result
 
 
@@ -416,11 +422,16 @@ def _dateparse(text: str, tz: ZoneInfo, now: datetime, examples: str) -> datetim
             f"I couldn't tell which day “{_quote(text)}” means. "
             f"Please give a day and a time, for example {examples}."
         )
-    if found.tzinfo is not None:  # the text carried its own offset or abbreviation
-        return found.astimezone(UTC)
-    if period == "day":
+    if period == "day" and found.tzinfo is None:
         found = datetime.combine(found.date(), DEFAULT_TIME)
-    return found.replace(tzinfo=tz, fold=0).astimezone(UTC)
+    try:
+        if found.tzinfo is not None:  # the text carried its own offset or abbreviation
+            return found.astimezone(UTC)
+        return found.replace(tzinfo=tz, fold=0).astimezone(UTC)
+    except (OverflowError, ValueError):  # e.g. 9999-12-31 23:59 in a zone behind UTC
+        raise TimeInputError(
+            f"“{_quote(text)}” is too far away. Please give a time like {examples}."
+        ) from None
 
 
 # --- Durations ------------------------------------------------------------------------------------

@@ -512,3 +512,12 @@ def test_suggest_zones_limits() -> None:
     assert len(suggest_zones("america", limit=5)) == 5
     assert all("america" in name.lower() for name in suggest_zones("america"))
     assert suggest_zones("qqqqzzzz") == []
+
+
+@pytest.mark.parametrize("zone", ["America/Phoenix", "Pacific/Kiritimati", "America/New_York"])
+@pytest.mark.parametrize("text", ["9999-12-31 23:59", "9999-12-31", "Dec 31 9999 11pm", "2040-01-01 09:00"])
+def test_times_years_away_are_refused_not_crashes(text: str, zone: str) -> None:
+    now = datetime(2026, 11, 22, 17, 0, tzinfo=UTC)
+    with pytest.raises(TimeInputError, match="away"):
+        parse_when(text, zone, now=now)
+    assert parse_when("2035-06-01 09:00", zone, now=now).year == 2035  # far, but not absurd
