@@ -199,7 +199,11 @@ class Announcements(commands.Cog):
         if not view.confirmed:
             await answer.response.edit_message(content="Nothing was scheduled.", embeds=[], view=None)
             return
-        announcement_id = await self._save(new)
+        try:
+            announcement_id = await self._save(new)
+        except UserError as exc:  # the click is what waits for an answer, not the form
+            await answer.response.edit_message(content=str(exc), embeds=[], view=None)
+            return
         saved = await self.repo.get(draft.guild_id, announcement_id)
         assert saved is not None
         runs = upcoming_runs(saved, now=self.now(), count=1)
@@ -465,6 +469,11 @@ class Announcements(commands.Cog):
         now = self.now()
         async with self.bot.db.transaction():
             current = await self._get(interaction, announcement_id)
+            if current.state is AnnouncementState.CANCELLED:  # meanwhile, while the form was open
+                raise UserError(
+                    f"Announcement #{announcement_id} was cancelled, so it can't be changed. "
+                    "Create a new one with `/announce create`."
+                )
             text_changed = body is not None
             await self.repo.update(
                 current.id,
@@ -578,12 +587,20 @@ class Announcements(commands.Cog):
             await answer.response.edit_message(content="Kept: nothing was changed.", view=None)
             return
         async with self.bot.db.transaction():
-            await self.bot.scheduler.cancel(
-                owner=announcement.owner, guild_id=announcement.guild_id, kind=KIND
-            )
-            await self.repo.set_state(
+            changed = await self.repo.set_state(
                 announcement.id, AnnouncementState.CANCELLED, now=self.now(), expect=OPEN_STATES
             )
+            if changed:
+                await self.bot.scheduler.cancel(
+                    owner=announcement.owner, guild_id=announcement.guild_id, kind=KIND
+                )
+        if not changed:
+            current = await self._get(interaction, id)
+            await answer.response.edit_message(
+                content=f"Announcement #{id} is already {current.state.value}, so nothing was changed.",
+                view=None,
+            )
+            return
         await answer.response.edit_message(content=f"Cancelled announcement **#{id}**.", view=None)
 
     @announce.command(name="send-now")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,7 +21,7 @@ from bot.client import CopBot
 from bot.errors import NotOrganizer, UserError
 from bot.formatting import embed, fit_lines, human_list, plural, safe_text
 from bot.permissions import require_bot_permissions
-from bot.scheduler import RunContext, StaleJob
+from bot.scheduler import PermanentJobError, RetryableJobError, RunContext, StaleJob
 from bot.timeutil import discord_timestamp, format_duration, local_description, utcnow
 from bot.ui import Paginator, confirm, paginate_lines
 from cogs.meetings import inputs
@@ -89,7 +90,9 @@ class Meetings(commands.Cog):
     """Meetings for the community: scheduling, RSVPs, reminders, calendars, agenda and attendance."""
 
     meeting = app_commands.Group(
-        name="meeting", description="Meetings: schedule, RSVP, reminders, calendar files, agenda, attendance."
+        name="meeting",
+        description="Meetings: schedule, RSVP, reminders, calendar files, agenda, attendance.",
+        guild_only=True,
     )
 
     def __init__(self, bot: CopBot) -> None:
@@ -159,6 +162,22 @@ class Meetings(commands.Cog):
             await self.repo.forget_card(meeting_id)
             await self.publish(meeting_id)
 
+    async def _attempt(self, meeting: Meeting, what: str, step: Awaitable[object]) -> str | None:
+        """A Discord step after an organizer's change was saved: a note for them when Discord refused it
+        (a deleted channel, a missing permission), instead of an error that says nothing was changed."""
+        try:
+            await step
+        except (PermanentJobError, RetryableJobError, discord.HTTPException) as exc:
+            log.warning("meeting %s: could not %s: %s", meeting.id, what, exc)
+            if isinstance(exc, PermanentJobError) and exc.organizer_message and "deleted" in str(exc):
+                reason = exc.organizer_message
+            elif isinstance(exc, discord.Forbidden | PermanentJobError):
+                reason = f"give my role **View Channel**, **Send Messages** and **Embed Links** in <#{meeting.channel_id}>"
+            else:
+                reason = "Discord did not answer; it will be tried again at the next change"
+            return f"⚠️ The change is saved, but I couldn't {what}: {reason.rstrip('.')}."
+        return None
+
     async def publish(self, meeting_id: int) -> str | None:
         """Post the card and create the Discord event if not done yet; a note for organizers, if any."""
         async with self._publishing[meeting_id]:
@@ -188,9 +207,10 @@ class Meetings(commands.Cog):
                     guild_id=guild_id,
                     owner=owner,
                 )
-        await scheduler.schedule(
-            START_KIND, meeting.starts_at, {"meeting_id": meeting.id}, guild_id=guild_id, owner=owner
-        )
+        if meeting.starts_at > now:  # an edit while it runs (a longer duration) must not announce it again
+            await scheduler.schedule(
+                START_KIND, meeting.starts_at, {"meeting_id": meeting.id}, guild_id=guild_id, owner=owner
+            )
         opens = meeting.starts_at - CHECKIN_OPENS_BEFORE
         if opens > now:
             await scheduler.schedule(
@@ -233,7 +253,7 @@ class Meetings(commands.Cog):
                     f"<@{user_id}> {text}",
                     allowed_mentions=discord.AllowedMentions(users=[discord.Object(user_id)]),
                 )
-            except discord.HTTPException as exc:
+            except (discord.HTTPException, PermanentJobError) as exc:
                 log.warning("could not tell %s about their seat in meeting %s: %s", user_id, first.id, exc)
 
     async def _delete_member(self, guild_id: int, user_id: int) -> int:
@@ -414,6 +434,8 @@ class Meetings(commands.Cog):
         meeting_id = getattr(interaction.namespace, "id", None)
         if interaction.guild_id is None or not isinstance(meeting_id, int):
             return []
+        if await self.repo.get(interaction.guild_id, meeting_id) is None:
+            return []  # never another community's topics
         items = await self.repo.agenda(meeting_id)
         typed = current.strip().lower()
         return [
@@ -829,9 +851,11 @@ class Meetings(commands.Cog):
                 except discord.HTTPException:
                     log.info("could not delete the old card of meeting %s", old.id)
                 await self.repo.forget_card(old.id)
-                await self.publish(old.id)
+                note = await self._attempt(updated, "post its card", self.publish(old.id))
             else:
-                await self.render_card(updated.id)
+                note = await self._attempt(updated, "update its card", self.render_card(updated.id))
+            if note and note not in notes:
+                notes.append(note)
             if updated.id == meeting.id or old.event_id is not None:
                 note = await sync_event(self.bot, self.repo, updated, now=now)
                 if note and note not in notes:
@@ -877,16 +901,22 @@ class Meetings(commands.Cog):
                 f"🔁 **{safe_text(first.title)}** has moved: {plural(len(moved), 'meeting')} of the series "
                 f"now start at new times: {shown}. {card_link(head)}"
             )
-        await tell_members(
-            self.bot,
-            self.repo,
+        note = await self._attempt(
             head,
-            people,
-            text,
-            nonce=f"mtg-{head.id}-v{head.version}",
-            respect_preferences=False,
+            "tell the members in its channel",
+            tell_members(
+                self.bot,
+                self.repo,
+                head,
+                people,
+                text,
+                nonce=f"mtg-{head.id}-v{head.version}",
+                respect_preferences=False,
+            ),
         )
-        if people:
+        if note:
+            line += f"\n{note}"
+        elif people:
             line += f"\nTold {plural(len(people), 'member')} who are going or maybe coming."
         return line
 
@@ -896,7 +926,9 @@ class Meetings(commands.Cog):
         notes: list[str] = []
         waiting = [RsvpStatus.GOING, RsvpStatus.MAYBE, RsvpStatus.WAITLIST]
         for cancelled in result.cancelled:
-            await self.render_card(cancelled.id)
+            note = await self._attempt(cancelled, "update its card", self.render_card(cancelled.id))
+            if note and note not in notes:
+                notes.append(note)
             people += [r.user_id for r in await self.repo.rsvps(cancelled.id, waiting)]
             if cancelled.event_id is not None:
                 note = await sync_event(self.bot, self.repo, cancelled, now=utcnow())
@@ -906,16 +938,23 @@ class Meetings(commands.Cog):
         if result.cancelled:
             dates = [discord_timestamp(m.starts_at, "D") for m in result.cancelled]
             shown = ", ".join(dates[:6]) + (f" (+{len(dates) - 6} more)" if len(dates) > 6 else "")
-            await tell_members(
-                self.bot,
-                self.repo,
+            note = await self._attempt(
                 head,
-                people,
-                f"❌ The later meetings of **{safe_text(head.title)}** on {shown} are cancelled: "
-                f"the series was changed. {card_link(head)}",
-                nonce=f"mtg-rep-{head.id}-v{head.version}",
-                respect_preferences=False,
+                "tell the members in its channel",
+                tell_members(
+                    self.bot,
+                    self.repo,
+                    head,
+                    people,
+                    f"❌ The later meetings of **{safe_text(head.title)}** on {shown} are cancelled: "
+                    f"the series was changed. {card_link(head)}",
+                    nonce=f"mtg-rep-{head.id}-v{head.version}",
+                    respect_preferences=False,
+                ),
             )
+            if note and note not in notes:
+                notes.append(note)
+                people = []
         lines = []
         if result.cancelled:
             lines.append(
@@ -933,7 +972,9 @@ class Meetings(commands.Cog):
                 lines.append(f"A series has at most {inputs.MAX_OCCURRENCES} meetings, so it stops there.")
         else:
             lines.append("No more meetings follow this one in its series.")
-        await self.render_card(head.id)
+        note = await self._attempt(head, "update its card", self.render_card(head.id))
+        if note and note not in notes:
+            notes.append(note)
         return lines + notes
 
     @meeting.command(name="cancel")
@@ -985,24 +1026,30 @@ class Meetings(commands.Cog):
         notes: list[str] = []
         why = f" Reason: {safe_text(reason, 500)}" if reason else ""
         for updated in cancelled:
-            await self.render_card(updated.id)
+            card_note = await self._attempt(updated, "update its card", self.render_card(updated.id))
             waiting = [RsvpStatus.GOING, RsvpStatus.MAYBE, RsvpStatus.WAITLIST]
             people = [r.user_id for r in await self.repo.rsvps(updated.id, waiting)]
+            told_note = None
             if people:
-                await tell_members(
-                    self.bot,
-                    self.repo,
+                told_note = await self._attempt(
                     updated,
-                    people,
-                    f"❌ **{safe_text(updated.title)}** ({discord_timestamp(updated.starts_at, 'F')}) "
-                    f"is cancelled.{why}",
-                    nonce=f"mtg-cancel-{updated.id}",
-                    respect_preferences=False,
+                    "tell the members in its channel",
+                    tell_members(
+                        self.bot,
+                        self.repo,
+                        updated,
+                        people,
+                        f"❌ **{safe_text(updated.title)}** ({discord_timestamp(updated.starts_at, 'F')}) "
+                        f"is cancelled.{why}",
+                        nonce=f"mtg-cancel-{updated.id}",
+                        respect_preferences=False,
+                    ),
                 )
-            told += len(people)
-            note = await sync_event(self.bot, self.repo, updated, now=now)
-            if note and note not in notes:
-                notes.append(note)
+            told += 0 if told_note else len(people)
+            event_note = await sync_event(self.bot, self.repo, updated, now=now)
+            for note in (card_note, told_note, event_note):
+                if note and note not in notes:
+                    notes.append(note)
         what = f"**{safe_text(meeting.title)}**"
         if len(cancelled) > 1:
             what += f" and the {plural(len(cancelled) - 1, 'later meeting')} of its series"
@@ -1312,9 +1359,11 @@ class Meetings(commands.Cog):
         if item is None or item.meeting_id != meeting.id:
             raise UserError("Pick a topic suggested for this meeting from the list.")
         await self.repo.set_accepted(meeting.guild_id, item.id, pinned)
-        await self.render_card(meeting.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        note = await self._attempt(meeting, "update its card", self.render_card(meeting.id))
         where = "is now on the agenda on the meeting card" if pinned else "was taken off the agenda"
-        await interaction.response.send_message(f"“{safe_text(item.topic)}” {where}.", ephemeral=True)
+        text = f"“{safe_text(item.topic)}” {where}."
+        await interaction.edit_original_response(content=f"{text}\n{note}" if note else text)
 
     # -- Discord event mirror ------------------------------------------------------------------------------
 

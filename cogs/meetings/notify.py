@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 CANNOT_DM = 50007
 MENTION_ROOM = 25  # "<@" + 20 digits + "> "
+MAX_ALLOWED_USERS = 100  # Discord's limit on allowed_mentions.users
 
 
 async def meeting_channel(bot: CopBot, repo: MeetingRepository, meeting: Meeting) -> discord.abc.Messageable:
@@ -76,20 +77,23 @@ async def send_dm(bot: CopBot, user_id: int, text: str, *, nonce: str | None = N
     return True
 
 
-def mention_chunks(text: str, user_ids: Sequence[int], limit: int = 2000) -> list[str]:
-    """`text` then the mentions, split into messages within Discord's limit."""
+def mention_chunks(text: str, user_ids: Sequence[int], limit: int = 2000) -> list[tuple[str, list[int]]]:
+    """`text` then the mentions, split into messages within Discord's limits: each message with the users
+    it mentions (at most 100: Discord refuses a longer allowed_mentions.users list)."""
     room = max(limit - len(text) - 1, MENTION_ROOM)
-    chunks: list[str] = []
+    chunks: list[tuple[str, list[int]]] = []
     current = text
     line = ""
+    users: list[int] = []
     for user_id in user_ids:
         mention = f"<@{user_id}>"
-        if len(line) + len(mention) + 1 > room:
-            chunks.append(f"{current}\n{line}".strip())
-            current, line = "", ""
+        if len(line) + len(mention) + 1 > room or len(users) >= MAX_ALLOWED_USERS:
+            chunks.append((f"{current}\n{line}".strip(), users))
+            current, line, users = "", "", []
         line = f"{line} {mention}".strip()
-    chunks.append(f"{current}\n{line}".strip() if line else current)
-    return [c for c in chunks if c]
+        users.append(user_id)
+    chunks.append((f"{current}\n{line}".strip() if line else current, users))
+    return [c for c in chunks if c[0]]
 
 
 async def tell_members(
@@ -120,13 +124,13 @@ async def tell_members(
     channel = await meeting_channel(bot, repo, meeting)
     if role_id is not None:
         text = f"<@&{role_id}> {text}"
-    for number, content in enumerate(mention_chunks(text, mention)):
+    for number, (content, users) in enumerate(mention_chunks(text, mention)):
         await send_once(
             channel,
             nonce if number == 0 else f"{nonce}c{number}",
             content=content,
             allowed_mentions=discord.AllowedMentions(
-                users=[discord.Object(u) for u in mention],
+                users=[discord.Object(u) for u in users],
                 roles=[discord.Object(role_id)] if role_id is not None and number == 0 else False,
                 everyone=False,
             ),
