@@ -99,3 +99,20 @@ class ErrorReportingModal(discord.ui.Modal):
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
         await report_error(interaction, error)
+
+
+class ReportsErrors:
+    """Mixin for `DynamicItem`s: failures in `respond` reach the member like a slash command's.
+
+    discord.py only logs exceptions raised by a dynamic item's callback, so the member would see
+    "This interaction failed". Subclasses implement `respond` instead of `callback`.
+    """
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self.respond(interaction)
+        except Exception as error:
+            await report_error(interaction, error)
+
+    async def respond(self, interaction: discord.Interaction) -> None:
+        raise NotImplementedError

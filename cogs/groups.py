@@ -14,7 +14,7 @@ from discord.ext import commands
 
 from bot.checks import is_organizer, organizer_only
 from bot.client import CopBot
-from bot.errors import UserError, report_error
+from bot.errors import ReportsErrors, UserError
 from bot.formatting import human_list, plural, safe_text
 from bot.memberships import describe_change, memberships
 from bot.permissions import require_bot_permissions
@@ -103,7 +103,9 @@ def chunks(groups: Sequence[Group]) -> list[list[Group]]:
     return [list(groups[i : i + size]) for i in range(0, len(groups), size)][:SELECTS_PER_MESSAGE]
 
 
-class PickerSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"grp:pick:(?P<page>\d)"):
+class PickerSelect(
+    ReportsErrors, discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"grp:pick:(?P<page>\d)"
+):
     """One select of a posted picker message; works after a restart (state is in the custom id)."""
 
     def __init__(self, page: int, groups: Sequence[Group] = ()) -> None:
@@ -125,16 +127,13 @@ class PickerSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"gr
     ) -> PickerSelect:
         return cls(int(match["page"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            member = interaction.user
-            if not isinstance(member, discord.Member):
-                raise UserError("This picker works inside the server.")
-            ids = [int(v) for v in self.item.values if v.isdigit() and v != "0"]
-            joined, left = await memberships(_bot(interaction)).toggle_groups(member, ids)
-            await interaction.response.send_message(describe_change(joined, left), ephemeral=True)
-        except Exception as error:
-            await report_error(interaction, error)
+    async def respond(self, interaction: discord.Interaction) -> None:
+        member = interaction.user
+        if not isinstance(member, discord.Member):
+            raise UserError("This picker works inside the server.")
+        ids = [int(v) for v in self.item.values if v.isdigit() and v != "0"]
+        joined, left = await memberships(_bot(interaction)).toggle_groups(member, ids)
+        await interaction.response.send_message(describe_change(joined, left), ephemeral=True)
 
 
 def picker_view(groups: Sequence[Group]) -> discord.ui.View:

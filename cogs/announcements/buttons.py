@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.errors import report_error
+from bot.errors import ReportsErrors
 
 if TYPE_CHECKING:
     from cogs.announcements.cog import Announcements
@@ -16,6 +16,7 @@ LABELS = {"now": "Send now", "pause": "Pause", "resume": "Resume"}
 
 
 class AnnouncementButton(
+    ReportsErrors,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"ann:(?P<action>now|pause|resume):(?P<id>\d{1,20})",
 ):
@@ -38,11 +39,8 @@ class AnnouncementButton(
     ) -> AnnouncementButton:
         return cls(match["action"], int(match["id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def respond(self, interaction: discord.Interaction) -> None:
         cog = cast("Announcements | None", interaction.client.get_cog("Announcements"))  # type: ignore[attr-defined]
-        try:
-            if cog is None:
-                raise RuntimeError("the announcements feature is not loaded")
-            await cog.on_button(interaction, self.action, self.announcement_id)
-        except Exception as exc:
-            await report_error(interaction, exc)
+        if cog is None:
+            raise RuntimeError("the announcements feature is not loaded")
+        await cog.on_button(interaction, self.action, self.announcement_id)

@@ -14,7 +14,7 @@ from typing import Any
 import discord
 
 from bot.client import CopBot
-from bot.errors import ErrorReportingModal, UserError, report_error
+from bot.errors import ErrorReportingModal, ReportsErrors, UserError
 from bot.formatting import human_list, prefill, prefill_list, safe_text
 from bot.memberships import memberships
 from bot.timeutil import utcnow
@@ -315,7 +315,9 @@ async def open_intro(interaction: discord.Interaction, guild_id: int) -> None:
     await interaction.response.send_modal(IntroModal(bot, guild_id, groups, profile))
 
 
-class StartButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"intro:start:(?P<guild>\d+)"):
+class StartButton(
+    ReportsErrors, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"intro:start:(?P<guild>\d+)"
+):
     """“Introduce yourself” under a welcome or a reminder; works after a restart and in DMs."""
 
     def __init__(self, guild_id: int) -> None:
@@ -335,15 +337,14 @@ class StartButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"int
     ) -> StartButton:
         return cls(int(match["guild"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await open_intro(interaction, self.guild_id)
-        except Exception as error:
-            await report_error(interaction, error)
+    async def respond(self, interaction: discord.Interaction) -> None:
+        await open_intro(interaction, self.guild_id)
 
 
 class NeedsButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"intro:needs:(?P<guild>\d+):(?P<user>\d+)"
+    ReportsErrors,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"intro:needs:(?P<guild>\d+):(?P<user>\d+)",
 ):
     """Opens the second form (offers and needs) for the member whose answer carries it."""
 
@@ -364,13 +365,10 @@ class NeedsButton(
     ) -> NeedsButton:
         return cls(int(match["guild"]), int(match["user"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            if interaction.user.id != self.user_id:
-                raise UserError("This button is for someone else. Use `/intro me` for your own introduction.")
-            await open_needs(interaction, self.guild_id)
-        except Exception as error:
-            await report_error(interaction, error)
+    async def respond(self, interaction: discord.Interaction) -> None:
+        if interaction.user.id != self.user_id:
+            raise UserError("This button is for someone else. Use `/intro me` for your own introduction.")
+        await open_needs(interaction, self.guild_id)
 
 
 async def open_needs(interaction: discord.Interaction, guild_id: int) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.errors import report_error
+from bot.errors import ReportsErrors
 
 if TYPE_CHECKING:
     from cogs.meetings.cog import Meetings
@@ -20,6 +20,7 @@ def custom_id(action: str, ref: int, arg: str | None = None) -> str:
 
 
 class MeetingButton(
+    ReportsErrors,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"mtg:(?P<action>rsvp|ics|here|vote):(?P<ref>\d{1,20})(?::(?P<arg>going|maybe|no))?",
 ):
@@ -58,11 +59,8 @@ class MeetingButton(
         button = cast("discord.ui.Button[Any]", item)
         return cls(match["action"], int(match["ref"]), match["arg"], label=button.label, style=button.style)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def respond(self, interaction: discord.Interaction) -> None:
         cog = cast("Meetings | None", interaction.client.get_cog("Meetings"))  # type: ignore[attr-defined]
-        try:
-            if cog is None:
-                raise RuntimeError("the meetings feature is not loaded")
-            await cog.on_button(interaction, self.action, self.ref, self.arg)
-        except Exception as exc:
-            await report_error(interaction, exc)
+        if cog is None:
+            raise RuntimeError("the meetings feature is not loaded")
+        await cog.on_button(interaction, self.action, self.ref, self.arg)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.errors import report_error
+from bot.errors import ReportsErrors
 from bot.formatting import embed, format_bytes, human_list, plural, safe_text
 from storage.guilds import Purpose
 from storage.resources import Resource, tag_key
@@ -36,7 +36,7 @@ ORGANIZER_NOTICE_EVERY = 3600.0  # seconds between two notices about the same gu
 ButtonHandler = Callable[[discord.Interaction, str, int], Awaitable[None]]
 
 
-class CardButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUSTOM_ID.pattern):
+class CardButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUSTOM_ID.pattern):
     """Helpful, I used this, or Save on a card; the cog sets `handler` when it loads."""
 
     handler: ButtonHandler | None = None
@@ -59,13 +59,10 @@ class CardButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUSTOM
     ) -> CardButton:
         return cls(match["action"], int(match["id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            if CardButton.handler is None:
-                raise RuntimeError("the resource library is not loaded")
-            await CardButton.handler(interaction, self.action, self.resource_id)
-        except Exception as exc:
-            await report_error(interaction, exc)
+    async def respond(self, interaction: discord.Interaction) -> None:
+        if CardButton.handler is None:
+            raise RuntimeError("the resource library is not loaded")
+        await CardButton.handler(interaction, self.action, self.resource_id)
 
 
 def card_view(resource_id: int) -> discord.ui.View:
