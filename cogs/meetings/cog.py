@@ -383,6 +383,7 @@ class Meetings(commands.Cog):
         now = utcnow()
         if meeting.cancelled:
             raise UserError("This meeting was cancelled.")
+        await self.audiences.check(meeting, interaction.user.id)
         if now < meeting.starts_at - CHECKIN_OPENS_BEFORE:
             opens = meeting.starts_at - CHECKIN_OPENS_BEFORE
             raise UserError(f"Check-in opens 15 minutes before the start, {discord_timestamp(opens, 'R')}.")
@@ -397,8 +398,11 @@ class Meetings(commands.Cog):
         item = await self.repo.agenda_item(interaction.guild_id, item_id)
         if item is None:
             raise UserError("That topic was removed.")
-        voted = await self.repo.toggle_vote(interaction.guild_id, item_id, interaction.user.id)
         meeting = await self._meeting(interaction.guild_id, item.meeting_id)
+        if meeting.cancelled or utcnow() >= meeting.ends_at:
+            raise UserError("This meeting is over or was cancelled, so its agenda no longer takes votes.")
+        await self.audiences.check(meeting, interaction.user.id)
+        voted = await self.repo.toggle_vote(interaction.guild_id, item_id, interaction.user.id)
         card, view = await self._agenda_message(meeting)
         await interaction.response.edit_message(embed=card, view=view)
         said = "Your vote for" if voted else "You took back your vote for"

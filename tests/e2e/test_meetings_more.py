@@ -193,3 +193,21 @@ async def test_personal_data_is_registered(community: Community) -> None:
     assert exported["meetings"]["rsvps"][0]["status"] == "going"
     removed = await community.bot.personal_data.delete(int(community.guild_id), int(community.alice.user_id))
     assert removed["meetings"] == 1
+
+
+async def test_agenda_votes_respect_the_audience_and_close_with_the_meeting(community: Community) -> None:
+    groups = GroupRepository(community.bot.db)
+    teachers = await groups.add(int(community.guild_id), "Teachers", now=utcnow())
+    await groups.add_members(int(community.guild_id), int(community.alice.user_id), [teachers.id], utcnow())
+    _, meeting_id = await schedule(community, title="Teachers' circle", audience=f"group:{teachers.id}")
+    await community.alice.run("meeting agenda-suggest", id=meeting_id, topic="Lab safety")
+    agenda = await community.alice.run("meeting agenda", id=meeting_id)
+    outsider = await community.bob.click(agenda, "👍 1")
+    assert outsider.ephemeral
+    assert "only for members of one group" in outsider.text
+    assert "Lab safety — 1 vote" in (await community.alice.click(agenda, "👍 1")).text
+    await community.organizer.run("meeting cancel", id=meeting_id)
+    closed = await community.alice.click(agenda, "👍 1")
+    assert "no longer takes votes" in closed.text
+    [item] = await MeetingRepository(community.bot.db).agenda(meeting_id)
+    assert item.votes == 1
