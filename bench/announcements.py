@@ -13,8 +13,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from bot.clock import SystemClock
 from bot.recurrence import parse_recurrence
-from bot.timeutil import utcnow
 from cogs.announcements.plans import describe, upcoming_runs
 from storage.announcements import AnnouncementRepository, NewAnnouncement, Schedule
 from storage.database import Database
@@ -34,7 +34,7 @@ def ms(seconds: float) -> str:
 
 
 def schedule_for(index: int) -> Schedule:
-    now = utcnow()
+    now = SystemClock().now()
     if index % 2:
         return Schedule(run_at=now + timedelta(hours=index))
     phrase = PHRASES[index % len(PHRASES)]
@@ -54,7 +54,7 @@ async def run(rows: int) -> None:
         db = await Database.open(Path(tmp) / "bench.db")
         try:
             repo = AnnouncementRepository(db)
-            now = utcnow()
+            now = SystemClock().now()
             started = time.perf_counter()
             async with db.transaction():
                 for index in range(rows):

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.clock import SystemClock
 from bot.local import LocalBot
 from bot.matching import Candidate, Seeker, rank
-from bot.timeutil import utcnow
 from cogs.profiles import school_key, snippet_text
 from emulator import Emulator
 from emulator.driver import Control, Reply
@@ -83,12 +83,12 @@ def sentence(rng: random.Random, n: int) -> str:
 async def seed(db: Database, count: int) -> None:
     rng = random.Random(7)
     groups = GroupRepository(db)
-    await groups.add_defaults(GUILD, utcnow())
+    await groups.add_defaults(GUILD, SystemClock().now())
     schools, _ = await SchoolRepository(db).add_many(
-        GUILD, [CsvRow(n, f"School {n:02d}", "") for n in range(60)], now=utcnow()
+        GUILD, [CsvRow(n, f"School {n:02d}", "") for n in range(60)], now=SystemClock().now()
     )
     group_ids = [g.id for g in await groups.all(GUILD)]
-    now = to_db_time(utcnow())
+    now = to_db_time(SystemClock().now())
     rows = []
     interest_rows = []
     for user in range(1, count + 1):

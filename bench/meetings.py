@@ -18,7 +18,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from bot.timeutil import utcnow
+from bot.clock import SystemClock
 from cogs.meetings.cog import Meetings
 from storage.database import Database
 from storage.meetings import MeetingRepository, NewMeeting, RsvpStatus
@@ -39,7 +39,7 @@ async def run(rsvps: int, meetings: int, runs: int) -> None:
         try:
             repo = MeetingRepository(db)
             cog = Meetings(SimpleNamespace(db=db))  # type: ignore[arg-type]
-            now = utcnow()
+            now = SystemClock().now()
             # -- a meeting with `rsvps` answers (capacity so that a waitlist exists) --
             start = now + timedelta(days=7)
             meeting = await repo.create(

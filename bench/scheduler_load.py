@@ -15,8 +15,8 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from bot.clock import SystemClock
 from bot.scheduler import RunContext, Scheduler
-from bot.timeutil import utcnow
 from storage.database import Database
 from storage.jobs import Job, JobRepository, JobState, NewJob
 
@@ -45,7 +45,7 @@ async def run(rows: int, burst: int, concurrency: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = await Database.open(Path(tmp) / "bench.db")
         try:
-            now = utcnow()
+            now = SystemClock().now()
             started = time.perf_counter()
             await JobRepository(db).insert_many(
                 (
@@ -69,7 +69,7 @@ async def run(rows: int, burst: int, concurrency: int) -> None:
             @scheduler.handler(KIND, grace=timedelta(minutes=10))
             async def record(job: Job, ctx: RunContext) -> None:
                 if job.owner.startswith("burst:"):
-                    delays.append((scheduler.clock() - job.due_at).total_seconds())
+                    delays.append((scheduler.clock.now() - job.due_at).total_seconds())
                     if len(delays) == burst:
                         all_fired.set()
 
@@ -87,12 +87,14 @@ async def run(rows: int, burst: int, concurrency: int) -> None:
                 f"RSS added by the scheduler after start: {after_start - before:.1f} MB (process {after_start:.0f} MB)"
             )
 
-            far = [await timed_schedule(scheduler, utcnow() + YEAR, f"far:{i}") for i in range(1000)]
+            far = [
+                await timed_schedule(scheduler, SystemClock().now() + YEAR, f"far:{i}") for i in range(1000)
+            ]
             print(
                 f"schedule() beyond the horizon (row only): median {ms(statistics.median(far))}, max {ms(max(far))}"
             )
 
-            due = utcnow() + timedelta(seconds=5)
+            due = SystemClock().now() + timedelta(seconds=5)
             near = [await timed_schedule(scheduler, due, f"burst:{i}") for i in range(burst)]
             print(
                 f"schedule() within the horizon (row + timer): median {ms(statistics.median(near))}, "

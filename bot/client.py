@@ -14,6 +14,7 @@ import discord
 from discord.ext import commands
 
 import cogs
+from bot.clock import Clock, SystemClock
 from bot.delivery import POST_GRACE, POST_KIND, classify, post_message, tell_organizers
 from bot.discord_api import point_discord_at
 from bot.errors import report_error
@@ -51,7 +52,15 @@ class CopBot(commands.Bot):
     guild_settings: GuildRepository
     scheduler: Scheduler
 
-    def __init__(self, settings: Settings, *, mode: str = "run", fast_start: bool = False, **options: Any):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        mode: str = "run",
+        fast_start: bool = False,
+        clock: Clock | None = None,
+        **options: Any,
+    ):
         intents = discord.Intents.none()
         intents.guilds = True
         intents.members = True
@@ -67,6 +76,7 @@ class CopBot(commands.Bot):
             **options,
         )
         self.settings = settings
+        self.clock: Clock = clock or SystemClock()  # every feature reads the time here
         self.mode = mode
         self.fast_start = fast_start
         self.started_at = time.monotonic()
@@ -78,7 +88,7 @@ class CopBot(commands.Bot):
     async def setup_hook(self) -> None:
         self.db = await Database.open(self.settings.database)
         self.guild_settings = GuildRepository(self.db)
-        self.scheduler = Scheduler(self.db, classify=classify, on_failure=self._job_failed)
+        self.scheduler = Scheduler(self.db, clock=self.clock, classify=classify, on_failure=self._job_failed)
         self.scheduler.register(POST_KIND, partial(post_message, self), grace=POST_GRACE)
         for extension in discover_extensions():
             await self.load_extension(extension)  # cogs register their job handlers as they load

@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import demo_scenes
+from bot.clock import Clock
 from bot.local import LocalBot
 from emulator import Emulator
 from emulator.driver import Actor, Control, Reply, flatten_components, message_text
@@ -30,7 +31,8 @@ TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
 class Transcript:
     """Turns what members saw into readable lines: names for mentions, local times for timestamps."""
 
-    def __init__(self, zone: str) -> None:
+    def __init__(self, zone: str, clock: Clock) -> None:
+        self.clock = clock
         self.zone = ZoneInfo(zone)
         self.names: dict[str, str] = {}
         self.lines: list[str] = []
@@ -51,7 +53,7 @@ class Transcript:
     def _time(self, match: re.Match[str]) -> str:
         moment = datetime.fromtimestamp(int(match[1]), UTC).astimezone(self.zone)
         if match[2] == "R":
-            return relative_words(moment - datetime.now(UTC))
+            return relative_words(moment - self.clock.now())
         if match[2] in ("t", "T"):
             return moment.strftime("%-I:%M %p")
         return moment.strftime("%A, %B %-d, %Y %-I:%M %p %Z")
@@ -197,8 +199,8 @@ async def demo(serve: bool, port: int) -> int:
         runner = LocalBot(emulator.url, emulator.bot_token, Path(folder) / "demo.db")
         try:
             guild_id, people = await build_community(control)
-            await runner.start()
-            transcript = Transcript(DEMO_ZONE)
+            bot = await runner.start()
+            transcript = Transcript(DEMO_ZONE, bot.clock)
             await play(Stage(control, guild_id, people), transcript)
             transcript.lines.append("")
             transcript.lines.append("== The channels now ==")

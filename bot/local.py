@@ -7,6 +7,7 @@ import contextlib
 from pathlib import Path
 
 from bot.client import CopBot
+from bot.clock import Clock
 from bot.settings import Settings
 
 READY_TIMEOUT = 15.0
@@ -15,8 +16,9 @@ READY_TIMEOUT = 15.0
 class LocalBot:
     """Starts, restarts and stops one copbot process-in-a-task on a given database."""
 
-    def __init__(self, api_url: str, token: str, database: Path) -> None:
+    def __init__(self, api_url: str, token: str, database: Path, *, clock: Clock | None = None) -> None:
         self.api_url = api_url
+        self.clock = clock  # kept across restarts: a restarted bot reads the same time
         self.token = token
         self.database = database
         self.bot: CopBot | None = None
@@ -24,7 +26,7 @@ class LocalBot:
 
     async def start(self, *, sync: bool = True) -> CopBot:
         settings = Settings(database=self.database, discord_api_url=self.api_url, _env_file=None)
-        bot = CopBot(settings, fast_start=True)
+        bot = CopBot(settings, fast_start=True, clock=self.clock)
         self.bot = bot
         self._task = asyncio.create_task(bot.start(self.token), name="copbot")
         ready = asyncio.create_task(bot.ready_event.wait())

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.formatting import human_list, plural, safe_text
-from bot.timeutil import utcnow
 from storage.groups import Group, GroupRepository
 from storage.guilds import Purpose
 from storage.schools import School, SchoolRepository
@@ -141,7 +140,7 @@ class Memberships:
         present = [i for i in dict.fromkeys(ids) if i in units]
         change.gone = len(set(ids)) - len(present)
         if join:
-            done = await repo.add_members(guild.id, member.id, present, utcnow())
+            done = await repo.add_members(guild.id, member.id, present, self.bot.clock.now())
         else:
             done = await repo.remove_members(guild.id, member.id, present)
         change.changed = [units[i].name for i in done]
@@ -169,7 +168,7 @@ class Memberships:
         leave_present = [i for i in leave if i in units]
         joined.gone = len(join) - len(join_present) + len(leave) - len(leave_present)
         async with self.bot.db.transaction():
-            added = await self.groups.add_members(guild.id, member.id, join_present, utcnow())
+            added = await self.groups.add_members(guild.id, member.id, join_present, self.bot.clock.now())
             removed = await self.groups.remove_members(guild.id, member.id, leave_present)
         joined.changed = [units[i].name for i in added]
         left.changed = [units[i].name for i in removed]
@@ -193,14 +192,14 @@ class Memberships:
             units.append(group)
             change.changed += (
                 [group.name]
-                if await self.groups.add_members(guild.id, member.id, [group.id], utcnow())
+                if await self.groups.add_members(guild.id, member.id, [group.id], self.bot.clock.now())
                 else []
             )
         if school_id is not None and (school := await self.schools.get(guild.id, school_id)) is not None:
             units.append(school)
             change.changed += (
                 [school.name]
-                if await self.schools.add_members(guild.id, member.id, [school.id], utcnow())
+                if await self.schools.add_members(guild.id, member.id, [school.id], self.bot.clock.now())
                 else []
             )
         change.not_built = [u.name for u in units if _live_role(guild, u) is None]

@@ -32,7 +32,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.timeutil import utcnow
+from bot.clock import Clock, SystemClock
 from storage.database import Database
 from storage.jobs import Job, JobFilter, JobRepository, JobState, NewJob, Series, to_db_time
 
@@ -174,7 +174,7 @@ class Scheduler:
         self,
         db: Database,
         *,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock | None = None,
         horizon: timedelta = timedelta(minutes=10),
         refill_interval: timedelta = timedelta(minutes=1),
         retry_base: timedelta = timedelta(seconds=30),
@@ -190,7 +190,7 @@ class Scheduler:
             raise ValueError("max_attempts and max_concurrency must be at least 1")
         self.db = db
         self.jobs = JobRepository(db)
-        self.clock = clock
+        self.clock: Clock = clock or SystemClock()
         self.horizon = horizon
         self.refill_interval = refill_interval
         self.retry_base = retry_base
@@ -247,7 +247,9 @@ class Scheduler:
         A `due` already further in the past than the kind's grace is skipped, not run.
         """
         self._require(kind)
-        job_id = await self.jobs.insert(NewJob(guild_id, kind, owner, due, payload or {}), now=self.clock())
+        job_id = await self.jobs.insert(
+            NewJob(guild_id, kind, owner, due, payload or {}), now=self.clock.now()
+        )
         if job_id is None:  # only a series occurrence can collide
             raise RuntimeError("the job was not written")
         self._arm(job_id, due)
@@ -266,7 +268,7 @@ class Scheduler:
         """Start a series (cron fields read in `timezone`) and write its first occurrence; the series id."""
         self._require(kind)
         cron_trigger(trigger, timezone)  # refuse a bad spec before writing anything
-        now = self.clock()
+        now = self.clock.now()
         async with self.db.transaction():
             series_id = await self.jobs.insert_series(
                 guild_id=guild_id,
@@ -317,7 +319,7 @@ class Scheduler:
     ) -> int:
         """Move pending one-off jobs (one `job_id`, or an `owner`'s in `guild_id`, optionally one `kind`); how many."""
         selector = _selector(job_id=job_id, series_id=None, owner=owner, guild_id=guild_id, kind=kind)
-        moved = await self.jobs.reschedule(selector, new_due, now=self.clock())
+        moved = await self.jobs.reschedule(selector, new_due, now=self.clock.now())
         for moved_id in moved:
             self._arm(moved_id, new_due)
         return len(moved)
@@ -348,6 +350,11 @@ class Scheduler:
         """Jobs being dispatched or run right now."""
         return len(self._tasks)
 
+    async def idle(self) -> None:
+        """Return once nothing is being refilled, dispatched or run (what is due now has run)."""
+        while self._tasks:
+            await asyncio.wait(set(self._tasks))
+
     async def start(self) -> None:
         """Start the clock on the running loop: rerun interrupted jobs, repair series, load the horizon."""
         if self._aps is not None:
@@ -364,7 +371,8 @@ class Scheduler:
         self._aps = aps
         self._inflight.clear()
         self._fired.clear()
-        now = self.clock()
+        self.clock.subscribe(self._on_clock_moved)
+        now = self.clock.now()
         async with self.db.transaction():
             requeued = await self.jobs.requeue_interrupted(now=now)
             for series in await self.jobs.series_without_job():
@@ -389,6 +397,7 @@ class Scheduler:
         aps, self._aps = self._aps, None
         if aps is None:
             return
+        self.clock.unsubscribe(self._on_clock_moved)
         loop = asyncio.get_running_loop()
         stopped = loop.create_future()
         aps.shutdown(wait=False)  # AsyncIOScheduler defers this to the loop; the callback below runs after it
@@ -409,7 +418,7 @@ class Scheduler:
     async def refill(self) -> None:
         """Give APScheduler a timer for every pending job due within the horizon (overdue ones included)."""
         async with self._refill_lock:
-            for job_id, due in await self.jobs.due_before(self.clock() + self.horizon):
+            for job_id, due in await self.jobs.due_before(self.clock.now() + self.horizon):
                 if job_id not in self._inflight:
                     self._arm(job_id, due)
 
@@ -424,12 +433,21 @@ class Scheduler:
         aps = self._aps
         if aps is None:
             return
-        delay = due - self.clock()
-        timer_id = f"{job_id}@{to_db_time(due)}"
-        if delay > self.horizon or aps.get_job(timer_id) is not None:
+        delay = due - self.clock.now()
+        if delay <= timedelta(0):  # due already: no timer to wait for
+            if job_id not in self._inflight:
+                self._on_timer(job_id)
             return
+        timer_id = f"{job_id}@{to_db_time(due)}"
+        if delay > self.horizon or not self.clock.advances_by_itself or aps.get_job(timer_id) is not None:
+            return  # a later refill (or, for a clock that stands still, the next move) arms it
         # APScheduler counts in wall-clock time; going through the delay keeps an injected clock usable.
-        aps.add_job(self._on_timer, DateTrigger(datetime.now(UTC) + delay), args=(job_id,), id=timer_id)
+        real_due = datetime.now(UTC) + delay  # noqa: TID251 - APScheduler's own timeline
+        aps.add_job(self._on_timer, DateTrigger(real_due), args=(job_id,), id=timer_id)
+
+    def _on_clock_moved(self) -> None:
+        if self._aps is not None:
+            self._spawn(self._refill_logged())
 
     def _on_timer(self, job_id: int) -> None:
         if self._aps is None:  # shutting down: the row stays as it is for the next start
@@ -475,7 +493,7 @@ class Scheduler:
 
     async def _dispatch(self, job_ids: list[int]) -> None:
         """Re-read fired jobs (they may be cancelled, moved or rolled back), claim the runnable ones, start them."""
-        now = self.clock()
+        now = self.clock.now()
         runnable: dict[int, _Kind] = {}
         due: list[tuple[int, datetime]] = []
         for job in await self.jobs.get_many(job_ids):
@@ -501,7 +519,7 @@ class Scheduler:
 
     async def _execute(self, job: Job, kind: _Kind) -> None:
         async with self._slots:
-            now = self.clock()
+            now = self.clock.now()
             ctx = RunContext(
                 attempt=job.attempts,
                 late=job.late,
@@ -515,14 +533,14 @@ class Scheduler:
                 except Exception as exc:
                     await self._handle_error(job, exc)
                 else:
-                    await self._finish(job, JobState.DONE, None, self.clock())
+                    await self._finish(job, JobState.DONE, None, self.clock.now())
             except Exception:
                 log.exception("job %d ran but could not be recorded; it will run again on restart", job.id)
 
     async def _handle_error(self, job: Job, exc: Exception) -> None:
         error = exc if isinstance(exc, JobError) else self._classified(exc)
         reason = _describe(error)
-        now = self.clock()
+        now = self.clock.now()
         if isinstance(error, StaleJob):
             log.info("job %d (%s, %s) skipped: %s", job.id, job.kind, job.owner, reason)
             await self._finish(job, JobState.SKIPPED, reason, now)
@@ -597,7 +615,7 @@ class Scheduler:
     # -- series --------------------------------------------------------------------------------------------
 
     async def _cancel(self, selector: JobFilter) -> int:
-        now = self.clock()
+        now = self.clock.now()
         async with self.db.transaction():
             await self.jobs.deactivate_series(selector, now=now)
             cancelled = await self.jobs.cancel(selector, now=now)

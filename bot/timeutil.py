@@ -49,7 +49,6 @@ __all__ = [
     "parse_when",
     "relative",
     "suggest_zones",
-    "utcnow",
     "valid_zone",
     "zone_names",
 ]
@@ -70,11 +69,6 @@ class TimeInputError(ValueError):
 
 
 # --- Discord formatting ---------------------------------------------------------------------------
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware, in UTC."""
-    return datetime.now(UTC)
 
 
 def _require_aware(dt: datetime) -> None:
@@ -295,7 +289,7 @@ def parse_when(
     text: str,
     zone: str | ZoneInfo,
     *,
-    now: datetime | None = None,
+    now: datetime,
     allow_past: bool = False,
 ) -> datetime:
     """Read a date and time someone typed and return it as an aware UTC datetime.
@@ -304,8 +298,6 @@ def parse_when(
     empty, overlong, unreadable or vague input, unknown zones, and (unless `allow_past`) the past.
     """
     tz = _as_zone(zone)
-    if now is None:
-        now = utcnow()
     _require_aware(now)
     now = now.astimezone(UTC)
     examples = _examples(now.astimezone(tz))

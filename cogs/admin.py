@@ -16,7 +16,7 @@ from bot.errors import UserError
 from bot.formatting import embed, fit_lines, format_bytes, human_list, plural, safe_text
 from bot.permissions import require_bot_permissions
 from bot.profile_stats import stats_embed
-from bot.timeutil import discord_timestamp, format_duration, suggest_zones, utcnow, valid_zone
+from bot.timeutil import discord_timestamp, format_duration, suggest_zones, valid_zone
 from storage.guilds import Purpose
 from storage.jobs import Job, JobState
 
@@ -95,7 +95,7 @@ class Admin(commands.Cog):
                 "Start typing a city and pick from the list, e.g. `America/Phoenix`."
             )
         await self.bot.guild_settings.set_timezone(interaction.guild_id, zone)
-        now = utcnow()
+        now = self.bot.clock.now()
         await interaction.response.send_message(
             f"Time zone set to `{zone}`. Times members type, like `tomorrow 9am`, are now read in this zone; "
             f"everyone still sees times in their own zone (for example, now is {discord_timestamp(now, 't')}).",

@@ -28,7 +28,6 @@ from bot.structure import (
     require_structure_permissions,
     slug_note,
 )
-from bot.timeutil import utcnow
 from bot.ui import OwnedView, Paginator, paginate_lines
 from storage.groups import DuplicateName, Group, GroupRepository
 
@@ -275,7 +274,7 @@ class Groups(commands.Cog):
         guild = interaction.guild
         require_structure_permissions(guild, "set up the stakeholder groups")
         await interaction.response.defer(ephemeral=True, thinking=True)
-        added = await self.repo.add_defaults(guild.id, utcnow())
+        added = await self.repo.add_defaults(guild.id, self.bot.clock.now())
         groups = await self.repo.all(guild.id)
         builder = await self._builder(guild)
 
@@ -324,7 +323,7 @@ class Groups(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             group = await self.repo.add(
-                guild.id, clean, description=about, emoji=mark, protected=protected, now=utcnow()
+                guild.id, clean, description=about, emoji=mark, protected=protected, now=self.bot.clock.now()
             )
         except DuplicateName:
             raise UserError(f"There's already a group called **{safe_text(clean, 100)}**.") from None
@@ -451,7 +450,7 @@ class Groups(commands.Cog):
         if not groups:
             raise UserError("There are no groups yet. Create them first with `/groups setup`.")
         message = await target.send(picker_text(groups), view=picker_view(groups))
-        await self.repo.add_picker(interaction.guild.id, target.id, message.id, utcnow())
+        await self.repo.add_picker(interaction.guild.id, target.id, message.id, self.bot.clock.now())
         await interaction.response.send_message(
             f"Posted the group picker in {target.mention}: {message.jump_url}. It updates itself when groups "
             "change.",

@@ -17,7 +17,6 @@ from bot.errors import UserError
 from bot.formatting import embed, human_list, safe_text
 from bot.matching import Candidate, Match, Seeker, rank
 from bot.memberships import memberships
-from bot.timeutil import utcnow
 from bot.ui import OwnedView, Paginator, confirm, paginate_lines
 from cogs.introductions.cards import card, literal
 from storage.groups import GroupRepository
@@ -161,7 +160,7 @@ class Profiles(commands.Cog):
         document = {
             "server": interaction.guild.name,
             "user_id": str(interaction.user.id),
-            "exported_at": utcnow().isoformat(),
+            "exported_at": self.bot.clock.now().isoformat(),
             "data": data,
         }
         payload = json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()
@@ -331,7 +330,7 @@ class Profiles(commands.Cog):
             match.user_id,
             need[:TOPIC_LIMIT],
             "; ".join(match.reasons(groups.get(profile.group_id or 0))),
-            now=utcnow(),
+            now=self.bot.clock.now(),
         )
         seeker = interaction.user
         text = (

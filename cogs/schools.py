@@ -26,7 +26,6 @@ from bot.structure import (
     require_structure_permissions,
     slug_note,
 )
-from bot.timeutil import utcnow
 from bot.ui import Paginator, paginate_lines
 from storage.groups import DuplicateName, Group, GroupRepository
 from storage.schools import School, SchoolRepository, UnreadableCsv, closest_names, read_school_csv
@@ -227,7 +226,7 @@ class Schools(commands.Cog):
         (await self._builder(guild)).preflight([Unit(0, clean, "", None, None)])
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            school = await self.repo.add(guild.id, clean, where, now=utcnow())
+            school = await self.repo.add(guild.id, clean, where, now=self.bot.clock.now())
         except DuplicateName:
             raise UserError(f"**{safe_text(clean, 100)}** is already a school here.") from None
         report = await self._build(interaction, [school], "/schools setup")
@@ -261,7 +260,7 @@ class Schools(commands.Cog):
         new_rows = [r for r in reading.rows if r.name.casefold() not in existing]
         check_room(guild, roles=len(new_rows), channels=len(new_rows) + 1, what="school teams")
         (await self._builder(guild)).preflight([])
-        created, known = await self.repo.add_many(guild.id, reading.rows, now=utcnow())
+        created, known = await self.repo.add_many(guild.id, reading.rows, now=self.bot.clock.now())
         report = await self._build(interaction, created, "/schools setup") if created else BuildReport()
         lines = [
             f"**Imported {plural(len(created), 'school')}** from `{safe_text(file.filename, 60)}`"

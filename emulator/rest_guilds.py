@@ -450,7 +450,7 @@ def _event_fields(api: RestApi, guild: Guild, data: JSON, current: JSON) -> JSON
     if merged.get("scheduled_start_time") is None:
         raise form_error("scheduled_start_time", "This field is required", "BASE_TYPE_REQUIRED")
     start = _time(merged["scheduled_start_time"], "scheduled_start_time")
-    if "scheduled_start_time" in data and start < datetime.datetime.now(tz=datetime.UTC):
+    if "scheduled_start_time" in data and start < api.state.now():
         raise form_error(
             "scheduled_start_time",
             "Cannot schedule event in the past.",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -45,10 +47,11 @@ class Emulator:
         rate_limit_window: float = 1.0,
         heartbeat_interval: float = 41.25,
         host: str = "127.0.0.1",
+        clock: Callable[[], datetime.datetime] | None = None,
     ) -> None:
         self.host = host
         self.port: int | None = None
-        self.state = State(bot_username=bot_username)
+        self.state = State(bot_username=bot_username, clock=clock)
         self.bot_token = bot_token or make_token(self.state.bot.id)
         self.faults = Faults()
         self.ratelimits = RateLimits(rate_limit, rate_limit_window)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import secrets
 import time
@@ -60,7 +61,11 @@ Listener = Callable[[Event], None]
 class State:
     """Users, guilds, channels, roles, members, messages, events and registered commands."""
 
-    def __init__(self, *, bot_username: str = "copbot") -> None:
+    def __init__(
+        self, *, bot_username: str = "copbot", clock: Callable[[], datetime.datetime] | None = None
+    ) -> None:
+        # "Now" for rules about time (an event cannot start in the past); a test can share its pinned clock.
+        self.now: Callable[[], datetime.datetime] = clock or (lambda: datetime.datetime.now(tz=datetime.UTC))
         self.ids = SnowflakeGenerator()
         self.base_url = "http://127.0.0.1"
         self.users: dict[int, User] = {}

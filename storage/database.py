@@ -214,7 +214,7 @@ class Database:
                     "BEGIN IMMEDIATE;\n"
                     f"{migration.sql}\n;\n"
                     "INSERT INTO schema_migrations (version, name, applied_at) "
-                    f"VALUES ({migration.version}, '{migration.name}', {time.time()});\n"
+                    f"VALUES ({migration.version}, '{migration.name}', {time.time()});\n"  # noqa: TID251 - when it really ran
                     "COMMIT;"
                 )
                 try:

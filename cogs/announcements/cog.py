@@ -129,7 +129,7 @@ class Announcements(commands.Cog):
         self.bot.personal_data.unregister("announcements")
 
     def now(self) -> datetime:
-        return self.bot.scheduler.clock()
+        return self.bot.clock.now()
 
     # -- create ------------------------------------------------------------------------------------------
 
@@ -181,7 +181,7 @@ class Announcements(commands.Cog):
             schedule=draft.plan.schedule,
             timezone=draft.zone,
         )
-        preview = _as_announcement(new)
+        preview = _as_announcement(new, self.now())
         post = await self._check_length(preview, draft.plan.runs[0])
         view = ConfirmView(interaction.user.id, confirm_label="Schedule it", danger=False)
         view.interaction = interaction
@@ -766,9 +766,8 @@ class _Changes:
         )
 
 
-def _as_announcement(new: NewAnnouncement) -> Announcement:
+def _as_announcement(new: NewAnnouncement, now: datetime) -> Announcement:
     """An unsaved announcement, for the preview."""
-    now = new.schedule.run_at or datetime.now().astimezone()
     schedule: Schedule = new.schedule
     return Announcement(
         id=0,

@@ -196,7 +196,7 @@ class Poster:
             message_id=sent.id,
             late=ctx.late,
             manual=manual,
-            now=self.bot.scheduler.clock(),
+            now=self.bot.clock.now(),
         )
         if not manual:
             await self._after_occurrence(announcement, job, ctx)
@@ -237,7 +237,7 @@ class Poster:
             await self._finish(announcement)
 
     async def _finish(self, announcement: Announcement) -> None:
-        now = self.bot.scheduler.clock()
+        now = self.bot.clock.now()
         async with self.bot.db.transaction():
             if announcement.series_id is not None:
                 await self.bot.scheduler.cancel(
@@ -259,7 +259,7 @@ class Poster:
             error=reason,
             late=ctx.late,
             manual=manual,
-            now=self.bot.scheduler.clock(),
+            now=self.bot.clock.now(),
         )
         if not manual and announcement.recurring:
             await self._after_occurrence(announcement, job, ctx)

@@ -20,7 +20,6 @@ from bot.formatting import human_list, plural
 from bot.memberships import memberships
 from bot.permissions import permission_label, require_bot_permissions
 from bot.scheduler import RunContext
-from bot.timeutil import utcnow
 from cogs.introductions.cards import check_welcome, welcome_text
 from cogs.introductions.flow import NeedsButton, StartButton, open_intro, open_needs, post_card, start_view
 from storage.guilds import Purpose
@@ -144,7 +143,7 @@ class Introductions(commands.Cog):
                 log.info("could not DM %s: %s", member.id, exc)
                 closed.append(member)
             else:  # recorded at once: a failure further on must not DM them again on the next run
-                await self.profiles.mark_reminded(guild.id, [member.id], now=utcnow())
+                await self.profiles.mark_reminded(guild.id, [member.id], now=self.bot.clock.now())
             if number % 10 == 0:
                 await interaction.edit_original_response(content=f"Reminding… {number}/{len(waiting)}")
         by_dm = len(waiting) - len(closed)
@@ -175,7 +174,7 @@ class Introductions(commands.Cog):
             except discord.HTTPException as exc:
                 log.info("could not mention members in %s: %s", channel.id, exc)
                 return _mention_failed(channel, exc, done, len(members))
-            await self.profiles.mark_reminded(guild.id, [m.id for m in batch], now=utcnow())
+            await self.profiles.mark_reminded(guild.id, [m.id for m in batch], now=self.bot.clock.now())
             done += len(batch)
         return f"I mentioned them in {channel.mention}."
 
@@ -215,7 +214,7 @@ class Introductions(commands.Cog):
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
         guild_id, user_id = payload.guild_id, payload.user.id
-        now = utcnow()
+        now = self.bot.clock.now()
         if payload.user.bot:
             return
         async with self.bot.db.transaction():

@@ -17,7 +17,6 @@ from bot.client import CopBot
 from bot.errors import ErrorReportingModal, ReportsErrors, UserError
 from bot.formatting import human_list, prefill, prefill_list, safe_text
 from bot.memberships import memberships
-from bot.timeutil import utcnow
 from cogs.introductions.cards import (
     INTERESTS_LIMIT,
     NAME_LIMIT,
@@ -136,7 +135,7 @@ class IntroModal(ErrorReportingModal, title="Introduce yourself (1 of 2)"):
                 fields.title,
                 fields.interests,
             ),
-            now=utcnow(),
+            now=self.bot.clock.now(),
         )
         change = await memberships(self.bot).introduce(member, profile.group_id, profile.school_id)
         posted = await post_card(self.bot, member.guild, profile)
@@ -199,7 +198,7 @@ class NeedsModal(ErrorReportingModal, title="What you offer and seek (2 of 2)"):
         offers, seeks = check_needs(self.offers.value, self.seeks.value)
         member = await member_of(self.bot, self.guild_id, interaction.user)
         repo = ProfileRepository(self.bot.db)
-        if not await repo.set_needs(self.guild_id, member.id, offers, seeks, now=utcnow()):
+        if not await repo.set_needs(self.guild_id, member.id, offers, seeks, now=self.bot.clock.now()):
             raise UserError("Your profile was deleted meanwhile. Introduce yourself again with `/intro me`.")
         profile = await repo.get(self.guild_id, member.id)
         assert profile is not None

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 import discord
 
 from bot.calendar_files import CalendarEvent, build_calendar, file_name, meeting_uid, occurrences
-from bot.timeutil import utcnow
 from cogs.meetings.cards import card_link
 from cogs.meetings.inputs import MAX_OCCURRENCES
 from storage.meetings import Meeting, MeetingRepository
@@ -103,17 +102,17 @@ def series_events(meeting: Meeting, series: list[Meeting]) -> list[CalendarEvent
     return events
 
 
-async def meeting_file(repo: MeetingRepository, meeting: Meeting) -> discord.File:
+async def meeting_file(repo: MeetingRepository, meeting: Meeting, *, now: datetime) -> discord.File:
     """The `.ics` file for one meeting (for a meeting in a series: the series, in as many runs as it has)."""
     if meeting.repeat_rule:
         items = series_events(meeting, await repo.series(meeting.guild_id, meeting.series_id or meeting.id))
     else:
         items = [_single(meeting)]
-    data = build_calendar(items, now=utcnow())
+    data = build_calendar(items, now=now)
     return discord.File(io.BytesIO(data), filename=file_name(meeting.title))
 
 
-def calendar_file(meetings: list[Meeting], name: str) -> discord.File:
+def calendar_file(meetings: list[Meeting], name: str, *, now: datetime) -> discord.File:
     """Every given meeting as its own event in one `.ics` file."""
-    data = build_calendar([_single(m) for m in meetings], now=utcnow(), name=name)
+    data = build_calendar([_single(m) for m in meetings], now=now, name=name)
     return discord.File(io.BytesIO(data), filename="meetings.ics")

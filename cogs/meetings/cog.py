@@ -22,7 +22,7 @@ from bot.errors import NotOrganizer, UserError
 from bot.formatting import embed, fit_lines, human_list, plural, safe_text
 from bot.permissions import require_bot_permissions
 from bot.scheduler import PermanentJobError, RetryableJobError, RunContext, StaleJob
-from bot.timeutil import discord_timestamp, format_duration, local_description, utcnow
+from bot.timeutil import discord_timestamp, format_duration, local_description
 from bot.ui import Paginator, confirm, paginate_lines
 from cogs.meetings import inputs
 from cogs.meetings.audience import Audiences
@@ -147,7 +147,7 @@ class Meetings(commands.Cog):
             agenda=agenda,
             occurrence=await self._series_text(meeting),
         )
-        return card, card_view(meeting, now=utcnow())
+        return card, card_view(meeting, now=self.bot.clock.now())
 
     async def render_card(self, meeting_id: int) -> None:
         meeting = await self.repo.get_any(meeting_id)
@@ -191,7 +191,7 @@ class Meetings(commands.Cog):
                 message = await channel.send(embed=card, view=view, nonce=f"mtg-card-{meeting.id}")
                 await self.repo.set_link(meeting.id, message_id=message.id)
             if meeting.event_id is None and not meeting.cancelled:
-                return await sync_event(self.bot, self.repo, meeting, now=utcnow())
+                return await sync_event(self.bot, self.repo, meeting, now=self.bot.clock.now())
         return None
 
     async def _schedule_jobs(self, meeting: Meeting, now: datetime) -> None:
@@ -259,7 +259,7 @@ class Meetings(commands.Cog):
     async def _delete_member(self, guild_id: int, user_id: int) -> int:
         """`/profile delete`: the member's rows go; members promoted into freed seats are told and the
         cards that listed the member are redrawn."""
-        deletion = await self.repo.delete_member(guild_id, user_id, now=utcnow())
+        deletion = await self.repo.delete_member(guild_id, user_id, now=self.bot.clock.now())
         for meeting_id in dict.fromkeys(deletion.answered):
             self.cards.request(meeting_id)
         for meeting_id, promoted in deletion.promoted.items():
@@ -346,7 +346,7 @@ class Meetings(commands.Cog):
             await interaction.response.send_message(
                 f"Here is **{safe_text(meeting.title)}** for your calendar: open the file to add it "
                 "(Google Calendar: Settings → Import; Outlook and Apple Calendar: open it).",
-                file=await meeting_file(self.repo, meeting),
+                file=await meeting_file(self.repo, meeting, now=self.bot.clock.now()),
                 ephemeral=True,
             )
         elif action == "here":
@@ -358,7 +358,7 @@ class Meetings(commands.Cog):
         await self.audiences.check(meeting, interaction.user.id)
         try:
             outcome = await self.repo.rsvp(
-                meeting.guild_id, meeting.id, interaction.user.id, choice, now=utcnow()
+                meeting.guild_id, meeting.id, interaction.user.id, choice, now=self.bot.clock.now()
             )
         except MeetingClosed:
             raise UserError("This meeting is over or was cancelled, so it no longer takes answers.") from None
@@ -380,7 +380,7 @@ class Meetings(commands.Cog):
             await self._tell_promoted(meeting, outcome.promoted)
 
     async def _check_in(self, interaction: discord.Interaction, meeting: Meeting) -> None:
-        now = utcnow()
+        now = self.bot.clock.now()
         if meeting.cancelled:
             raise UserError("This meeting was cancelled.")
         await self.audiences.check(meeting, interaction.user.id)
@@ -399,7 +399,7 @@ class Meetings(commands.Cog):
         if item is None:
             raise UserError("That topic was removed.")
         meeting = await self._meeting(interaction.guild_id, item.meeting_id)
-        if meeting.cancelled or utcnow() >= meeting.ends_at:
+        if meeting.cancelled or self.bot.clock.now() >= meeting.ends_at:
             raise UserError("This meeting is over or was cancelled, so its agenda no longer takes votes.")
         await self.audiences.check(meeting, interaction.user.id)
         voted = await self.repo.toggle_vote(interaction.guild_id, item_id, interaction.user.id)
@@ -494,7 +494,7 @@ class Meetings(commands.Cog):
         """Schedule a meeting: posts a card with RSVP buttons, sets reminders and a Discord event."""
         assert interaction.guild is not None
         guild = interaction.guild
-        now = utcnow()
+        now = self.bot.clock.now()
         zone = await self.bot.guild_settings.timezone(guild.id)
         title = inputs.check_text("title", title, inputs.TITLE_LIMIT)
         if not title:
@@ -651,7 +651,7 @@ class Meetings(commands.Cog):
         """Change a meeting (or it and the later meetings of its series); a new time moves reminders."""
         assert interaction.guild is not None
         meeting = await self._meeting(interaction.guild_id, meeting_id)
-        now = utcnow()
+        now = self.bot.clock.now()
         if meeting.cancelled:
             raise UserError("That meeting was cancelled; schedule a new one instead.")
         if meeting.ends_at <= now:
@@ -935,7 +935,7 @@ class Meetings(commands.Cog):
                 notes.append(note)
             people += [r.user_id for r in await self.repo.rsvps(cancelled.id, waiting)]
             if cancelled.event_id is not None:
-                note = await sync_event(self.bot, self.repo, cancelled, now=utcnow())
+                note = await sync_event(self.bot, self.repo, cancelled, now=self.bot.clock.now())
                 if note and note not in notes:
                     notes.append(note)
         people = list(dict.fromkeys(people))
@@ -998,7 +998,7 @@ class Meetings(commands.Cog):
     ) -> None:
         """Cancel a meeting: the card says so, reminders stop and the people coming are told."""
         meeting = await self._meeting(interaction.guild_id, meeting_id)
-        now = utcnow()
+        now = self.bot.clock.now()
         if meeting.cancelled:
             raise UserError("That meeting is already cancelled.")
         if meeting.ends_at <= now:
@@ -1083,7 +1083,7 @@ class Meetings(commands.Cog):
         self, guild_id: int, *, past: bool, audience: tuple[str, int | None] | None = None
     ) -> list[discord.Embed]:
         found = await self.repo.listing(
-            guild_id, now=utcnow(), past=past, audience=audience, limit=LIST_LIMIT + 1
+            guild_id, now=self.bot.clock.now(), past=past, audience=audience, limit=LIST_LIMIT + 1
         )
         going = await self.repo.going_counts([m.id for m in found[:LIST_LIMIT]])
         lines = []
@@ -1188,7 +1188,7 @@ class Meetings(commands.Cog):
             f"{f' ({round(100 * len(came) / len(going))}%)' if going else ''}; "
             f"{plural(len(walk_ins), 'person', 'people')} came without saying Going."
         )
-        if not here and meeting.starts_at - CHECKIN_OPENS_BEFORE > utcnow():
+        if not here and meeting.starts_at - CHECKIN_OPENS_BEFORE > self.bot.clock.now():
             summary += " Check-in opens 15 minutes before the start."
         lines = [summary, ""]
         for user_id in people:
@@ -1265,7 +1265,7 @@ class Meetings(commands.Cog):
         meeting = await self._meeting(interaction.guild_id, meeting_id)
         await interaction.response.send_message(
             f"**{safe_text(meeting.title)}** for your calendar: open the file to add it.",
-            file=await meeting_file(self.repo, meeting),
+            file=await meeting_file(self.repo, meeting, now=self.bot.clock.now()),
             ephemeral=True,
         )
 
@@ -1274,13 +1274,13 @@ class Meetings(commands.Cog):
         """Get one calendar file (.ics) with every upcoming meeting."""
         assert interaction.guild is not None
         upcoming = await self.repo.listing(
-            interaction.guild.id, now=utcnow(), include_cancelled=False, limit=LIST_LIMIT
+            interaction.guild.id, now=self.bot.clock.now(), include_cancelled=False, limit=LIST_LIMIT
         )
         if not upcoming:
             raise UserError("There are no upcoming meetings to put in a calendar yet.")
         await interaction.response.send_message(
             f"All {plural(len(upcoming), 'upcoming meeting')} in one calendar file: open it to add them.",
-            file=calendar_file(upcoming, f"{interaction.guild.name} meetings"),
+            file=calendar_file(upcoming, f"{interaction.guild.name} meetings", now=self.bot.clock.now()),
             ephemeral=True,
         )
 
@@ -1297,7 +1297,7 @@ class Meetings(commands.Cog):
     ) -> None:
         """Suggest a topic for a meeting's agenda; members vote on suggestions."""
         meeting = await self._meeting(interaction.guild_id, meeting_id)
-        if meeting.cancelled or meeting.ends_at <= utcnow():
+        if meeting.cancelled or meeting.ends_at <= self.bot.clock.now():
             raise UserError("That meeting is over or cancelled, so it takes no more topics.")
         await self.audiences.check(meeting, interaction.user.id)
         text = inputs.check_text("topic", topic, inputs.TOPIC_LIMIT)
@@ -1310,7 +1310,9 @@ class Meetings(commands.Cog):
             raise UserError(
                 "This meeting already has 100 suggested topics; vote for those with `/meeting agenda`."
             )
-        await self.repo.suggest(meeting.guild_id, meeting.id, interaction.user.id, text, now=utcnow())
+        await self.repo.suggest(
+            meeting.guild_id, meeting.id, interaction.user.id, text, now=self.bot.clock.now()
+        )
         await interaction.response.send_message(
             f"Thanks! “{safe_text(text)}” is suggested for **{safe_text(meeting.title)}**. Everyone can vote with "
             "`/meeting agenda`.",
@@ -1374,7 +1376,7 @@ class Meetings(commands.Cog):
     async def _open_meeting_of(self, event: discord.ScheduledEvent, user: discord.User) -> Meeting | None:
         """The meeting an "Interested" click is about, while it still takes answers."""
         meeting = await self.repo.by_event(event.guild_id, event.id)
-        if meeting is None or user.bot or meeting.cancelled or meeting.ends_at <= utcnow():
+        if meeting is None or user.bot or meeting.cancelled or meeting.ends_at <= self.bot.clock.now():
             return None
         return meeting
 
@@ -1382,7 +1384,7 @@ class Meetings(commands.Cog):
     async def on_scheduled_event_user_add(self, event: discord.ScheduledEvent, user: discord.User) -> None:
         meeting = await self._open_meeting_of(event, user)
         if meeting is not None and await self.repo.add_interested(
-            meeting.guild_id, meeting.id, [user.id], now=utcnow()
+            meeting.guild_id, meeting.id, [user.id], now=self.bot.clock.now()
         ):
             self.cards.request(meeting.id)
 

@@ -18,7 +18,7 @@ from bot.client import CopBot
 from bot.errors import NotOrganizer, UserError
 from bot.formatting import embed, fit_lines, human_list, plural, safe_text
 from bot.permissions import require_bot_permissions
-from bot.timeutil import discord_timestamp, utcnow
+from bot.timeutil import discord_timestamp
 from bot.ui import Paginator, confirm, paginate_lines
 from bot.urls import UrlError, find_urls, normalize_url
 from storage.fts import terms
@@ -191,7 +191,7 @@ class Resources(commands.Cog):
         await self.repo.ensure_starter_tags(guild.id)
         canonical = await self.repo.canonical_tags(guild.id, tags)
         new = replace(new, url=url, url_key=key, tags=canonical, filename=file.filename if file else None)
-        outcome = await self.repo.share(new, now=utcnow())
+        outcome = await self.repo.share(new, now=self.bot.clock.now())
         if not outcome.created:
             await self._duplicate(interaction, outcome.resource, canonical)
             return
@@ -235,7 +235,9 @@ class Resources(commands.Cog):
         async def add(click: discord.Interaction) -> None:
             assert click.guild_id is not None
             try:
-                updated = await self.repo.add_tags(click.guild_id, existing.id, new_tags, now=utcnow())
+                updated = await self.repo.add_tags(
+                    click.guild_id, existing.id, new_tags, now=self.bot.clock.now()
+                )
             except TagError as exc:
                 raise UserError(str(exc)) from None
             if updated is None:
@@ -321,7 +323,7 @@ class Resources(commands.Cog):
         if interaction.guild_id is None:
             raise UserError("These buttons work inside the server.")
         toggled = await self.repo.toggle(
-            interaction.guild_id, resource_id, interaction.user.id, MARK_OF[action], now=utcnow()
+            interaction.guild_id, resource_id, interaction.user.id, MARK_OF[action], now=self.bot.clock.now()
         )
         if toggled is None:
             raise UserError("This resource was removed from the library.")
@@ -406,7 +408,7 @@ class Resources(commands.Cog):
         """The resources members found most helpful and used most."""
         assert interaction.guild_id is not None
         span = PERIODS.get(period)
-        since = utcnow() - span if span else None
+        since = self.bot.clock.now() - span if span else None
         card = embed(
             "Top resources" + (f" tagged {safe_text(tag, 40)}" if tag else ""),
             PERIOD_TEXT.get(period, "Votes of all time."),
@@ -505,7 +507,7 @@ class Resources(commands.Cog):
         updated = await self.repo.update(
             interaction.guild_id,
             resource_id,
-            now=utcnow(),
+            now=self.bot.clock.now(),
             title=clean_title(title),
             description=clean_description(description),
             tags=canonical,
@@ -559,7 +561,9 @@ class Resources(commands.Cog):
         if len(tag_input.tags) != 1:
             raise UserError("Give exactly one new name (no commas).")
         try:
-            count = await self.repo.rename_tag(interaction.guild_id, old, tag_input.tags[0], now=utcnow())
+            count = await self.repo.rename_tag(
+                interaction.guild_id, old, tag_input.tags[0], now=self.bot.clock.now()
+            )
         except TagError as exc:
             raise UserError(str(exc)) from None
         await interaction.response.send_message(
@@ -575,7 +579,9 @@ class Resources(commands.Cog):
         """Merge tag a into tag b: everything tagged a is tagged b, and a is gone."""
         assert interaction.guild_id is not None
         try:
-            gone, kept, count = await self.repo.merge_tags(interaction.guild_id, a, b, now=utcnow())
+            gone, kept, count = await self.repo.merge_tags(
+                interaction.guild_id, a, b, now=self.bot.clock.now()
+            )
         except TagError as exc:
             raise UserError(str(exc)) from None
         await interaction.response.send_message(

@@ -9,13 +9,16 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 import pytest
 
 from bot.client import CopBot
+from bot.clock import ManualClock
 from bot.local import LocalBot
 from emulator import Emulator
+from tests.conftest import pass_time
 from emulator.driver import Actor, Control
 
 T = TypeVar("T")
@@ -46,6 +49,20 @@ class Community:
     organizer: Actor
     alice: Actor
     bob: Actor
+    clock: ManualClock
+
+    async def travel(self, to: datetime) -> None:
+        """Let the bot's (and Discord's) clock run to `to`: every job due on the way runs at its time."""
+        await pass_time(self.clock, self.bot.scheduler, to)
+
+    async def advance(self, by: timedelta) -> None:
+        """Let `by` pass, as `travel`."""
+        await self.travel(self.clock.now() + by)
+
+    async def jump(self, to: datetime) -> None:
+        """Set the clock to `to` at once, as after the bot was offline; what is then due runs (late)."""
+        self.clock.set(to)
+        await self.bot.scheduler.idle()
 
     @property
     def bot(self) -> CopBot:
@@ -69,8 +86,8 @@ async def _has_guild(bot: CopBot, guild_id: int) -> bool:
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[Emulator]:
-    emu = Emulator()
+async def emulator(clock: ManualClock) -> AsyncIterator[Emulator]:
+    emu = Emulator(clock=clock.now)
     await emu.start(port=0)
     try:
         yield emu
@@ -88,7 +105,9 @@ async def control(emulator: Emulator) -> AsyncIterator[Control]:
 
 
 @pytest.fixture
-async def community(emulator: Emulator, control: Control, tmp_path: Path) -> AsyncIterator[Community]:
+async def community(
+    emulator: Emulator, control: Control, clock: ManualClock, tmp_path: Path
+) -> AsyncIterator[Community]:
     guild = await control.create_guild("Arizona STEM Network")
     guild_id = str(guild["id"])
     general_id = next(str(c["id"]) for c in guild["channels"] if c["name"] == "general")
@@ -97,11 +116,11 @@ async def community(emulator: Emulator, control: Control, tmp_path: Path) -> Asy
     bob = await control.add_member(guild_id, "bob_business")
     for actor in (organizer, alice, bob):
         actor.channel_id = general_id
-    runner = LocalBot(emulator.url, emulator.bot_token, tmp_path / "copbot.db")
+    runner = LocalBot(emulator.url, emulator.bot_token, tmp_path / "copbot.db", clock=clock)
     bot = await runner.start()
     await eventually(lambda: _has_guild(bot, int(guild_id)), what="the guild in the bot's cache")
     try:
-        yield Community(emulator, control, runner, guild_id, general_id, organizer, alice, bob)
+        yield Community(emulator, control, runner, guild_id, general_id, organizer, alice, bob, clock)
     finally:
         await runner.stop()
 

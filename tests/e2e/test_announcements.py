@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from bot.timeutil import utcnow
 from cogs.announcements.posting import GRACE
 from emulator.driver import ControlError, Reply
 from storage.announcements import AnnouncementRepository, AnnouncementState
@@ -19,6 +18,7 @@ from storage.jobs import JobState, to_db_time
 from tests.e2e.conftest import Community, eventually
 
 SOON = "in 2 seconds"
+SOON_DELAY = timedelta(seconds=2)
 
 
 # -- helpers ----------------------------------------------------------------------------------------------
@@ -72,20 +72,20 @@ async def state_of(community: Community, announcement_id: int) -> AnnouncementSt
 
 
 class Clock:
-    """The scheduler's injected clock, moved by hand: a weekly series runs in seconds."""
+    """The community's clock, pinned where a test starts and moved by hand: a weekly series runs in seconds."""
 
     def __init__(self, community: Community, start: datetime) -> None:
         self.community = community
-        self.offset = start - utcnow()
-        community.bot.scheduler.clock = self.now
+        community.clock.set(start)
 
-    def now(self) -> datetime:
-        return utcnow() + self.offset
+    async def reach(self, moment: datetime) -> None:
+        """Let time pass up to `moment`; whatever is due by then has run."""
+        await self.community.travel(moment)
 
-    async def just_before(self, moment: datetime, lead: timedelta = timedelta(milliseconds=500)) -> None:
-        """Jump to shortly before `moment` and let the scheduler arm what is due then."""
-        self.offset = moment - lead - utcnow()
-        await self.community.bot.scheduler.refill()
+
+async def soon_passes(community: Community) -> None:
+    """Let the `SOON` of a post scheduled just now pass."""
+    await community.advance(SOON_DELAY)
 
 
 async def pending_occurrences(community: Community, announcement_id: int) -> list[datetime]:
@@ -113,6 +113,7 @@ async def test_a_one_off_is_previewed_confirmed_and_posted_once_at_its_time(comm
     assert await contents(community) == []
     done = await community.organizer.click(preview, "Schedule it")
     assert "Scheduled announcement **#1**" in done.text
+    await soon_passes(community)
     await wait_for(lambda: count_posts(community, "Kickoff is on"), "the post")
     await wait_for(lambda: _state_is(community, 1, AnnouncementState.FINISHED), "finished")
     posts = await community.control.messages(community.general_id)
@@ -154,15 +155,22 @@ async def test_bad_input_is_refused_with_what_works(community: Community) -> Non
         assert not reply.is_modal, options
         assert reply.ephemeral, options
         assert expected in reply.text, (options, reply.text)
-    zone_now = utcnow()
-    soon = (zone_now + timedelta(hours=3)).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    ends_early = await organizer.run(
-        "announce create",
-        channel=community.general_id,
-        repeat="first Tuesday of the month at 16:00",
-        until=soon,
-    )
-    assert "before the first run" in ends_early.text
+    # `until` three hours away ends a monthly series before its first run, except on the first Tuesday of a
+    # month shortly before 16:00, when that first run falls inside the three hours.
+    for now, refused in (
+        (datetime(2026, 12, 2, 17, 0, tzinfo=UTC), True),  # Wednesday after the first Tuesday, 10:00 Phoenix
+        (datetime(2026, 12, 1, 21, 30, tzinfo=UTC), False),  # the first Tuesday, 14:30 Phoenix
+    ):
+        community.clock.set(now)
+        soon = (now + timedelta(hours=3)).strftime("%Y-%m-%d %H:%M UTC")
+        reply = await organizer.run(
+            "announce create",
+            channel=community.general_id,
+            repeat="first Tuesday of the month at 16:00",
+            until=soon,
+        )
+        assert ("before the first run" in reply.text) is refused, (now, reply.text)
+        assert reply.is_modal is not refused
     refused = await community.alice.run("announce create", channel=community.general_id, when="tomorrow 9am")
     assert "Only organizers" in refused.text
     assert "no announcement #42" in (await organizer.run("announce show", id=42)).text
@@ -215,7 +223,7 @@ async def test_a_daily_series_posts_each_occurrence_once(community: Community) -
     assert f"<t:{int(datetime(2026, 5, 4, 14, 30, tzinfo=UTC).timestamp())}:f>" in listing.text
     for day in (4, 5, 6):
         due = datetime(2026, 5, day, 14, 30, tzinfo=UTC)  # 7:30 in Phoenix (no DST)
-        await clock.just_before(due)
+        await clock.reach(due)
         await wait_for(partial(count_posts, community, f"May {day}, 2026"), f"the post of May {day}")
     assert await count_posts(community, "Good morning!") == 3
     assert await pending_occurrences(community, announcement) == [datetime(2026, 5, 7, 14, 30, tzinfo=UTC)]
@@ -233,10 +241,10 @@ async def test_a_weekly_series_keeps_local_time_across_the_dst_change(community:
     await community.organizer.click(preview, "Schedule it")
     before, after = datetime(2026, 3, 2, 14, 0, tzinfo=UTC), datetime(2026, 3, 9, 13, 0, tzinfo=UTC)
     assert await pending_occurrences(community, 1) == [before]
-    await clock.just_before(before)
+    await clock.reach(before)
     await wait_for(lambda: count_posts(community, "Weekly check-in"), "the EST post")
     await wait_for(lambda: _pending_is(community, 1, [after]), "the next occurrence at 9:00 EDT = 13:00 UTC")
-    await clock.just_before(after)
+    await clock.reach(after)
     await wait_for(lambda: _count_is(community, "Weekly check-in", 2), "the EDT post")
     rows = await community.bot.db.fetchall(
         "SELECT scheduled_for FROM announcement_runs WHERE announcement_id = 1 ORDER BY scheduled_for"
@@ -252,13 +260,13 @@ async def test_every_two_weeks_posts_on_alternate_weeks_only(community: Communit
     assert "June 12" not in preview.text
     await community.organizer.click(preview, "Schedule it")
     first, off, second = (datetime(2026, 6, d, 22, 0, tzinfo=UTC) for d in (5, 12, 19))
-    await clock.just_before(first)
+    await clock.reach(first)
     await wait_for(lambda: count_posts(community, "Fortnightly digest"), "the first post")
     await wait_for(lambda: _pending_is(community, 1, [off]), "the off-week occurrence")
-    await clock.just_before(off)
+    await clock.reach(off)
     await wait_for(lambda: _pending_is(community, 1, [second]), "the off week to pass")
     assert await count_posts(community, "Fortnightly digest") == 1
-    await clock.just_before(second)
+    await clock.reach(second)
     await wait_for(lambda: _count_is(community, "Fortnightly digest", 2), "the second post")
 
 
@@ -267,9 +275,9 @@ async def test_until_ends_a_series_after_its_last_run(community: Community) -> N
     announcement = await schedule(
         community, "Two mornings only", repeat="daily at 7:30", until="2026-05-05 12:00"
     )
-    await clock.just_before(datetime(2026, 5, 4, 14, 30, tzinfo=UTC))
+    await clock.reach(datetime(2026, 5, 4, 14, 30, tzinfo=UTC))
     await wait_for(lambda: count_posts(community, "Two mornings only"), "the first")
-    await clock.just_before(datetime(2026, 5, 5, 14, 30, tzinfo=UTC))
+    await clock.reach(datetime(2026, 5, 5, 14, 30, tzinfo=UTC))
     await wait_for(lambda: _count_is(community, "Two mornings only", 2), "the last")
     await wait_for(lambda: _state_is(community, announcement, AnnouncementState.FINISHED), "finished")
     assert await pending_occurrences(community, announcement) == []
@@ -282,13 +290,13 @@ async def test_pause_skips_what_it_misses_and_resume_goes_on_from_the_next_run(c
     assert "Paused announcement **#1**" in paused.text
     assert await pending_occurrences(community, announcement) == []
     assert "paused" in (await community.organizer.run("announce list")).text
-    await clock.just_before(datetime(2026, 5, 4, 14, 30, tzinfo=UTC))
-    await clock.just_before(datetime(2026, 5, 6, 15, 0, tzinfo=UTC))  # three mornings pass while paused
+    await clock.reach(datetime(2026, 5, 4, 14, 30, tzinfo=UTC))
+    await clock.reach(datetime(2026, 5, 6, 15, 0, tzinfo=UTC))  # three mornings pass while paused
     resumed = await community.organizer.run("announce resume", id=announcement)
     assert "Resumed" in resumed.text
     nxt = datetime(2026, 5, 7, 14, 30, tzinfo=UTC)
     assert await pending_occurrences(community, announcement) == [nxt]
-    await clock.just_before(nxt)
+    await clock.reach(nxt)
     await wait_for(lambda: count_posts(community, "Daily prompt"), "the post after resuming")
     assert await count_posts(community, "Daily prompt") == 1  # nothing missed was burst out
     again = await community.organizer.run("announce resume", id=announcement)
@@ -306,7 +314,7 @@ async def test_send_now_posts_without_changing_the_series(community: Community) 
     assert await pending_occurrences(community, announcement) == planned
     history = await community.organizer.run("announce history", id=announcement)
     assert "send-now" in history.text
-    await clock.just_before(planned[0])
+    await clock.reach(planned[0])
     await wait_for(lambda: _count_is(community, "Share your win", 2), "the scheduled post as planned")
 
 
@@ -332,6 +340,7 @@ async def test_edit_moves_the_time_channel_text_and_ping(community: Community) -
     assert "Ping: No one" in unpinged.text
     await community.organizer.run("announce edit", id=announcement, ping=teachers)
     moved = await community.organizer.run("announce edit", id=announcement, when=SOON, channel=other)
+    await soon_passes(community)
     assert moved.ephemeral
     assert "updated" in moved.text
     old_job = await community.bot.scheduler.jobs.get(old.job_id)
@@ -358,7 +367,7 @@ async def test_edit_turns_a_one_off_into_a_series_and_back(community: Community)
     assert await pending_occurrences(community, announcement) == [datetime(2026, 5, 10, 16, 0, tzinfo=UTC)]
     series = await community.bot.db.fetchval("SELECT COUNT(*) FROM job_series WHERE active = 1")
     assert series == 0
-    await clock.just_before(datetime(2026, 5, 4, 15, 0, tzinfo=UTC))
+    await clock.reach(datetime(2026, 5, 4, 15, 0, tzinfo=UTC))
     assert await count_posts(community, "Flexible") == 0
 
 
@@ -371,6 +380,7 @@ async def test_cancel_asks_first_and_then_nothing_more_is_posted(community: Comm
     done = await community.organizer.click(question, "Cancel it")
     assert "Cancelled announcement **#1**" in done.text
     await schedule(community, "sentinel", when="in 3 seconds")
+    await community.advance(timedelta(seconds=3))
     await wait_for(lambda: count_posts(community, "sentinel"), "the sentinel")
     assert await count_posts(community, "never posted") == 0
     assert await state_of(community, doomed) == AnnouncementState.CANCELLED
@@ -385,6 +395,7 @@ async def test_only_the_chosen_role_is_pinged(community: Community) -> None:
     parents = await _role(community, "Parents", mentionable=True)
     text = f"Hello @everyone and @here and <@&{parents}>: the fair is on!"
     await schedule(community, text, when=SOON, ping=teachers)
+    await soon_passes(community)
     await wait_for(lambda: count_posts(community, "the fair is on"), "the post")
     posted = (await community.control.messages(community.general_id))[0]
     assert posted["content"].startswith(f"<@&{teachers}>")
@@ -397,6 +408,7 @@ async def test_only_the_chosen_role_is_pinged(community: Community) -> None:
     assert "@\u200beveryone" in body["content"]
     assert "@\u200bhere" in body["content"]
     await schedule(community, "Nobody is pinged <@&" + str(parents) + ">", when=SOON)
+    await soon_passes(community)
     await wait_for(lambda: count_posts(community, "Nobody is pinged"), "the second post")
     quiet = [r for r in await community.control.requests() if _is_send(r)]
     assert quiet[-1]["json"]["allowed_mentions"] == {"parse": []} or not quiet[-1]["json"][
@@ -426,6 +438,7 @@ async def test_a_role_that_is_not_mentionable_needs_mention_everyone(community: 
 async def test_restart_before_the_due_time_posts_once(community: Community) -> None:
     announcement = await schedule(community, "after the restart", when=SOON)
     await community.restart()
+    await soon_passes(community)
     await wait_for(lambda: count_posts(community, "after the restart"), "the post after restart")
     await wait_for(lambda: _state_is(community, announcement, AnnouncementState.FINISHED), "finished")
     assert await count_posts(community, "after the restart") == 1
@@ -439,7 +452,7 @@ async def test_a_crash_after_sending_does_not_post_twice(community: Community) -
     channel = community.bot.get_channel(int(community.general_id))
     first = await channel.send("sent just before the crash", nonce=f"job-{saved.job_id}")  # type: ignore[union-attr]
     await community.runner.stop()
-    past = to_db_time(utcnow() - timedelta(seconds=5))
+    past = to_db_time(community.clock.now() - timedelta(seconds=5))
     db = await Database.open(community.runner.database)
     try:  # as if the process died between claiming the job and finishing it
         await db.execute(
@@ -459,7 +472,7 @@ async def test_downtime_within_grace_posts_late_and_past_grace_skips(community: 
     late = await schedule(community, "late but useful", when="in 2 hours")
     stale = await schedule(community, "too old", when="in 3 hours")
     await community.runner.stop()
-    now = utcnow()
+    now = community.clock.now()
     db = await Database.open(community.runner.database)
     try:
         for owner, due in ((late, now - timedelta(minutes=10)), (stale, now - GRACE - timedelta(minutes=1))):
@@ -494,7 +507,7 @@ async def test_a_deleted_channel_fails_tells_organizers_once_and_the_series_goes
     announcement = await schedule(community, "into the void", repeat="daily at 7:30", channel=target)
     await community.control.call("DELETE", f"/channels/{target}")
     for day in (4, 5):
-        await clock.just_before(datetime(2026, 5, day, 14, 30, tzinfo=UTC))
+        await clock.reach(datetime(2026, 5, day, 14, 30, tzinfo=UTC))
         await wait_for(partial(_failed_runs, community, announcement, day - 3), f"failure {day - 3}")
     await wait_for(
         lambda: _pending_is(community, announcement, [datetime(2026, 5, 6, 14, 30, tzinfo=UTC)]), "next"
@@ -521,6 +534,7 @@ async def test_a_channel_the_bot_cannot_write_in_fails_with_the_reason(community
         f"/channels/{target}",
         {"permission_overwrites": [{"id": bot_role, "type": 0, "allow": "0", "deny": str(1 << 11)}]},
     )
+    await soon_passes(community)
     await wait_for(lambda: _failed_runs(community, announcement, 1), "the failure")
     notices = await wait_for(lambda: contents(community, notices_channel), "the notice")
     assert "not allowed to post" in notices[0]
@@ -532,9 +546,11 @@ async def test_rate_limits_and_gateway_drops_still_post_exactly_once(community: 
     await community.control.fault("ratelimit", route=route, count=1, retry_after=0.2)
     await schedule(community, "through a rate limit", when=SOON)
     await community.control.gateway("drop")
+    await soon_passes(community)
     await wait_for(lambda: count_posts(community, "through a rate limit"), "the post", within=10)
     await community.control.fault("server_error", route=route, count=1, status=502)
     await schedule(community, "through a 502", when=SOON)
+    await soon_passes(community)
     await wait_for(lambda: count_posts(community, "through a 502"), "the post after a 502", within=10)
     assert await count_posts(community, "through a rate limit") == 1
     assert await count_posts(community, "through a 502") == 1

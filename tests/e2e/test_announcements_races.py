@@ -6,15 +6,14 @@ from datetime import timedelta
 
 from storage.announcements import AnnouncementState
 from tests.e2e.conftest import Community
-from tests.e2e.test_announcements import Clock, create, schedule, state_of
+from tests.e2e.test_announcements import create, schedule, state_of
 
 GENERIC = "Something went wrong"
 
 
 async def test_confirming_a_preview_after_its_time_passed_answers_the_click(community: Community) -> None:
-    clock = Clock(community, community.bot.scheduler.clock())
     preview = await create(community, when="in 1 hour")
-    clock.offset += timedelta(hours=2)
+    community.clock.advance(timedelta(hours=2))
     answer = await community.organizer.click(preview, "Schedule it")
     assert "passed while the preview was open" in answer.text
     assert answer.buttons == []

@@ -8,11 +8,10 @@ import os
 import sys
 from asyncio.subprocess import PIPE
 from collections import Counter
-from datetime import timedelta
 from pathlib import Path
 
+from bot.clock import SystemClock
 from bot.delivery import POST_KIND
-from bot.timeutil import utcnow
 from emulator import Emulator
 from emulator.driver import Control
 from storage.database import Database
@@ -31,26 +30,27 @@ async def test_kill_9_during_a_burst_delivers_every_post_exactly_once(
 ) -> None:
     guild = await control.create_guild("Crash Test Community")
     channel_id = next(str(c["id"]) for c in guild["channels"] if c["name"] == "general")
+    # The child process reads the system clock, so the burst is due by that clock: all of it at once.
+    now = SystemClock().now()
     db = await Database.open(copbot_process.database)
     try:
-        start = utcnow() + timedelta(seconds=2)
         await JobRepository(db).insert_many(
             [
                 NewJob(
                     guild_id=int(guild["id"]),
                     kind=POST_KIND,
                     owner=f"burst:{n}",
-                    due_at=start + timedelta(milliseconds=10 * n),
+                    due_at=now,
                     payload={"channel_id": int(channel_id), "content": f"post {n:03d}"},
                 )
                 for n in range(BURST)
             ],
-            now=utcnow(),
+            now=now,
         )
     finally:
         await db.close()
-    # Slow each post a little so the kill lands in the middle of the burst.
-    await control.fault("slow", route="POST /channels/{channel_id}/messages", count=BURST, delay=0.02)
+    # Slow each post so that the kill lands in the middle of the burst (copbot sends up to 32 at once).
+    await control.fault("slow", route="POST /channels/{channel_id}/messages", count=BURST, delay=0.25)
 
     await copbot_process.start()
     await eventually(lambda: _at_least(control, channel_id, 10), within=20, what="the burst to begin")

@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import Any
 
 from bot.delivery import POST_GRACE, POST_KIND
-from bot.timeutil import utcnow
 from storage.database import Database
 from storage.jobs import JobRepository, JobState, NewJob
 from tests.e2e.conftest import Community, eventually
@@ -19,7 +18,7 @@ async def schedule_post(
 ) -> int:
     return await community.bot.scheduler.schedule(
         POST_KIND,
-        utcnow() + after,
+        community.clock.now() + after,
         {"channel_id": int(channel_id or community.general_id), "content": content},
         guild_id=int(community.guild_id),
         owner=f"test:{content}",
@@ -42,7 +41,9 @@ async def job_state(community: Community, job_id: int) -> JobState:
 
 async def test_a_post_goes_out_once_at_its_time(community: Community) -> None:
     job_id = await schedule_post(community, "Kickoff starts soon!", SOON)
-    assert await contents(community) == []
+    await community.advance(SOON / 2)
+    assert await contents(community) == []  # not yet
+    await community.advance(SOON / 2)
     await eventually(lambda: posted(community, "Kickoff starts soon!"), what="the post")
     await eventually(lambda: _is(community, job_id, JobState.DONE), what="the job marked done")
     assert await contents(community) == ["Kickoff starts soon!"]
@@ -55,7 +56,10 @@ async def test_cancelled_moved_and_rolled_back_jobs(community: Community) -> Non
     cancelled = await schedule_post(community, "cancelled", SOON)
     moved = await schedule_post(community, "moved", SOON)
     assert await community.bot.scheduler.cancel(job_id=cancelled, guild_id=int(community.guild_id)) == 1
-    assert await community.bot.scheduler.reschedule(utcnow() + timedelta(hours=1), job_id=moved) == 1
+    assert (
+        await community.bot.scheduler.reschedule(community.clock.now() + timedelta(hours=1), job_id=moved)
+        == 1
+    )
     try:
         async with community.bot.db.transaction():
             await schedule_post(community, "rolled back", SOON)
@@ -64,6 +68,7 @@ async def test_cancelled_moved_and_rolled_back_jobs(community: Community) -> Non
         pass
     # A later sentinel: once it is out, anything due before it would have been posted too.
     await schedule_post(community, "sentinel", SOON * 2)
+    await community.advance(SOON * 2)
     await eventually(lambda: posted(community, "sentinel"), what="the sentinel")
     assert await contents(community) == ["sentinel"]
     assert await job_state(community, cancelled) == JobState.CANCELLED
@@ -76,6 +81,8 @@ async def test_cancelled_moved_and_rolled_back_jobs(community: Community) -> Non
 async def test_restart_before_due_fires_once_at_due(community: Community) -> None:
     job_id = await schedule_post(community, "after restart", timedelta(seconds=1))
     await community.restart()
+    assert await contents(community) == []
+    await community.advance(timedelta(seconds=1))
     await eventually(lambda: posted(community, "after restart"), what="the post after restart")
     await eventually(lambda: _is(community, job_id, JobState.DONE), what="done")
     assert await contents(community) == ["after restart"]
@@ -83,7 +90,7 @@ async def test_restart_before_due_fires_once_at_due(community: Community) -> Non
 
 async def test_downtime_within_grace_posts_late_and_past_grace_skips(community: Community) -> None:
     await community.runner.stop()
-    now = utcnow()
+    now = community.clock.now()
     db = await Database.open(community.runner.database)
     try:
         repo = JobRepository(db)
@@ -110,12 +117,15 @@ async def test_faults_during_delivery_still_post_exactly_once(community: Communi
     route = "POST /channels/{channel_id}/messages"
     await community.control.fault("ratelimit", route=route, count=1, retry_after=0.2)
     await schedule_post(community, "through a rate limit", SOON)
+    await community.advance(SOON)
     await eventually(lambda: posted(community, "through a rate limit"), what="the rate-limited post")
     await community.control.fault("server_error", route=route, count=1, status=502)
     await schedule_post(community, "through a 502", SOON)
+    await community.advance(SOON)
     await eventually(lambda: posted(community, "through a 502"), within=10, what="the post after a 502")
     await community.control.gateway("drop")
     await schedule_post(community, "while the gateway was down", SOON)
+    await community.advance(SOON)
     await eventually(lambda: posted(community, "while the gateway was down"), what="the post with no gateway")
     assert sorted(await contents(community)) == sorted(
         ["through a rate limit", "through a 502", "while the gateway was down"]
@@ -127,6 +137,7 @@ async def test_a_deleted_channel_fails_and_tells_the_organizers_once(community: 
     announcements = await community.channel("announcements")
     assert announcements is not None
     job_id = await schedule_post(community, "into the void", SOON, channel_id="999999999999999999")
+    await community.advance(SOON)
     await eventually(lambda: _is(community, job_id, JobState.FAILED), what="the job failed")
     notices = await eventually(lambda: contents(community, str(announcements["id"])), what="the notice")
     assert len(notices) == 1
@@ -159,12 +170,12 @@ async def test_a_recurring_series_runs_each_occurrence_once_across_a_restart(com
         owner="test:ticks",
         timezone="America/New_York",
     )
-    await eventually(lambda: _count_at_least(community, "tick", 2), within=10, what="two ticks")
+    await community.advance(timedelta(seconds=3))
+    await eventually(lambda: _count_at_least(community, "tick", 3), what="a tick a second")
     await community.restart()
     before = len(await contents(community))
-    await eventually(
-        lambda: _count_at_least(community, "tick", before + 2), within=10, what="ticks after restart"
-    )
+    await community.advance(timedelta(seconds=3))
+    await eventually(lambda: _count_at_least(community, "tick", before + 3), what="ticks after restart")
     await community.bot.scheduler.cancel(series_id=series, guild_id=int(community.guild_id))
     rows = await community.bot.db.fetchall(
         "SELECT scheduled_for FROM jobs WHERE series_id = ? AND state = 'done'", (series,)

@@ -226,16 +226,13 @@ async def test_dm_slash_command(control: ControlClient, guild: Json, member: Jso
     assert "member" not in payload
 
 
-async def test_round_trip_is_fast(control: ControlClient, guild: Json, member: Json) -> None:
-    import time
-
-    samples = []
+async def test_fifty_round_trips_in_a_row_are_all_answered(
+    control: ControlClient, guild: Json, member: Json
+) -> None:
+    # How fast they are is a figure for bench/emulator_roundtrip.py, not an assertion here.
     for _ in range(50):
-        started = time.perf_counter()
-        await slash(control, guild, member, "ping")
-        samples.append(time.perf_counter() - started)
-    samples.sort()
-    assert samples[len(samples) // 2] < 0.005
+        out = await slash(control, guild, member, "ping")
+        assert out["response"]["data"]["content"] == "pong"
 
 
 async def test_message_history_shows_interaction_messages(

@@ -6,7 +6,6 @@ the input's own max_length, so these build the forms directly.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import discord
@@ -17,6 +16,7 @@ from cogs.introductions.flow import IntroModal, NeedsModal
 from cogs.resources.forms import EditModal, ShareForm, ShareModal
 from storage.profiles import Profile
 from storage.resources import Resource
+from tests.conftest import pinned_now
 
 BOT: Any = None  # the forms only keep it for their submit handler
 
@@ -64,7 +64,7 @@ async def test_every_prefilled_field_of_both_intro_forms_fits() -> None:
 
 
 async def test_the_resource_forms_prefill_within_their_limits() -> None:
-    now = datetime.now(UTC)
+    now = pinned_now()
     resource = Resource(
         7, 1, "https://example.org", "example.org", "T" * 300, "D" * 2500, None, None, 2, None, None, None,
         None, None, None, None, 0, 0, now, now, tags=tuple(f"tag {n} " + "x" * 24 for n in range(20)),

@@ -6,7 +6,6 @@ The emulator has no upload size limit, so the 413 "Request entity too large" ans
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 from unittest.mock import AsyncMock, MagicMock
@@ -17,6 +16,7 @@ import pytest
 from cogs.resources.cards import CardNotPosted, post_card
 from storage.guilds import Purpose
 from storage.resources import Resource
+from tests.conftest import pinned_now
 
 CHANNEL_ID = 55
 
@@ -42,7 +42,7 @@ def setup(error: discord.HTTPException) -> tuple[Any, Any]:
 
 
 def resource() -> Resource:
-    now = datetime.now(UTC)
+    now = pinned_now()
     return Resource(
         9, 1, "https://cdn.example/rubric.pdf", "file:abc", "Rubric", "", None, None, 2, None, "rubric.pdf",
         None, None, None, None, None, 0, 0, now, now,

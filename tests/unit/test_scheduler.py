@@ -1,7 +1,8 @@
 """The durable scheduler with a real SQLite file and a real APScheduler: firing, restarts, outcomes, series.
 
-Jobs are made due a fraction of a second ahead. "Days later" is an injected clock that runs at real speed
-from a chosen instant (APScheduler still waits in real time, translated through the clock).
+Time is the test's `ManualClock`: it stands still until a test moves it, and a job runs when the clock
+reaches its due time — no test waits for real seconds to pass. Only the tests of the real timers (the
+system clock, where APScheduler does the waiting) wait, a fraction of a second.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.clock import Clock, ManualClock, SystemClock
 from bot.scheduler import (
     MISSED,
     PermanentJobError,
@@ -32,27 +34,12 @@ from bot.scheduler import (
 from storage.database import Database
 from storage.guilds import GuildRepository
 from storage.jobs import Job, JobState
+from tests.conftest import pass_time, pinned_now
 
 KIND = "test.job"
 GRACE = timedelta(minutes=5)
 SOON = timedelta(seconds=0.3)
 NEW_YORK = ZoneInfo("America/New_York")
-
-
-class Clock:
-    """Real time plus an offset: runs at real speed and can jump, e.g. to a restart days later."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta(0)
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
-
-    def set(self, when: datetime) -> None:
-        self.offset = when - datetime.now(UTC)
-
-    def advance(self, by: timedelta) -> None:
-        self.offset += by
 
 
 @dataclass(frozen=True)
@@ -66,7 +53,7 @@ class Harness:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.clock = Clock()
+        self.clock = ManualClock(pinned_now())
         self.calls: list[Call] = []
         self.failures: list[tuple[Job, Exception]] = []
         self._db: Database | None = None
@@ -118,6 +105,10 @@ class Harness:
     ) -> Scheduler:
         await self.stop()
         return await self.boot(handler, **options)
+
+    async def advance(self, by: timedelta) -> None:
+        """Let `by` pass with the scheduler running: each job due meanwhile runs at its time."""
+        await pass_time(self.clock, self.scheduler, self.clock.now() + by)
 
     async def job(self, job_id: int) -> Job:
         job = await self.scheduler.jobs.get(job_id)
@@ -172,14 +163,16 @@ async def state_is(h: Harness, job_id: int, state: JobState) -> None:
 
 async def test_a_job_fires_once_at_its_time(h: Harness) -> None:
     s = await h.boot()
-    due = h.clock() + SOON
+    due = h.clock.now() + SOON
     job_id = await h.schedule(due)
-    assert s.timer_count == 1
+    await h.advance(SOON / 2)
+    assert h.calls == [], "it must not fire early"
+    await h.advance(SOON / 2)
     await state_is(h, job_id, JobState.DONE)
     [call] = h.calls
     assert call.job.id == job_id
     assert call.job.payload == {"owner": "meeting:1"}
-    assert call.ctx.now >= due, "it must not fire early"
+    assert call.ctx.now == due
     assert (call.ctx.attempt, call.ctx.late, call.ctx.nonce) == (1, False, job_nonce(job_id))
     job = await h.job(job_id)
     assert (job.attempts, job.late, job.last_error) == (1, False, None)
@@ -187,6 +180,31 @@ async def test_a_job_fires_once_at_its_time(h: Harness) -> None:
     await s.refill()
     await idle(s)
     assert len(h.calls) == 1
+
+
+class RunningClock(Clock):
+    """The system time from a chosen instant on: real seconds pass, so APScheduler's timers do the waiting."""
+
+    def __init__(self, start: datetime) -> None:
+        self.offset = start - SystemClock().now()
+
+    def now(self) -> datetime:
+        return SystemClock().now() + self.offset
+
+
+async def test_with_a_clock_that_runs_a_real_timer_fires_the_job_at_its_time(h: Harness) -> None:
+    h.clock = RunningClock(pinned_now())  # type: ignore[assignment]
+    s = await h.boot()
+    due = h.clock.now() + SOON
+    job_id = await h.schedule(due)
+    assert s.timer_count == 1, "a timer, not a poll"
+    await state_is(h, job_id, JobState.DONE)
+    [call] = h.calls
+    assert call.ctx.now >= due, "it must not fire early"
+    assert s.timer_count == 0
+    beyond = await h.schedule(h.clock.now() + s.horizon + timedelta(minutes=1))
+    assert s.timer_count == 0, "no timer beyond the horizon"
+    assert (await h.job(beyond)).state is JobState.PENDING
 
 
 def test_the_nonce_is_short_and_belongs_to_the_job_only() -> None:
@@ -197,7 +215,7 @@ def test_the_nonce_is_short_and_belongs_to_the_job_only() -> None:
 
 async def test_cancelled_jobs_never_fire(h: Harness) -> None:
     s = await h.boot()
-    due = h.clock() + SOON
+    due = h.clock.now() + SOON
     mine = [await h.schedule(due, owner="meeting:1"), await h.schedule(due + SOON, owner="meeting:1")]
     by_id = await h.schedule(due, owner="meeting:3")
     kept = await h.schedule(due, owner="meeting:2")
@@ -205,7 +223,7 @@ async def test_cancelled_jobs_never_fire(h: Harness) -> None:
     assert await s.cancel(owner="meeting:1", guild_id=1) == 2
     assert await s.cancel(job_id=by_id, guild_id=2) == 0, "guild_id narrows: not this guild's job"
     assert await s.cancel(job_id=by_id) == 1
-    await idle(s)
+    await h.advance(2 * SOON)
     assert sorted(c.job.id for c in h.calls) == [kept, other_guild]
     for job_id in [*mine, by_id]:
         assert (await h.job(job_id)).state is JobState.CANCELLED
@@ -217,22 +235,25 @@ async def test_cancelled_jobs_never_fire(h: Harness) -> None:
 
 async def test_a_rescheduled_job_fires_once_at_its_new_time(h: Harness) -> None:
     s = await h.boot()
-    job_id = await h.schedule(h.clock() + SOON)
-    new_due = h.clock() + 2 * SOON
+    job_id = await h.schedule(h.clock.now() + SOON)
+    new_due = h.clock.now() + 2 * SOON
     assert await s.reschedule(new_due, owner="meeting:1", guild_id=1) == 1
+    await h.advance(SOON)
+    assert h.calls == []
+    await h.advance(SOON)
     await state_is(h, job_id, JobState.DONE)
     [call] = h.calls
-    assert call.ctx.now >= new_due
+    assert call.ctx.now == new_due
     await idle(s)
     assert len(h.calls) == 1
 
 
 async def test_a_job_moved_beyond_the_horizon_does_not_fire_and_holds_no_timer(h: Harness) -> None:
     s = await h.boot()
-    job_id = await h.schedule(h.clock() + SOON)
-    far = h.clock() + timedelta(days=30)
+    job_id = await h.schedule(h.clock.now() + SOON)
+    far = h.clock.now() + timedelta(days=30)
     assert await s.reschedule(far, job_id=job_id) == 1
-    await idle(s)  # the old timer fired, found the row moved, and armed nothing
+    await h.advance(SOON)  # the old due time passes: the row was moved, nothing runs
     assert h.calls == []
     job = await h.job(job_id)
     assert (job.state, job.due_at) == (JobState.PENDING, far)
@@ -241,9 +262,10 @@ async def test_a_job_moved_beyond_the_horizon_does_not_fire_and_holds_no_timer(h
 async def test_jobs_beyond_the_horizon_are_loaded_by_the_refill(h: Harness) -> None:
     s = await h.boot(horizon=timedelta(seconds=0.5), refill_interval=timedelta(seconds=0.1))
     for day in range(1, 201):
-        await h.schedule(h.clock() + timedelta(days=day), owner=f"later:{day}")
-    soon = await h.schedule(h.clock() + timedelta(seconds=1))
+        await h.schedule(h.clock.now() + timedelta(days=day), owner=f"later:{day}")
+    soon = await h.schedule(h.clock.now() + timedelta(seconds=1))
     assert s.timer_count == 0, "nothing is due within the horizon yet"
+    await h.advance(timedelta(seconds=1))
     await state_is(h, soon, JobState.DONE)
     assert [c.job.id for c in h.calls] == [soon]
     await s.refill()
@@ -256,12 +278,12 @@ async def test_the_job_commits_or_rolls_back_with_the_callers_transaction(h: Har
     with pytest.raises(RuntimeError):
         async with h.db.transaction():
             await guilds.set_timezone(7, "America/New_York")
-            await s.schedule(KIND, h.clock() + SOON, guild_id=7, owner="meeting:1")
+            await s.schedule(KIND, h.clock.now() + SOON, guild_id=7, owner="meeting:1")
             raise RuntimeError("the meeting could not be saved")
     # SQLite rolls the AUTOINCREMENT counter back too, so this row may reuse the rolled-back id: the
     # rolled-back job's timer must not run it.
-    later = await s.schedule(KIND, h.clock() + timedelta(hours=1), guild_id=7, owner="meeting:2")
-    await idle(s)
+    later = await s.schedule(KIND, h.clock.now() + timedelta(hours=1), guild_id=7, owner="meeting:2")
+    await h.advance(SOON)
     assert h.calls == []
     assert await guilds.timezone(7) != "America/New_York"
     assert [j.id for j in await h.jobs()] == [later]
@@ -269,7 +291,8 @@ async def test_the_job_commits_or_rolls_back_with_the_callers_transaction(h: Har
 
     async with h.db.transaction():
         await guilds.set_timezone(7, "America/New_York")
-        committed = await s.schedule(KIND, h.clock() + SOON, guild_id=7, owner="meeting:3")
+        committed = await s.schedule(KIND, h.clock.now() + SOON, guild_id=7, owner="meeting:3")
+    await h.advance(SOON)
     await state_is(h, committed, JobState.DONE)
     assert await guilds.timezone(7) == "America/New_York"
     assert [c.job.id for c in h.calls] == [committed]
@@ -281,7 +304,7 @@ async def test_a_job_due_during_the_callers_transaction_waits_for_it_and_sees_th
     s = await h.boot()
     with pytest.raises(RuntimeError):
         async with h.db.transaction():
-            await s.schedule(KIND, h.clock(), guild_id=1, owner="meeting:1")
+            await s.schedule(KIND, h.clock.now(), guild_id=1, owner="meeting:1")
             await until(lambda: s.timer_count == 0, "the job's timer fired")
             await asyncio.sleep(0.2)  # time for the job to run, were it not kept out of this transaction
             raise RuntimeError("the meeting could not be saved")
@@ -293,7 +316,7 @@ async def test_a_job_due_during_the_callers_transaction_waits_for_it_and_sees_th
 async def test_bad_input_is_refused(h: Harness) -> None:
     s = await h.boot()
     with pytest.raises(ValueError, match="no handler"):
-        await s.schedule("no.such.kind", h.clock(), guild_id=1, owner="x")
+        await s.schedule("no.such.kind", h.clock.now(), guild_id=1, owner="x")
     with pytest.raises(ValueError, match="timezone-aware"):
         await s.schedule(KIND, datetime(2030, 1, 1), guild_id=1, owner="x")
     with pytest.raises(ValueError, match="cron fields"):
@@ -310,8 +333,9 @@ async def test_bad_input_is_refused(h: Harness) -> None:
 
 async def test_a_job_whose_handler_is_gone_fails_with_a_reason(h: Harness) -> None:
     s = await h.boot()
-    job_id = await h.schedule(h.clock() + SOON)
+    job_id = await h.schedule(h.clock.now() + SOON)
     s.unregister(KIND)
+    await h.advance(SOON)
     await state_is(h, job_id, JobState.FAILED)
     assert (await h.job(job_id)).last_error == f"no handler for {KIND!r}"
     assert h.calls == []
@@ -322,14 +346,15 @@ async def test_a_job_whose_handler_is_gone_fails_with_a_reason(h: Harness) -> No
 
 async def test_restart_before_due_fires_once_at_due(h: Harness) -> None:
     await h.boot()
-    due = h.clock() + 2 * SOON
+    due = h.clock.now() + 2 * SOON
     job_id = await h.schedule(due)
     await h.stop()
     assert h.calls == []
     s = await h.boot()
+    await h.advance(2 * SOON)
     await state_is(h, job_id, JobState.DONE)
     [call] = h.calls
-    assert call.ctx.now >= due
+    assert call.ctx.now == due
     assert call.ctx.late is False
     await idle(s)
     assert len(h.calls) == 1
@@ -337,7 +362,7 @@ async def test_restart_before_due_fires_once_at_due(h: Harness) -> None:
 
 async def test_restart_after_due_within_grace_runs_at_once_marked_late(h: Harness) -> None:
     await h.boot()
-    due = h.clock() + timedelta(minutes=2)
+    due = h.clock.now() + timedelta(minutes=2)
     job_id = await h.schedule(due)
     await h.stop()
     h.clock.advance(timedelta(minutes=4))  # down for four minutes; the kind's grace is five
@@ -351,7 +376,7 @@ async def test_restart_after_due_within_grace_runs_at_once_marked_late(h: Harnes
 
 async def test_restart_past_grace_skips_the_job(h: Harness) -> None:
     await h.boot()
-    job_id = await h.schedule(h.clock() + timedelta(minutes=2))
+    job_id = await h.schedule(h.clock.now() + timedelta(minutes=2))
     await h.stop()
     h.clock.advance(timedelta(minutes=10))
     s = await h.boot()
@@ -374,7 +399,8 @@ async def test_a_job_left_running_by_a_crash_runs_again_once_with_the_same_nonce
         await asyncio.Event().wait()  # e.g. the message was sent; the process dies before marking it done
 
     await h.boot(hangs)
-    job_id = await h.schedule(h.clock() + SOON)
+    job_id = await h.schedule(h.clock.now() + SOON)
+    h.clock.advance(SOON)  # not h.advance: that would wait for the handler, which never returns
     await asyncio.wait_for(started.wait(), 5)
     await h.stop(finish_within=0.05)
     gc.collect()
@@ -399,7 +425,8 @@ async def test_shutdown_lets_a_running_handler_finish(h: Harness) -> None:
         await release.wait()
 
     await h.boot(slow)
-    job_id = await h.schedule(h.clock() + SOON)
+    job_id = await h.schedule(h.clock.now() + SOON)
+    h.clock.advance(SOON)
     await asyncio.wait_for(started.wait(), 5)
     stopping = asyncio.create_task(h.scheduler.shutdown(finish_within=5))
     await asyncio.sleep(0.05)
@@ -420,12 +447,15 @@ async def test_retry_with_back_off_then_success(h: Harness) -> None:
 
     base = timedelta(seconds=0.05)
     s = await h.boot(flaky, retry_base=base)
-    job_id = await h.schedule(h.clock() + SOON)
+    job_id = await h.schedule(h.clock.now() + SOON)
+    await h.advance(SOON + base)
+    assert [c.ctx.attempt for c in h.calls] == [1, 2], "the second attempt one back-off later"
+    await h.advance(2 * base)
     await state_is(h, job_id, JobState.DONE)
     times = [c.ctx.now for c in h.calls]
     assert [c.ctx.attempt for c in h.calls] == [1, 2, 3]
-    assert times[1] - times[0] >= base
-    assert times[2] - times[1] >= 2 * base, "the back-off doubles"
+    assert times[1] - times[0] == base
+    assert times[2] - times[1] == 2 * base, "the back-off doubles"
     assert {c.ctx.nonce for c in h.calls} == {job_nonce(job_id)}
     job = await h.job(job_id)
     assert (job.attempts, job.last_error) == (3, "HTTP 503")
@@ -440,7 +470,8 @@ async def test_unexpected_errors_are_retried_up_to_the_limit_then_failed_and_rep
         raise ValueError("boom")
 
     s = await h.boot(broken, retry_base=timedelta(seconds=0.02), max_attempts=3)
-    job_id = await h.schedule(h.clock() + SOON)
+    job_id = await h.schedule(h.clock.now() + SOON)
+    await h.advance(timedelta(seconds=1))
     await state_is(h, job_id, JobState.FAILED)
     await idle(s)
     assert [c.ctx.attempt for c in h.calls] == [1, 2, 3]
@@ -457,7 +488,8 @@ async def test_a_permanent_failure_fails_at_once_and_is_reported_once(h: Harness
         raise PermanentJobError("missing permission", organizer_message="Let me post in #announcements.")
 
     s = await h.boot(forbidden)
-    job_id = await h.schedule(h.clock() + SOON)
+    job_id = await h.schedule(h.clock.now() + SOON)
+    await h.advance(SOON)
     await state_is(h, job_id, JobState.FAILED)
     await idle(s)
     assert len(h.calls) == 1
@@ -474,7 +506,8 @@ async def test_a_stale_job_is_skipped_with_its_reason(h: Harness) -> None:
         raise StaleJob("the meeting has started")
 
     s = await h.boot(stale)
-    job_id = await h.schedule(h.clock() + SOON)
+    job_id = await h.schedule(h.clock.now() + SOON)
+    await h.advance(SOON)
     await state_is(h, job_id, JobState.SKIPPED)
     await idle(s)
     assert len(h.calls) == 1
@@ -494,7 +527,8 @@ async def test_classify_maps_foreign_errors(h: Harness) -> None:
         return PermanentJobError(f"Discord said {exc}") if isinstance(exc, Forbidden) else exc
 
     s = await h.boot(raises, classify=classify)
-    job_id = await h.schedule(h.clock() + SOON)
+    job_id = await h.schedule(h.clock.now() + SOON)
+    await h.advance(SOON)
     await state_is(h, job_id, JobState.FAILED)
     await idle(s)
     assert len(h.calls) == 1
@@ -516,6 +550,7 @@ async def test_a_series_runs_each_occurrence_once_across_a_restart(h: Harness) -
     series_id = await s.recurring(
         KIND, weekly, {"text": "hi"}, guild_id=1, owner="announcement:1", timezone="America/Phoenix"
     )
+    await h.advance(SOON)
     await until(lambda: len(h.calls) == 1, "the first occurrence ran")
     next_week = MONDAY_9_PHOENIX + timedelta(weeks=1)
 
@@ -523,8 +558,10 @@ async def test_a_series_runs_each_occurrence_once_across_a_restart(h: Harness) -
         return [j.due_at for j in await s.upcoming(1)] == [next_week]
 
     await until(next_is_written, "the next occurrence is written")
+    await h.stop()
     h.clock.set(next_week - SOON)
-    s = await h.restart()
+    s = await h.boot()
+    await h.advance(SOON)
     await until(lambda: len(h.calls) == 2, "the second occurrence ran")
     await until(lambda: s.busy == 0, "the second occurrence finished")
     await idle(s)
@@ -552,11 +589,13 @@ async def test_after_long_downtime_a_series_runs_only_its_latest_missed_occurren
     s = await h.boot(grace=grace)
     h.clock.set(datetime(2026, 5, 4, 9, 0, tzinfo=UTC) - SOON)
     await s.recurring(KIND, {"hour": 9, "minute": 0}, guild_id=1, owner="announcement:2", timezone="UTC")
+    await h.advance(SOON)
     await until(lambda: len(h.calls) == 1, "Monday's occurrence ran")
     await until(lambda: s.busy == 0, "Monday's occurrence finished")
 
+    await h.stop()
     h.clock.set(datetime(2026, 5, 8, 10, 0, tzinfo=UTC))  # back on Friday at 10:00
-    s = await h.restart(grace=grace)
+    s = await h.boot(grace=grace)
     saturday = datetime(2026, 5, 9, 9, 0, tzinfo=UTC)
 
     async def saturday_is_next() -> bool:
@@ -632,6 +671,7 @@ async def test_a_series_written_and_run_across_the_spring_change(h: Harness) -> 
         owner="o",
         timezone="America/New_York",
     )
+    await h.advance(SOON)
     await until(lambda: len(h.calls) == 1, "the 1 March occurrence ran")
     sunday_9_edt = datetime(2026, 3, 8, 13, 0, tzinfo=UTC)
 
@@ -657,8 +697,9 @@ async def test_cancelling_one_occurrence_keeps_the_series_going(h: Harness) -> N
 
 
 async def test_cancel_guild_cancels_its_jobs_and_stops_its_series(h: Harness) -> None:
+    h.clock.set(datetime(2026, 5, 4, 12, 1, tzinfo=UTC))  # the every-five-minutes series next run at 12:05
     s = await h.boot()
-    due = h.clock() + SOON
+    due = h.clock.now() + SOON
     gone = await h.schedule(due, guild_id=1)
     kept = await h.schedule(due, guild_id=2)
     await s.recurring(KIND, {"minute": "*/5"}, guild_id=1, owner="announcement:1", timezone="UTC")
@@ -666,6 +707,7 @@ async def test_cancel_guild_cancels_its_jobs_and_stops_its_series(h: Harness) ->
         KIND, {"minute": "*/5"}, guild_id=2, owner="announcement:1", timezone="UTC"
     )
     assert await s.cancel_guild(1) == 2
+    await h.advance(SOON)
     await state_is(h, kept, JobState.DONE)
     assert (await h.job(gone)).state is JobState.CANCELLED
     assert await s.upcoming(1) == []
@@ -701,7 +743,8 @@ async def test_shutdown_waits_for_work_that_a_running_dispatch_starts(
         return await claim(*args, **kwargs)
 
     monkeypatch.setattr(s.jobs, "claim", claim_while_shutting_down)
-    ids = [await h.schedule(h.clock() + SOON, owner=f"meeting:{n}") for n in range(5)]
+    ids = [await h.schedule(h.clock.now() + SOON, owner=f"meeting:{n}") for n in range(5)]
+    h.clock.advance(SOON)
     await until(lambda: bool(shutting), "a dispatch to begin")
     await shutting[0]
     assert s.busy == 0  # nothing is left running against a database about to close

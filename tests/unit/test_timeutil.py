@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time as clock
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import timeutil
+from bot.clock import ManualClock, SystemClock
 from bot.timeutil import (
     MAX_DURATIONS,
     MAX_INPUT_LENGTH,
@@ -25,7 +25,6 @@ from bot.timeutil import (
     parse_when,
     relative,
     suggest_zones,
-    utcnow,
     valid_zone,
     zone_names,
 )
@@ -142,11 +141,8 @@ def test_parse_when_new_york_across_dst(text: str, now: datetime, expected: date
     assert parse_when(text, NY, now=now) == expected
 
 
-def test_parse_when_without_now_uses_current_time() -> None:
-    before = utcnow()
-    result = parse_when("in 1 hour", "UTC")
-    after = utcnow()
-    assert before + timedelta(hours=1) <= result <= after + timedelta(hours=1)
+def test_parse_when_reads_relative_times_from_the_given_now() -> None:
+    assert parse_when("in 1 hour", "UTC", now=NOW_PHX) == NOW_PHX.astimezone(UTC) + timedelta(hours=1)
 
 
 def test_naive_now_is_a_programming_error() -> None:
@@ -222,9 +218,7 @@ def test_ten_thousand_characters_refused_quickly_without_dateparser(monkeypatch:
         raise AssertionError("dateparser must not see overlong input")
 
     monkeypatch.setattr(timeutil, "DateDataParser", fail)
-    started = clock.perf_counter()
     message = error_for("tomorrow 9am " * 800)
-    assert clock.perf_counter() - started < 1.0
     assert "too long" in message
     assert len(message) < 300
 
@@ -303,10 +297,18 @@ def test_parse_when_round_trips_discord_markup() -> None:
     assert parse_when(full_and_relative(when).split(" ")[0], NY, now=NOW_PHX) == when
 
 
-def test_utcnow_is_aware_utc() -> None:
-    now = utcnow()
-    assert now.utcoffset() == timedelta(0)
-    assert abs(now - datetime.now(UTC)) < timedelta(seconds=5)
+def test_the_system_clock_is_aware_utc_and_a_manual_clock_stands_still_until_moved() -> None:
+    assert SystemClock().now().tzinfo is UTC
+    pinned = ManualClock(NOW_PHX)
+    moves: list[datetime] = []
+    pinned.subscribe(lambda: moves.append(pinned.now()))
+    assert pinned.now() == pinned.now() == NOW_PHX
+    assert pinned.now().tzinfo is UTC
+    pinned.advance(timedelta(hours=1))
+    pinned.set(NOW_NY_SPRING)
+    assert moves == [NOW_PHX + timedelta(hours=1), NOW_NY_SPRING]
+    with pytest.raises(ValueError, match="aware"):
+        pinned.set(datetime(2026, 1, 1))
 
 
 @pytest.mark.parametrize(
