@@ -18,12 +18,13 @@ import yarl
 from emu_helpers import ControlClient, start_bot
 from emu_testbot import EmuBot
 
+from bot.clock import ManualClock
 from emulator import Emulator
 
 
 @pytest.fixture
-async def emu() -> AsyncIterator[Emulator]:
-    emulator = Emulator()
+async def emu(clock: ManualClock) -> AsyncIterator[Emulator]:
+    emulator = Emulator(clock=clock.now)
     await emulator.start()
     yield emulator
     await emulator.stop()

@@ -12,6 +12,7 @@ import pytest
 from emu_helpers import ControlClient, until, waiter
 from emu_testbot import EmuBot
 
+from bot.clock import ManualClock
 from emulator import Emulator
 from emulator import permissions as P
 
@@ -219,9 +220,9 @@ async def test_edit_delete_and_attachments(bot: EmuBot, guild: Json, control: Co
     assert await control.get(f"/channels/{channel.id}/messages") == []
 
 
-async def test_scheduled_events(bot: EmuBot, guild: Json, control: ControlClient) -> None:
+async def test_scheduled_events(bot: EmuBot, guild: Json, control: ControlClient, clock: ManualClock) -> None:
     g = guild_of(bot, guild)
-    start = discord.utils.utcnow() + datetime.timedelta(days=1)
+    start = clock.now() + datetime.timedelta(days=1)
     with pytest.raises(discord.HTTPException) as info:
         await bot.http.create_guild_scheduled_event(
             g.id, name="x", privacy_level=2, scheduled_start_time=start.isoformat(), entity_type=3

@@ -11,13 +11,15 @@ import pytest
 from emu_helpers import ControlClient, waiter
 from emu_testbot import EmuBot
 
+from bot.clock import ManualClock
+
 Json = dict[str, Any]
 
 
-async def make_event(bot: EmuBot, guild: Json) -> discord.ScheduledEvent:
+async def make_event(bot: EmuBot, guild: Json, clock: ManualClock) -> discord.ScheduledEvent:
     g = bot.get_guild(int(guild["id"]))
     assert g is not None
-    start = discord.utils.utcnow() + datetime.timedelta(days=1)
+    start = clock.now() + datetime.timedelta(days=1)
     return await g.create_scheduled_event(
         name="Resource fair",
         start_time=start,
@@ -29,9 +31,9 @@ async def make_event(bot: EmuBot, guild: Json) -> discord.ScheduledEvent:
 
 
 async def test_interested_members_are_dispatched_counted_and_listed(
-    bot: EmuBot, guild: Json, control: ControlClient
+    bot: EmuBot, guild: Json, control: ControlClient, clock: ManualClock
 ) -> None:
-    event = await make_event(bot, guild)
+    event = await make_event(bot, guild, clock)
     members = [
         await control.post(f"/guilds/{guild['id']}/members", {"username": name}) for name in ("a", "b", "c")
     ]
@@ -82,8 +84,10 @@ async def test_interested_members_are_dispatched_counted_and_listed(
     assert view["scheduled_events"][0]["user_count"] == 2
 
 
-async def test_marking_interest_refuses_bad_input(bot: EmuBot, guild: Json, control: ControlClient) -> None:
-    event = await make_event(bot, guild)
+async def test_marking_interest_refuses_bad_input(
+    bot: EmuBot, guild: Json, control: ControlClient, clock: ManualClock
+) -> None:
+    event = await make_event(bot, guild, clock)
     outsider = await control.post("/guilds", {"name": "Elsewhere"})
     stranger = await control.post(f"/guilds/{outsider['id']}/members", {"username": "stranger"})
     member = await control.post(f"/guilds/{guild['id']}/members", {"username": "alice"})
