@@ -4,9 +4,9 @@ leaving and coming back, and every bad input."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
-from bot.timeutil import utcnow
 from cogs.introductions import PURGE_KIND, purge_owner
 from emulator import permissions as P
 from emulator.driver import Actor, Reply
@@ -260,7 +260,7 @@ async def test_delete_removes_every_row_about_the_member(community: Community) -
         int(community.alice.user_id),
         "robots",
         "",
-        now=utcnow(),
+        now=community.clock.now(),
     )
     asked = await community.alice.run("profile delete")
     await community.alice.click(asked, "Delete my data")
@@ -344,10 +344,12 @@ async def test_leave_hides_then_deletes_after_the_period_and_coming_back_restore
     assert "Bob Baker" not in listed
     jobs = await community.bot.scheduler.upcoming(guild_id)
     purge = next(j for j in jobs if j.kind == PURGE_KIND)
-    assert 29 <= (purge.scheduled_for - utcnow()).days <= 30
+    assert 29 <= (purge.scheduled_for - community.clock.now()).days <= 30
 
-    # The injected clock: the 30 days are over now.
-    await community.bot.scheduler.reschedule(utcnow(), owner=purge.owner, guild_id=guild_id)
+    # Thirty days pass: bob's profile is kept, hidden, until the period is over, then deleted.
+    await community.travel(purge.scheduled_for - timedelta(minutes=1))
+    assert await _hidden(community, community.bob)
+    await community.travel(purge.scheduled_for)
     await eventually(lambda: _purged(community, community.bob), what="bob's data deleted")
     assert await rows_mentioning(community, int(community.bob.user_id)) == []
 
@@ -377,7 +379,9 @@ async def test_a_member_without_a_profile_who_leaves_loses_their_memberships_aft
     purge = await eventually(lambda: _purge_job(community), what="the purge job")
     assert purge.owner == purge_owner(purge.payload["departure"])
     assert str(community.bob.user_id) not in purge.owner + str(purge.payload)
-    await community.bot.scheduler.reschedule(utcnow(), owner=purge.owner, guild_id=guild_id)
+    await community.travel(purge.scheduled_for - timedelta(minutes=1))
+    assert not await _no_rows(community, community.bob)  # kept until the period is over
+    await community.travel(purge.scheduled_for)
     await eventually(lambda: _no_rows(community, community.bob), what="bob's memberships deleted")
 
 

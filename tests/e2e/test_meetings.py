@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from emulator.driver import ControlError, Reply, message_text
+from storage.jobs import to_db_time
 from storage.meetings import MeetingRepository
 from tests.e2e.conftest import Community, eventually
 
@@ -62,6 +64,7 @@ async def card_says(community: Community, meeting_id: int, text: str) -> bool:
 
 
 async def test_schedule_posts_a_card_with_buttons_and_says_what_it_understood(community: Community) -> None:
+    community.clock.set(datetime(2026, 10, 14, 17, 0, tzinfo=UTC))  # a date well before December 3, 2026
     reply, meeting_id = await schedule(
         community,
         title="Kickoff <@&1> @everyone",
@@ -303,10 +306,11 @@ async def test_members_reply_with_their_own_answer_only(community: Community) ->
 async def test_rsvps_are_closed_after_the_meeting(community: Community) -> None:
     _, meeting_id = await schedule(community)
     message = await card(community, meeting_id)
+    # The meeting is over, but its card still shows the buttons (the redraw after the end never happened).
+    now = community.clock.now()
     await community.bot.db.execute(
-        "UPDATE meetings SET starts_at = '2020-01-01T00:00:00.000000Z', ends_at = '2020-01-01T01:00:00.000000Z'"
-        " WHERE id = ?",
-        (meeting_id,),
+        "UPDATE meetings SET starts_at = ?, ends_at = ? WHERE id = ?",
+        (to_db_time(now - timedelta(hours=2)), to_db_time(now - timedelta(hours=1)), meeting_id),
     )
     late = await community.alice.click(message, "Going")
     assert "no longer takes answers" in late.text

@@ -3,6 +3,7 @@ closing, a missing Manage Events permission, and seats freed by a member's data 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from emulator import permissions as P
@@ -12,7 +13,7 @@ from storage.meetings import MeetingRepository, RsvpStatus
 from tests.e2e.conftest import Community, eventually
 from tests.e2e.test_meetings import allowed_mentions, card, card_says, pinged_users, schedule
 from tests.e2e.test_meetings_calendar import events
-from tests.e2e.test_meetings_reminders import posts
+from tests.e2e.test_meetings_reminders import posts, starts_of
 
 
 async def event_of(community: Community, meeting_id: int) -> int:
@@ -30,8 +31,8 @@ async def answer_of(community: Community, meeting_id: int, actor: Any) -> RsvpSt
 async def test_interested_on_the_discord_event_counts_as_maybe_until_taken_back(community: Community) -> None:
     carol = await community.control.add_member(community.guild_id, "carol_coach")
     dave = await community.control.add_member(community.guild_id, "dave_parent")
-    # The reminder (8 s from now) also reads who is interested: the gateway events must act before it.
-    _, meeting_id = await schedule(community, title="Event RSVPs", when="in 12 seconds", reminders="4s")
+    # The reminder (in an hour) also reads who is interested: the gateway events act before it.
+    _, meeting_id = await schedule(community, title="Event RSVPs", when="in 2 hours", reminders="1h")
     event_id = await event_of(community, meeting_id)
     message = await card(community, meeting_id)
     await carol.click(message, "Can't go")  # an answer on the card stands over "Interested"
@@ -53,7 +54,8 @@ async def test_interested_on_the_discord_event_counts_as_maybe_until_taken_back(
     assert await answer_of(community, meeting_id, carol) is RsvpStatus.NO
     assert await answer_of(community, meeting_id, dave) is RsvpStatus.MAYBE
 
-    await eventually(lambda: posts(community, "Reminder:"), within=10, what="the reminder")
+    await community.advance(timedelta(hours=1))
+    await eventually(lambda: posts(community, "Reminder:"), what="the reminder")
     [sent] = await allowed_mentions(community, "Reminder:")
     assert sorted(pinged_users(sent)) == sorted([community.alice.user_id, dave.user_id])
 
@@ -61,7 +63,7 @@ async def test_interested_on_the_discord_event_counts_as_maybe_until_taken_back(
 async def test_interest_changed_while_the_bot_was_offline_is_read_before_the_reminder(
     community: Community,
 ) -> None:
-    _, meeting_id = await schedule(community, title="Offline interest", when="in 9 seconds", reminders="4s")
+    _, meeting_id = await schedule(community, title="Offline interest", when="in 2 hours", reminders="1h")
     event_id = await event_of(community, meeting_id)
     await community.bob.interested(event_id)
     await eventually(lambda: card_says(community, meeting_id, "Maybe (1)"), what="bob's Maybe")
@@ -69,8 +71,10 @@ async def test_interest_changed_while_the_bot_was_offline_is_read_before_the_rem
     await community.alice.interested(event_id)
     await community.bob.interested(event_id, False)
     await community.restart()
+    assert await posts(community, "Reminder:") == []
     # The bot missed both gateway events: the reminder asks Discord who is interested now.
-    await eventually(lambda: posts(community, "Reminder:"), within=8, what="the reminder")
+    await community.advance(timedelta(hours=1))
+    await eventually(lambda: posts(community, "Reminder:"), what="the reminder")
     [sent] = await allowed_mentions(community, "Reminder:")
     assert pinged_users(sent) == [community.alice.user_id]
     assert await answer_of(community, meeting_id, community.bob) is None
@@ -89,16 +93,20 @@ async def _labels(community: Community, meeting_id: int) -> list[tuple[str, bool
 
 async def test_the_check_in_window_closes_when_the_meeting_ends(community: Community) -> None:
     _, meeting_id = await schedule(
-        community, title="Short sync", when="in 2 seconds", duration="3s", reminders="1h"
+        community, title="Short sync", when="in 10 minutes", duration="30m", reminders="1h"
     )
     assert ("I'm here", False) in await _labels(community, meeting_id)  # opens 15 minutes before
+    ends = await starts_of(community, meeting_id) + timedelta(minutes=30)
     here = await community.alice.click(await card(community, meeting_id), "I'm here")
     assert "checked in" in here.text
 
     async def closed() -> bool:
         return all(label != "I'm here" for label, _ in await _labels(community, meeting_id))
 
-    await eventually(closed, within=10, what="I'm here to disappear after the end")
+    await community.travel(ends - timedelta(seconds=1))
+    assert ("I'm here", False) in await _labels(community, meeting_id)  # open until the very end
+    await community.advance(timedelta(seconds=1))
+    await eventually(closed, what="I'm here to disappear after the end")
     labels = await _labels(community, meeting_id)
     assert [label for label, disabled in labels if disabled] == ["Going", "Maybe", "Can't go"]
     report = await community.organizer.run("meeting attendance", id=meeting_id)

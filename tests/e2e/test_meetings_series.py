@@ -6,7 +6,6 @@ import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.timeutil import utcnow
 from storage.jobs import to_db_time
 from storage.meetings import Meeting, MeetingRepository, MeetingState, RsvpStatus
 from tests.e2e.conftest import Community, eventually
@@ -30,7 +29,7 @@ async def stored(community: Community, meeting_id: int) -> Meeting:
 async def answer(community: Community, meeting_id: int, user_id: str, status: RsvpStatus) -> None:
     """An RSVP on a later meeting of a series, whose card is not posted yet."""
     repo = MeetingRepository(community.bot.db)
-    await repo.rsvp(int(community.guild_id), meeting_id, int(user_id), status, now=utcnow())
+    await repo.rsvp(int(community.guild_id), meeting_id, int(user_id), status, now=community.clock.now())
 
 
 async def edit(community: Community, **options: Any) -> str:
@@ -167,7 +166,8 @@ async def test_the_52_meeting_cap_counts_the_earlier_meetings(community: Communi
     )
     refused = await edit(community, id=first + 1, repeat="weekly", repeat_count=52)
     assert "can be at most 51" in refused, refused
-    text = await edit(community, id=first + 1, repeat="weekly", repeat_until="2031-06-01 12:00")
+    far = community.clock.now() + timedelta(days=3 * 365)  # well past 52 weeks, whatever today is
+    text = await edit(community, id=first + 1, repeat="weekly", repeat_until=f"{far:%Y-%m-%d} 12:00")
     assert "at most 52 meetings" in text, text
     series = await MeetingRepository(community.bot.db).series(int(community.guild_id), first)
     assert len([m for m in series if not m.cancelled]) == 52

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from bot.timeutil import utcnow
 from cogs.resources.digest import DIGEST_KIND, DIGEST_OWNER
 from storage.jobs import JobState
 from tests.e2e.conftest import Community, eventually
@@ -238,10 +237,13 @@ async def test_forum_mode_posts_with_matching_forum_tags(community: Community) -
     clicked = await community.bob.click(starter, "Helpful")
     assert "1 member found it helpful" in clicked.text
 
-    for _ in range(2):  # the digest becomes a forum post of its own, once however often its job runs
+    # The digest becomes a forum post of its own, once however often its job runs for the same week.
+    due = community.clock.now() + timedelta(seconds=1)  # the week before it includes the resource just shared
+    for _ in range(2):
         job_id = await community.bot.scheduler.schedule(
-            DIGEST_KIND, utcnow(), {}, guild_id=int(community.guild_id), owner="test:digest"
+            DIGEST_KIND, due, {}, guild_id=int(community.guild_id), owner="test:digest"
         )
+        await community.travel(due)  # the second job is due already: it runs at once
         await eventually(lambda job_id=job_id: _job_done(community, job_id), what="the digest job done")
     digests = [
         c for c in state.channels.values() if c.parent_id == int(forum["id"]) and "digest" in (c.name or "")
@@ -268,6 +270,8 @@ async def _forum_tags_known(community: Community, forum_id: int) -> bool:
 
 
 async def test_the_digest_is_a_guild_setting_and_posts_once(library: Community) -> None:
+    # A Wednesday 10:00 in Phoenix: the digest series (Fridays, then Mondays) is days away.
+    library.clock.set(datetime(2026, 10, 14, 17, 0, tzinfo=UTC))
     assert "Only organizers" in (await library.alice.run("resource digest", enabled=True)).text
     on = await library.organizer.run("resource digest", enabled=True, day="fri", hour=15)
     assert "Every Friday at 15:00" in on.text
@@ -283,9 +287,10 @@ async def test_the_digest_is_a_guild_setting_and_posts_once(library: Community) 
     await share(library, url="https://a.example.org", title="Robotics grant", tags="Funding & Grants")
     card = (await eventually(lambda: cards(library), what="the card"))[0]
     await library.bob.click(card, "Helpful")
-    job_id = await library.bot.scheduler.schedule(
-        DIGEST_KIND, utcnow() + timedelta(milliseconds=300), {}, guild_id=guild_id, owner="test:digest"
-    )
+    due = library.clock.now() + timedelta(seconds=1)  # the week before it includes the resource just shared
+    job_id = await library.bot.scheduler.schedule(DIGEST_KIND, due, {}, guild_id=guild_id, owner="test:digest")
+    assert await _digests(library) == []
+    await library.travel(due)
     digest = await eventually(lambda: _digests(library), what="the digest")
     assert "Robotics grant" in str(digest[0]["embeds"])
     assert "Most helpful this week" in str(digest[0]["embeds"])
@@ -309,9 +314,9 @@ async def _job_done(community: Community, job_id: int) -> bool:
 
 async def test_a_quiet_week_posts_no_digest(library: Community) -> None:
     guild_id = int(library.guild_id)
-    job_id = await library.bot.scheduler.schedule(
-        DIGEST_KIND, utcnow() + timedelta(milliseconds=200), {}, guild_id=guild_id, owner="test:digest"
-    )
+    due = library.clock.now() + timedelta(seconds=1)
+    job_id = await library.bot.scheduler.schedule(DIGEST_KIND, due, {}, guild_id=guild_id, owner="test:digest")
+    await library.travel(due)
     await eventually(lambda: _job_done(library, job_id), what="the digest job done")
     assert await cards(library) == []
 
