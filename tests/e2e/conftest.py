@@ -8,8 +8,8 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
@@ -18,8 +18,8 @@ from bot.client import CopBot
 from bot.clock import ManualClock
 from bot.local import LocalBot
 from emulator import Emulator
-from tests.conftest import pass_time
 from emulator.driver import Actor, Control
+from tests.conftest import pass_time
 
 T = TypeVar("T")
 

@@ -28,7 +28,9 @@ async def csv_rows(community: Community, reply: Reply) -> list[list[str]]:
 async def test_audience_is_enforced_on_rsvp(community: Community) -> None:
     groups = GroupRepository(community.bot.db)
     teachers = await groups.add(int(community.guild_id), "Teachers", now=community.clock.now())
-    await groups.add_members(int(community.guild_id), int(community.alice.user_id), [teachers.id], community.clock.now())
+    await groups.add_members(
+        int(community.guild_id), int(community.alice.user_id), [teachers.id], community.clock.now()
+    )
     choices = await community.organizer.autocomplete("meeting schedule", "audience", audience="teach")
     assert {"name": "Group: Teachers", "value": f"group:{teachers.id}"} in choices
     _, meeting_id = await schedule(community, title="Teachers' circle", audience=f"group:{teachers.id}")
@@ -197,7 +199,9 @@ async def test_personal_data_is_registered(community: Community) -> None:
 async def test_agenda_votes_respect_the_audience_and_close_with_the_meeting(community: Community) -> None:
     groups = GroupRepository(community.bot.db)
     teachers = await groups.add(int(community.guild_id), "Teachers", now=community.clock.now())
-    await groups.add_members(int(community.guild_id), int(community.alice.user_id), [teachers.id], community.clock.now())
+    await groups.add_members(
+        int(community.guild_id), int(community.alice.user_id), [teachers.id], community.clock.now()
+    )
     _, meeting_id = await schedule(community, title="Teachers' circle", audience=f"group:{teachers.id}")
     await community.alice.run("meeting agenda-suggest", id=meeting_id, topic="Lab safety")
     agenda = await community.alice.run("meeting agenda", id=meeting_id)

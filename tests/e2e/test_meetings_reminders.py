@@ -44,7 +44,9 @@ async def test_reminders_and_start_notice_reach_exactly_going_and_maybe(communit
     await dana.run("meeting reminders", mode="dm")
     await closed.run("meeting reminders", mode="dm")
     await omar.run("meeting reminders", mode="off")
-    reply, meeting_id = await schedule(community, title="Online check-in", when="in 2 days", reminders="1d, 1w")
+    reply, meeting_id = await schedule(
+        community, title="Online check-in", when="in 2 days", reminders="1d, 1w"
+    )
     assert "Dropped reminders that would fall in the past: 1 week" in reply.text
     starts = await starts_of(community, meeting_id)
     message = await card(community, meeting_id)

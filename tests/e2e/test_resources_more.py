@@ -288,7 +288,9 @@ async def test_the_digest_is_a_guild_setting_and_posts_once(library: Community) 
     card = (await eventually(lambda: cards(library), what="the card"))[0]
     await library.bob.click(card, "Helpful")
     due = library.clock.now() + timedelta(seconds=1)  # the week before it includes the resource just shared
-    job_id = await library.bot.scheduler.schedule(DIGEST_KIND, due, {}, guild_id=guild_id, owner="test:digest")
+    job_id = await library.bot.scheduler.schedule(
+        DIGEST_KIND, due, {}, guild_id=guild_id, owner="test:digest"
+    )
     assert await _digests(library) == []
     await library.travel(due)
     digest = await eventually(lambda: _digests(library), what="the digest")
@@ -315,7 +317,9 @@ async def _job_done(community: Community, job_id: int) -> bool:
 async def test_a_quiet_week_posts_no_digest(library: Community) -> None:
     guild_id = int(library.guild_id)
     due = library.clock.now() + timedelta(seconds=1)
-    job_id = await library.bot.scheduler.schedule(DIGEST_KIND, due, {}, guild_id=guild_id, owner="test:digest")
+    job_id = await library.bot.scheduler.schedule(
+        DIGEST_KIND, due, {}, guild_id=guild_id, owner="test:digest"
+    )
     await library.travel(due)
     await eventually(lambda: _job_done(library, job_id), what="the digest job done")
     assert await cards(library) == []
