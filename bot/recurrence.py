@@ -28,6 +28,8 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.scheduler import fire_time
+
 __all__ = [
     "EXAMPLES",
     "MAX_EVERY_WEEKS",
@@ -435,10 +437,9 @@ def occurrences(
     found: list[datetime] = []
     previous: datetime | None = None if inclusive else after
     for _ in range(_SEARCH_LIMIT):
-        candidate = trigger.get_next_fire_time(previous, previous or after)
+        candidate = fire_time(trigger, previous or after, strictly_after=previous is not None)
         if candidate is None:
             break
-        candidate = candidate.astimezone(UTC)
         if until is not None and candidate > until:
             break
         if anchor is None and recurrence.every_weeks > 1:

@@ -46,6 +46,7 @@ __all__ = [
     "Scheduler",
     "StaleJob",
     "cron_trigger",
+    "fire_time",
     "job_nonce",
     "next_occurrence",
 ]
@@ -133,7 +134,27 @@ def cron_trigger(spec: Mapping[str, int | str], zone: str) -> CronTrigger:
         raise ValueError(f"invalid recurrence {dict(spec)} in {zone!r}: {exc}") from None
 
 
-def _fire_time(trigger: CronTrigger, start: datetime, *, strictly_after: bool) -> datetime | None:
+def _past_repeated_hour(start: datetime, zone: Any) -> datetime:
+    """`start`, or the end of the repeated hour when clocks fall back, if `start` lies inside it.
+
+    APScheduler 3's CronTrigger never returns when asked for the next fire time from an instant whose local
+    time is ambiguous (it froze the whole bot at 01:30 on the night New York falls back). Occurrences inside
+    that hour are skipped instead: the first one after it runs.
+    """
+    moved = start
+    for _ in range(24 * 60):  # no zone repeats more than a few hours
+        local = moved.astimezone(zone).replace(tzinfo=None)
+        if local.replace(tzinfo=zone, fold=0).utcoffset() == local.replace(tzinfo=zone, fold=1).utcoffset():
+            return moved
+        moved = (moved + timedelta(minutes=1)).replace(second=0, microsecond=0)
+    return moved
+
+
+def fire_time(trigger: CronTrigger, start: datetime, *, strictly_after: bool) -> datetime | None:
+    """The trigger's first time at or after (`strictly_after`: after) `start`, in UTC; None if it has none."""
+    safe = _past_repeated_hour(start, trigger.timezone)
+    if safe != start:
+        start, strictly_after = safe, False
     # CronTrigger.get_next_fire_time(previous, now) with previous == now means "strictly after".
     found: datetime | None = trigger.get_next_fire_time(start if strictly_after else None, start)
     return None if found is None else found.astimezone(UTC)
@@ -148,14 +169,14 @@ def next_occurrence(
     already passed, missed occurrences are not replayed: the most recent one within `grace` of `now` is
     returned (to run late), else the first one after `now`.
     """
-    candidate = _fire_time(trigger, now if after is None else after, strictly_after=after is not None)
+    candidate = fire_time(trigger, now if after is None else after, strictly_after=after is not None)
     if candidate is None or candidate > now:
         return candidate
     latest = None
-    candidate = _fire_time(trigger, max(candidate, now - grace), strictly_after=False)
+    candidate = fire_time(trigger, max(candidate, now - grace), strictly_after=False)
     while candidate is not None and candidate <= now:
         latest = candidate
-        candidate = _fire_time(trigger, candidate, strictly_after=True)
+        candidate = fire_time(trigger, candidate, strictly_after=True)
     return latest if latest is not None else candidate
 
 

@@ -750,3 +750,16 @@ async def test_shutdown_waits_for_work_that_a_running_dispatch_starts(
     assert s.busy == 0  # nothing is left running against a database about to close
     states = {(await h.job(i)).state for i in ids}
     assert states <= {JobState.DONE, JobState.PENDING}  # finished, or never started: none half-run
+
+
+@pytest.mark.parametrize("spec", [{"hour": 1, "minute": 30}, {"minute": "*/15"}, {"second": "*"}])
+def test_the_repeated_hour_when_clocks_fall_back_does_not_hang_the_next_run(
+    spec: dict[str, int | str],
+) -> None:
+    # APScheduler 3 never returned for a start inside the repeated hour (01:00-02:00 New York, 2026-11-01).
+    trigger = cron_trigger(spec, "America/New_York")
+    after_the_fold = datetime(2026, 11, 1, 7, 0, tzinfo=UTC)
+    for now in (datetime(2026, 11, 1, 5, 30, tzinfo=UTC), datetime(2026, 11, 1, 6, 30, tzinfo=UTC)):
+        found = next_occurrence(trigger, after=None, now=now, grace=timedelta(0))
+        assert found is not None
+        assert found >= after_the_fold
