@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from emulator import caps
 from emulator import permissions as P
 from emulator.bodies import json_response, no_content
 from emulator.errors import ApiError, form_error, missing_permissions
@@ -121,6 +122,7 @@ async def create_channel(api: RestApi, request: web.Request) -> web.StreamRespon
     topic = data.get("topic")
     if topic is not None and len(str(topic)) > (4096 if kind == FORUM else 1024):
         raise form_error("topic", "Must be 1024 or fewer in length.", "BASE_TYPE_MAX_LENGTH")
+    caps.check_new_channel(api.state, guild, kind=kind, parent_id=parent.id if parent else None)
     channel = api.state.create_channel(
         guild,
         name,
@@ -163,6 +165,7 @@ async def edit_channel(api: RestApi, request: web.Request) -> web.StreamResponse
     if "parent_id" in data:
         parent = _parent(api, guild, data["parent_id"])
         changes["parent_id"] = parent.id if parent else None
+        caps.check_moves(api.state, guild, {channel.id: changes["parent_id"]})
         if data.get("lock_permissions") and parent is not None:
             changes["overwrites"] = [Overwrite(o.id, o.type, o.allow, o.deny) for o in parent.overwrites]
     if "permission_overwrites" in data:
@@ -188,6 +191,7 @@ async def reorder_channels(api: RestApi, request: web.Request) -> web.StreamResp
     guild = api.guild(request)
     api.need(api.guild_perms(guild), P.MANAGE_CHANNELS)
     items = (await api.body(request)).array()
+    caps.check_moves(api.state, guild, caps.reorder_moves(items))
     for item in items:
         channel = api.state.guild_channel(guild, int(item["id"]))
         changes: JSON = {}
@@ -275,6 +279,7 @@ async def create_role(api: RestApi, request: web.Request) -> web.StreamResponse:
     api.need(api.guild_perms(guild), P.MANAGE_ROLES)
     data = await api.json(request)
     fields = _role_fields(api, guild, data)
+    caps.check_new_role(guild)
     if "permissions" not in data or data.get("permissions") is None:
         fields["permissions"] = guild.roles[guild.id].permissions & api.guild_perms(guild)
     role = api.state.create_role(guild, fields.pop("name", "new role"), **fields)
