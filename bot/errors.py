@@ -74,7 +74,8 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
             exc_info=error,
         )
         text = (
-            f"Something went wrong on my side, and nothing was changed. Please try again; if it keeps "
+            # Not "nothing was changed": a command may fail after some of its writes.
+            f"Something went wrong on my side and I couldn't finish. Please try again; if it keeps "
             f"happening, tell an organizer and give them this reference: `{reference}`."
         )
     await send_private(interaction, text)

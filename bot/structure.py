@@ -19,6 +19,7 @@ from typing import TypeVar
 
 import discord
 
+from bot import category_plan
 from bot.errors import UserError
 from bot.formatting import human_list, plural, safe_text
 from bot.permissions import require_bot_permissions
@@ -33,6 +34,7 @@ MAX_ROLES = 250
 NAME_LIMIT = 100
 ARCHIVE_PREFIX = "archived-"
 SUMMARY_NAMES = 8  # beyond this, the summary counts instead of naming
+SUMMARY_LIMIT = 1500  # characters: the summary shares a 2000-character message
 PROGRESS_INTERVAL = 0.5  # seconds between progress edits: each edit is a request to Discord
 
 RETRIES = 6  # discord.py already retries a 429 five times; a long storm gets a few more, spaced out
@@ -100,6 +102,7 @@ class Unit:
     topic: str
     role_id: int | None
     channel_id: int | None
+    category_id: int | None = None  # the category copbot last put the channel in
 
     @property
     def slug(self) -> str:
@@ -112,10 +115,39 @@ class BuildReport:
 
     created_roles: list[str] = field(default_factory=list)
     created_channels: list[str] = field(default_factory=list)
+    created_categories: list[str] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)
+    moved: dict[str, list[str]] = field(default_factory=dict)  # category name → channels moved into it
     repaired: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)  # channels moved by hand, left where they are
+    layout: list[tuple[str, int]] = field(default_factory=list)  # (category, channels of ours) when several
     found: int = 0
     roles: dict[int, discord.Role] = field(default_factory=dict)
     channels: dict[int, discord.TextChannel] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was created or edited in Discord."""
+        return bool(
+            self.created_roles
+            or self.created_channels
+            or self.created_categories
+            or self.renamed
+            or self.moved
+            or self.repaired
+        )
+
+    def besides_one(self) -> str:
+        """After adding one unit: a line on what else changed (ranges re-planned, repairs), if anything."""
+        extra = (
+            len(self.created_roles) > 1
+            or len(self.created_channels) > 1
+            or self.repaired
+            or self.renamed
+            or self.moved
+            or self.left
+        )
+        return f"\n{self.summary()}" if extra else ""
 
     def summary(self) -> str:
         parts = []
@@ -125,10 +157,41 @@ class BuildReport:
             parts.append(f"Created {plural(roles, 'role')} and {plural(channels, 'channel')}.")
         elif created:
             parts.append(f"Created {human_list(created)}.")
+        if self.created_categories:
+            kind = "category" if len(self.created_categories) == 1 else "categories"
+            parts.append(f"Created the {kind} {some(self.created_categories)}.")
+        if self.renamed:
+            parts.append(f"Renamed the category {some(self.renamed)}.")
+        moves = sum(len(c) for c in self.moved.values())
+        if moves > SUMMARY_NAMES:
+            into = [f"{len(c)} into {name}" for name, c in self.moved.items()]
+            parts.append(
+                f"Moved {plural(moves, 'channel')} to keep each category within Discord's 50: {some(into)}."
+            )
+        else:
+            parts.extend(f"Moved {human_list(c)} into {name}." for name, c in self.moved.items())
         if self.repaired:
-            parts.append(f"Repaired {human_list(self.repaired[:SUMMARY_NAMES])}.")
+            parts.append(f"Repaired {some(self.repaired)}.")
+        if self.left:
+            them = "it" if len(self.left) == 1 else "them"
+            parts.append(f"Left {some(self.left)} where someone moved {them} by hand.")
         parts.append(f"Found {plural(self.found, 'role or channel', 'roles and channels')} already in place.")
-        return " ".join(parts)
+        if len(self.layout) > 1:
+            shown = [f"{name} ({count})" for name, count in self.layout]
+            parts.append(f"The channels are in {len(self.layout)} categories, by name: {some(shown)}.")
+        text = " ".join(parts)
+        return text if len(text) <= SUMMARY_LIMIT else text[: SUMMARY_LIMIT - 1] + "…"
+
+
+def some(items: Sequence[str], shown: int = SUMMARY_NAMES) -> str:
+    """`a, b and 3 more`: a list that stays short however long it grows."""
+    if len(items) <= shown:
+        return human_list(list(items))
+    return f"{', '.join(items[:shown])} and {len(items) - shown} more"
+
+
+class BuildInterrupted(UserError):
+    """Discord refused part way; the text says what exists now and how to finish."""
 
 
 class ProgressReporter:
@@ -159,19 +222,46 @@ def private_overwrites(
     return overwrites
 
 
-def check_room(guild: discord.Guild, *, roles: int, channels: int, what: str) -> None:
-    """Refuse before Discord's limits of 500 channels and 250 roles per server are reached."""
+def check_room(
+    guild: discord.Guild,
+    *,
+    roles: int,
+    channels: int,
+    what: str,
+    categories: int = 0,
+    crowded: Sequence[tuple[str, int, int]] = (),
+) -> None:
+    """Refuse, before anything is created, what would pass Discord's caps: 250 roles and 500 channels
+    (categories included) per server, 50 channels per category (`crowded`: name, channels it would hold,
+    how many of those are other channels)."""
     if len(guild.roles) + roles > MAX_ROLES:
+        have = len(guild.roles)
         raise UserError(
-            f"This needs {plural(roles, 'new role')} for the {what}, but the server has "
-            f"{len(guild.roles)} of Discord's {MAX_ROLES} roles. Delete unused roles, or add fewer {what}."
+            f"This needs {plural(roles, 'new role')} for the {what}, but the server has {have} of Discord's "
+            f"{MAX_ROLES} roles, so only {max(0, MAX_ROLES - have)} more fit. Delete at least "
+            f"{plural(have + roles - MAX_ROLES, 'role')} you no longer use (Server Settings → Roles), or add "
+            f"fewer {what}. Nothing was created."
         )
-    if len(guild.channels) + channels > MAX_CHANNELS:
+    have = len(guild.channels)
+    total = channels + categories
+    if have + total > MAX_CHANNELS:
+        parts = plural(channels, "channel") + (
+            f" and {plural(categories, 'category', 'categories')}" if categories else ""
+        )
         raise UserError(
-            f"This needs {plural(channels, 'new channel')} for the {what}, but the server has "
-            f"{len(guild.channels)} of Discord's {MAX_CHANNELS} channels. Delete or archive unused channels, "
-            f"or add fewer {what}."
+            f"This would need {have + total} channels, but a Discord server can hold {MAX_CHANNELS} "
+            f"(categories count too); {have} exist now and the {what} need {parts} more. Archive or delete "
+            f"at least {plural(have + total - MAX_CHANNELS, 'channel')} first, or add fewer {what}. "
+            "Nothing was created."
         )
+    for name, count, others in crowded:
+        if count > category_plan.LIMIT:
+            extra = f" ({plural(others, 'other channel')} are already in it)" if others else ""
+            raise UserError(
+                f"The category **{safe_text(name, 100)}** would need {count} channels, but Discord allows "
+                f"{category_plan.LIMIT} in one category{extra}. Move some channels out of it, then try again. "
+                "Nothing was created."
+            )
 
 
 def require_structure_permissions(guild: discord.Guild, doing: str) -> None:
@@ -196,8 +286,36 @@ def position_problem(guild: discord.Guild, roles: Sequence[discord.Role], what: 
     )
 
 
+@dataclass(slots=True)
+class Layout:
+    """Where every unit's channel goes: the categories' ranges of names, and what to do with each channel."""
+
+    starts: list[str]
+    categories: list[discord.CategoryChannel | None]  # per range: the category to use, None to create it
+    names: list[str]  # per range: the category's name as planned
+    rename: set[int]  # ranges whose reused category takes the planned name (the ranges changed)
+    target: list[int]  # per unit: its range
+    channels: list[discord.TextChannel | None]  # per unit: its channel, if it exists
+    by_hand: list[bool]  # per unit: its channel was moved by hand, so it stays where it is
+
+    def occupancy(self, guild: discord.Guild) -> list[tuple[str, int, int]]:
+        """Per range: (category name, channels it would hold, of which other channels already in it)."""
+        ours = {c.id for c in self.channels if c is not None}
+        out = []
+        for index, category in enumerate(self.categories):
+            others = sum(1 for c in category.channels if c.id not in ours) if category is not None else 0
+            mine = 0
+            for unit, channel in enumerate(self.channels):
+                if channel is not None and self.by_hand[unit]:
+                    mine += category is not None and channel.category_id == category.id
+                else:
+                    mine += self.target[unit] == index
+            out.append((self.names[index], others + mine, others))
+        return out
+
+
 class StructureBuilder:
-    """Builds or repairs one category of units for one guild."""
+    """Builds or repairs the categories of one kind of unit for one guild."""
 
     def __init__(
         self,
@@ -209,14 +327,21 @@ class StructureBuilder:
         organizer_role_id: int | None,
         reason: str,
         reserved_roles: set[int] | None = None,
+        command: str = "",
     ) -> None:
         self.guild = guild
         self.reserved_roles = reserved_roles or set()  # roles of other units: never adopted by name
         self.repo = repo
-        self.category_name = category_name
+        self.category_name = category_name  # the one category's name; with several, "… A–L" and so on
         self.what = what  # "group" / "school team", as the organizer reads it
         self.organizer_role = guild.get_role(organizer_role_id) if organizer_role_id else None
         self.reason = reason
+        self.command = command  # what finishes an interrupted run, e.g. "/schools setup"
+        self._target = ""  # the category being filled, for an organizer-readable refusal
+
+    @property
+    def whats(self) -> str:
+        return f"{self.what}s"
 
     def _existing_role(self, unit: Unit, taken: set[int]) -> discord.Role | None:
         role = self.guild.get_role(unit.role_id) if unit.role_id else None
@@ -237,30 +362,92 @@ class StructureBuilder:
         return role
 
     def _existing_channel(
-        self, unit: Unit, category: discord.CategoryChannel | None, taken: set[int]
+        self, unit: Unit, categories: Sequence[discord.CategoryChannel], taken: set[int]
     ) -> discord.TextChannel | None:
         channel = self.guild.get_channel(unit.channel_id) if unit.channel_id else None
         if isinstance(channel, discord.TextChannel):
             return channel
-        if category is None:
-            return None
-        return next((c for c in category.text_channels if c.name == unit.slug and c.id not in taken), None)
-
-    async def _category(self) -> discord.CategoryChannel:
-        recorded = await self.repo.category(self.guild.id)
-        category = self.guild.get_channel(recorded) if recorded else None
-        if not isinstance(category, discord.CategoryChannel):
-            category = discord.utils.get(self.guild.categories, name=self.category_name)
-        if category is None:
-            category = await patiently(
-                lambda: self.guild.create_category(self.category_name, reason=self.reason)
+        for category in categories:
+            found = next(
+                (c for c in category.text_channels if c.name == unit.slug and c.id not in taken), None
             )
-        if category.id != recorded:
-            await self.repo.set_category(self.guild.id, category.id)
-        return category
+            if found is not None:
+                return found
+        return None
 
-    def preflight(self, units: Sequence[Unit]) -> None:
-        """Permissions, role positions and room, checked before anything is created."""
+    def _category(self, category_id: int | None) -> discord.CategoryChannel | None:
+        found = self.guild.get_channel(category_id) if category_id else None
+        return found if isinstance(found, discord.CategoryChannel) else None
+
+    def _by_hand(self, unit: Unit, channel: discord.TextChannel, ours: set[int]) -> bool:
+        """Whether someone moved the channel away from where copbot put it (then it stays there)."""
+        parent = channel.category_id
+        if unit.category_id is None:
+            return parent is not None and parent not in ours
+        if parent == unit.category_id:
+            return False
+        # Its category was deleted (Discord then leaves the channel outside any category): not by hand.
+        return not (parent is None and self._category(unit.category_id) is None)
+
+    def _adopt(self, name: str, used: set[int]) -> discord.CategoryChannel | None:
+        return next((c for c in self.guild.categories if c.name == name and c.id not in used), None)
+
+    async def layout(self, units: Sequence[Unit]) -> Layout:
+        """Keep the recorded ranges while every category stays within 50 channels; otherwise plan new
+        ranges, reusing the categories that already hold most of each range's channels."""
+        recorded = await self.repo.category_ranges(self.guild.id)
+        ours = {category_id for _, category_id in recorded}
+        known = [c for c in (self._category(i) for _, i in recorded) if c is not None]
+        taken: set[int] = set()
+        channels: list[discord.TextChannel | None] = []
+        for unit in units:
+            channel = self._existing_channel(unit, known, taken)
+            if channel is not None:
+                taken.add(channel.id)
+            channels.append(channel)
+        by_hand = [c is not None and self._by_hand(u, c, ours) for u, c in zip(units, channels, strict=True)]
+        names = [u.name for u in units]
+
+        def arrange(
+            starts: list[str], categories: list[discord.CategoryChannel | None], rename: set[int]
+        ) -> Layout:
+            planned = [category_plan.category_name(self.category_name, starts, i) for i in range(len(starts))]
+            used = {c.id for c in categories if c is not None}
+            for index, category in enumerate(categories):
+                if category is None and (adopted := self._adopt(planned[index], used)) is not None:
+                    categories[index] = adopted
+                    used.add(adopted.id)
+            target = [category_plan.range_index(starts, n) for n in names]
+            return Layout(starts, categories, planned, rename, target, channels, by_hand)
+
+        if recorded:
+            old_starts = [start for start, _ in recorded]
+            kept = arrange(old_starts, [self._category(i) for _, i in recorded], set())
+            if all(count <= category_plan.LIMIT for _, count, _ in kept.occupancy(self.guild)):
+                return kept
+            starts = category_plan.plan(names)
+            if starts == old_starts:
+                return kept  # no other ranges would help; the room check says what to do
+        else:
+            starts = category_plan.plan(names)
+        # Each new range reuses the old category that holds most of its channels (fewest moves).
+        votes: dict[tuple[int, int], int] = {}
+        known_ids = {c.id for c in known}
+        for index, channel in enumerate(channels):
+            if channel is not None and not by_hand[index] and channel.category_id in known_ids:
+                key = (category_plan.range_index(starts, names[index]), channel.category_id)
+                votes[key] = votes.get(key, 0) + 1
+        categories: list[discord.CategoryChannel | None] = [None] * len(starts)
+        reused: set[int] = set()
+        for (index, category_id), _ in sorted(votes.items(), key=lambda item: -item[1]):
+            if categories[index] is None and category_id not in reused:
+                categories[index] = self._category(category_id)
+                reused.add(category_id)
+        return arrange(starts, categories, {i for i, c in enumerate(categories) if c is not None})
+
+    async def preflight(self, units: Sequence[Unit]) -> Layout:
+        """Permissions, role positions and room (roles, channels, categories), checked before anything is
+        created; `units` are all of this kind, including ones about to be added."""
         require_structure_permissions(self.guild, f"set up the {self.what} roles and channels")
         taken: set[int] = set()
         existing_roles = []
@@ -275,17 +462,31 @@ class StructureBuilder:
         problem = position_problem(self.guild, existing_roles, self.what)
         if problem:
             raise UserError(f"I can't manage the {self.what} roles: {problem}")
-        live = {c.id for c in self.guild.text_channels}
-        missing_channels = sum(1 for u in units if u.channel_id is None or u.channel_id not in live)
-        if discord.utils.get(self.guild.categories, name=self.category_name) is None:
-            missing_channels += 1  # the category itself counts as a channel
-        check_room(self.guild, roles=missing_roles, channels=missing_channels, what=f"{self.what}s")
+        layout = await self.layout(units)
+        check_room(
+            self.guild,
+            roles=missing_roles,
+            channels=sum(1 for c in layout.channels if c is None),
+            categories=sum(1 for c in layout.categories if c is None),
+            crowded=layout.occupancy(self.guild),
+            what=self.whats,
+        )
+        return layout
 
     async def build(self, units: Sequence[Unit], progress: Progress | None = None) -> BuildReport:
-        """Create or repair every unit's role and channel; ids are recorded as they appear."""
-        self.preflight(units)
+        """Create or repair every unit's role and channel, and the categories; ids are recorded as they
+        appear. `units` are all of this kind (the categories are planned from all the names)."""
+        layout = await self.preflight(units)
         report = BuildReport()
-        say = ProgressReporter(progress)
+        try:
+            await self._build(units, layout, report, ProgressReporter(progress))
+        except discord.HTTPException as exc:
+            raise BuildInterrupted(self.interrupted(units, report, exc)) from exc
+        return report
+
+    async def _build(
+        self, units: Sequence[Unit], layout: Layout, report: BuildReport, say: ProgressReporter
+    ) -> None:
         total = len(units)
         await say(f"Checking {plural(total, self.what)}…", force=True)
         taken_roles: set[int] = set()
@@ -301,34 +502,147 @@ class StructureBuilder:
                 await self.repo.set_role(unit.id, role.id)
             report.roles[unit.id] = role
             await say(f"Creating roles… {done}/{total}")
-        category = await self._category()
-        taken_channels: set[int] = set()
-        for done, unit in enumerate(units, start=1):
+        categories = await self._categories(layout, report)
+        shown = [f"**{safe_text(name, 100)}**" for name in layout.names]
+        counts = [0] * len(categories)
+        for index, unit in enumerate(units):
             role = report.roles[unit.id]
             wanted = private_overwrites(self.guild, role, self.organizer_role)
-            channel = self._existing_channel(unit, category, taken_channels)
+            channel, by_hand, target = layout.channels[index], layout.by_hand[index], layout.target[index]
+            category = categories[target]
+            self._target = layout.names[target]
             if channel is None:
-                channel = await self.guild.create_text_channel(
-                    unit.slug,
-                    category=category,
-                    topic=unit.topic[:1024],
-                    overwrites=wanted,
-                    reason=self.reason,
+                channel = await category.create_text_channel(
+                    unit.slug, topic=unit.topic[:1024], overwrites=wanted, reason=self.reason
                 )
                 report.created_channels.append(channel.mention)
-            elif _needs_repair(channel, wanted):
-                await patiently(
-                    partial(channel.edit, overwrites=_merged(channel, wanted), reason=self.reason)
-                )
-                report.repaired.append(f"the permissions of {channel.mention}")
             else:
-                report.found += 1
-            taken_channels.add(channel.id)
+                changes: dict[str, object] = {}
+                if by_hand:
+                    where = channel.category.name if channel.category else None
+                    report.left.append(
+                        f"{channel.mention} (in **{safe_text(where, 60)}**)"
+                        if where
+                        else f"{channel.mention} (outside any category)"
+                    )
+                elif channel.category_id != category.id:
+                    changes["category"] = category
+                    report.moved.setdefault(shown[target], []).append(channel.mention)
+                if _needs_repair(channel, wanted):
+                    changes["overwrites"] = _merged(channel, wanted)
+                    report.repaired.append(f"the permissions of {channel.mention}")
+                if changes:
+                    await patiently(partial(channel.edit, reason=self.reason, **changes))
+                else:
+                    report.found += 1
+            if not by_hand:
+                counts[target] += 1
+                if category.id != unit.category_id:
+                    await self.repo.set_placement(unit.id, category.id)
             if channel.id != unit.channel_id:
                 await self.repo.set_channel(unit.id, channel.id)
             report.channels[unit.id] = channel
-            await say(f"Creating channels… {done}/{total}")
-        return report
+            await say(f"Creating channels… {index + 1}/{total}")
+        if len(categories) > 1:
+            report.layout = list(zip(shown, counts, strict=True))
+
+    async def _categories(self, layout: Layout, report: BuildReport) -> list[discord.CategoryChannel]:
+        """The category of every range, created or renamed as planned; their ids recorded."""
+        out: list[discord.CategoryChannel] = []
+        for index, category in enumerate(layout.categories):
+            name = layout.names[index]
+            self._target = name
+            if category is None:
+                category = await patiently(partial(self.guild.create_category, name, reason=self.reason))
+                report.created_categories.append(f"**{safe_text(name, 100)}**")
+            elif index in layout.rename and category.name != name:
+                old = category.name
+                await patiently(partial(category.edit, name=name, reason=self.reason))
+                report.renamed.append(f"**{safe_text(old, 100)}** to **{safe_text(name, 100)}**")
+            out.append(category)
+        if [(s, c.id) for s, c in zip(layout.starts, out, strict=True)] != await self.repo.category_ranges(
+            self.guild.id
+        ):
+            await self.repo.set_category_ranges(
+                self.guild.id, [(s, c.id) for s, c in zip(layout.starts, out, strict=True)]
+            )
+        return out
+
+    def interrupted(self, units: Sequence[Unit], report: BuildReport, exc: discord.HTTPException) -> str:
+        """What an organizer reads when Discord refused part way: why, what exists now, how to finish."""
+        reason, fix = self._refusal(exc, report)
+        again = f"Then run `{self.command}` again to finish" if self.command else "Then try again"
+        if not report.changed:
+            return f"Discord refused before I changed anything: {reason}. {fix} {again}."
+        roles = sum(
+            1 for u in units if u.id in report.roles or (u.role_id and self.guild.get_role(u.role_id))
+        )
+        channels = sum(
+            1
+            for u in units
+            if u.id in report.channels
+            or (u.channel_id and isinstance(self.guild.get_channel(u.channel_id), discord.TextChannel))
+        )
+        made = [
+            plural(len(report.created_roles), "role"),
+            plural(len(report.created_channels), "channel"),
+        ]
+        if report.created_categories:
+            made.append(plural(len(report.created_categories), "category", "categories"))
+        n = len(units)
+        return (
+            f"Discord refused part way: {reason}. This run created {human_list(made)}; now {roles} of {n} "
+            f"{self.what} roles and {channels} of {n} {self.what} channels exist. {fix} {again} — nothing "
+            "will be made twice."
+        )
+
+    def _refusal(self, exc: discord.HTTPException, report: BuildReport) -> tuple[str, str]:
+        """(the reason in plain words, what to do about it)."""
+        where = f"**{safe_text(self._target, 100)}**" if self._target else "a category"
+        if exc.code == 30013:
+            return (
+                f"the server has reached Discord's limit of {MAX_CHANNELS} channels (categories count too)",
+                "Archive or delete channels you no longer need.",
+            )
+        if exc.code == 30005:
+            return (
+                f"the server has reached Discord's limit of {MAX_ROLES} roles",
+                "Delete roles you no longer use (Server Settings → Roles).",
+            )
+        if exc.code == 50035 and "parent_id" in exc.text:
+            return (
+                f"the category {where} already holds Discord's limit of {category_plan.LIMIT} channels (someone "
+                "may have added channels to it meanwhile)",
+                f"Move some channels out of {where}.",
+            )
+        if isinstance(exc, discord.Forbidden):
+            return self._forbidden(where, list(report.roles.values()))
+        if exc.status == 429 or exc.status >= 500:
+            return (
+                "Discord stayed too busy to answer (it may be having trouble; discordstatus.com shows outages)",
+                "Wait a few minutes.",
+            )
+        return (
+            f"Discord answered “{safe_text(exc.text or str(exc.status), 150)}”",
+            "If it happens again, tell whoever looks after copbot.",
+        )
+
+    def _forbidden(self, where: str, roles: list[discord.Role]) -> tuple[str, str]:
+        me = self.guild.me.guild_permissions
+        missing = [p for p in ("view_channel", "manage_roles", "manage_channels") if not getattr(me, p)]
+        if missing:
+            names = human_list([f"**{p.replace('_', ' ').title()}**" for p in missing])
+            return (
+                f"my role no longer has the {names} permission",
+                "A server admin can give it back in Server Settings → Roles.",
+            )
+        problem = position_problem(self.guild, roles, self.what)
+        if problem:
+            return "some roles are above mine", problem[:1].upper() + problem[1:]
+        return (
+            f"the permissions of {where} don't let me manage channels in it",
+            f"Give my role **Manage Channels** and **Manage Permissions** in {where} (Edit Category → Permissions).",
+        )
 
 
 def _needs_repair(channel: discord.TextChannel, wanted: Overwrites) -> bool:
@@ -419,3 +733,23 @@ async def confirm_and_archive(
     await answer.edit_original_response(
         content=f"Removed **{shown}**: {human_list(done) or 'it had no role or channel'}."
     )
+
+
+async def run_build(
+    interaction: discord.Interaction,
+    builder: StructureBuilder,
+    units: Sequence[Unit],
+    *,
+    before_refusal: str = "",
+) -> BuildReport | None:
+    """Build with progress shown in the deferred answer. When Discord refuses part way, the answer says
+    so instead (after `before_refusal`) and None is returned."""
+
+    async def progress(text: str) -> None:
+        await interaction.edit_original_response(content=text)
+
+    try:
+        return await builder.build(units, progress)
+    except BuildInterrupted as exc:
+        await interaction.edit_original_response(content=f"{before_refusal}{exc}"[:2000])
+        return None

@@ -26,6 +26,7 @@ from bot.structure import (
     confirm_and_archive,
     forbidden_message,
     require_structure_permissions,
+    run_build,
     slug_note,
 )
 from bot.ui import OwnedView, Paginator, paginate_lines
@@ -83,7 +84,7 @@ def group_unit(group: Group) -> Unit:
     topic = (
         f"{group.emoji or ''} {group.description or group.name} — a private lounge for {group.name}.".strip()
     )
-    return Unit(group.id, group.name, topic, group.role_id, group.channel_id)
+    return Unit(group.id, group.name, topic, group.role_id, group.channel_id, group.category_id)
 
 
 def option_for(group: Group, *, default: bool = False) -> discord.SelectOption:
@@ -234,6 +235,7 @@ class Groups(commands.Cog):
             what="group",
             organizer_role_id=settings.organizer_role_id,
             reason="copbot: stakeholder groups",
+            command="/groups setup",
         )
 
     async def refresh_pickers(self, guild: discord.Guild) -> None:
@@ -277,16 +279,11 @@ class Groups(commands.Cog):
         added = await self.repo.add_defaults(guild.id, self.bot.clock.now())
         groups = await self.repo.all(guild.id)
         builder = await self._builder(guild)
-
-        async def progress(text: str) -> None:
-            await interaction.edit_original_response(content=text)
-
-        try:
-            report = await builder.build([group_unit(g) for g in groups], progress)
-        except discord.Forbidden:
-            raise UserError(forbidden_message("stakeholder group", "/groups setup")) from None
-        await self.refresh_pickers(guild)
         intro = f"Added the {plural(len(added), 'default group')}. " if added else ""
+        report = await run_build(interaction, builder, [group_unit(g) for g in groups], before_refusal=intro)
+        await self.refresh_pickers(guild)
+        if report is None:
+            return
         await interaction.edit_original_response(
             content=f"{intro}{report.summary()}\nStakeholder groups are ready: {plural(len(groups), 'group')}. "
             "Post a picker with `/groups picker` so members can choose."
@@ -319,7 +316,8 @@ class Groups(commands.Cog):
         if await self.repo.by_name(guild.id, clean):
             raise UserError(f"There's already a group called **{safe_text(clean, 100)}**.")
         builder = await self._builder(guild)
-        builder.preflight([Unit(0, clean, "", None, None)])
+        known = [group_unit(g) for g in await self.repo.all(guild.id)]
+        await builder.preflight([*known, Unit(0, clean, "", None, None)])
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             group = await self.repo.add(
@@ -327,16 +325,22 @@ class Groups(commands.Cog):
             )
         except DuplicateName:
             raise UserError(f"There's already a group called **{safe_text(clean, 100)}**.") from None
-        try:
-            report = await builder.build([group_unit(group)])
-        except discord.Forbidden:
-            raise UserError(forbidden_message("stakeholder group", "/groups setup")) from None
+        shown = safe_text(clean, 100)
+        units = [group_unit(g) for g in await self.repo.all(guild.id)]
+        report = await run_build(
+            interaction,
+            builder,
+            units,
+            before_refusal=f"I added the group **{shown}**, but its role and channel aren't ready. ",
+        )
         await self.refresh_pickers(guild)
-        note = slug_note(clean)
+        if report is None:
+            return
         channel = report.channels.get(group.id)
+        where = f" in **{safe_text(channel.category.name, 100)}**" if channel and channel.category else ""
         await interaction.edit_original_response(
-            content=f"Added the group **{safe_text(clean, 100)}** with its private channel "
-            f"{channel.mention if channel else ''}.{note}"
+            content=f"Added the group **{shown}** with its private channel "
+            f"{channel.mention if channel else ''}{where}.{slug_note(clean)}{report.besides_one()}"
         )
 
     @groups.command(name="edit")

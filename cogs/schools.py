@@ -19,15 +19,14 @@ from bot.structure import (
     BuildReport,
     StructureBuilder,
     Unit,
-    check_room,
     clean_name,
     confirm_and_archive,
-    forbidden_message,
     require_structure_permissions,
+    run_build,
     slug_note,
 )
 from bot.ui import Paginator, paginate_lines
-from storage.groups import DuplicateName, Group, GroupRepository
+from storage.groups import DuplicateName, Group, GroupRepository, name_key
 from storage.schools import School, SchoolRepository, UnreadableCsv, closest_names, read_school_csv
 
 log = logging.getLogger(__name__)
@@ -44,7 +43,7 @@ def school_unit(school: School) -> Unit:
     topic = (
         f"The cross-sector team of {school.name}{where}: teachers, families, partners and students together."
     )
-    return Unit(school.id, school.name, topic, school.role_id, school.channel_id)
+    return Unit(school.id, school.name, topic, school.role_id, school.channel_id, school.category_id)
 
 
 def abbreviations(groups: list[Group]) -> dict[int, str]:
@@ -164,21 +163,18 @@ class Schools(commands.Cog):
             organizer_role_id=settings.organizer_role_id,
             reason="copbot: school teams",
             reserved_roles=reserved,
+            command="/schools setup",
         )
 
     async def _build(
-        self, interaction: discord.Interaction, schools: list[School], command: str
-    ) -> BuildReport:
+        self, interaction: discord.Interaction, *, before_refusal: str = ""
+    ) -> tuple[BuildReport | None, list[School]]:
+        """Build or repair every school team (the categories are planned from all the names)."""
         assert interaction.guild is not None
+        schools = await self.repo.all(interaction.guild.id)
         builder = await self._builder(interaction.guild)
-
-        async def progress(text: str) -> None:
-            await interaction.edit_original_response(content=text)
-
-        try:
-            return await builder.build([school_unit(s) for s in schools], progress)
-        except discord.Forbidden:
-            raise UserError(forbidden_message("school team", command)) from None
+        units = [school_unit(s) for s in schools]
+        return await run_build(interaction, builder, units, before_refusal=before_refusal), schools
 
     async def school_autocomplete(
         self, interaction: discord.Interaction, current: str
@@ -223,18 +219,27 @@ class Schools(commands.Cog):
             raise UserError(f"The district is {len(where)} characters; keep it to {DISTRICT_LIMIT}.")
         if await self.repo.by_name(guild.id, clean):
             raise UserError(f"**{safe_text(clean, 100)}** is already a school here.")
-        (await self._builder(guild)).preflight([Unit(0, clean, "", None, None)])
+        known = [school_unit(s) for s in await self.repo.all(guild.id)]
+        await (await self._builder(guild)).preflight([*known, Unit(0, clean, "", None, None)])
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             school = await self.repo.add(guild.id, clean, where, now=self.bot.clock.now())
         except DuplicateName:
             raise UserError(f"**{safe_text(clean, 100)}** is already a school here.") from None
-        report = await self._build(interaction, [school], "/schools setup")
-        note = slug_note(clean)
+        shown = safe_text(clean, 100)
+        report, _ = await self._build(
+            interaction,
+            before_refusal=f"I added **{shown}** to the list of schools, but its team isn't ready. ",
+        )
+        if report is None:
+            return
         channel = report.channels.get(school.id)
+        where_note = (
+            f" in **{safe_text(channel.category.name, 100)}**" if channel and channel.category else ""
+        )
         await interaction.edit_original_response(
-            content=f"Added **{safe_text(clean, 100)}** with its team channel "
-            f"{channel.mention if channel else ''}.{note}"
+            content=f"Added **{shown}** with its team channel {channel.mention if channel else ''}"
+            f"{where_note}.{slug_note(clean)}{report.besides_one()}"
         )
 
     @schools.command(name="import")
@@ -256,12 +261,22 @@ class Schools(commands.Cog):
             raise UserError(str(exc)) from None
         except discord.HTTPException:
             raise UserError("I couldn't download that file from Discord; please attach it again.") from None
-        existing = {s.name.casefold() for s in await self.repo.all(guild.id)}
-        new_rows = [r for r in reading.rows if r.name.casefold() not in existing]
-        check_room(guild, roles=len(new_rows), channels=len(new_rows) + 1, what="school teams")
-        (await self._builder(guild)).preflight([])
+        present = [school_unit(s) for s in await self.repo.all(guild.id)]
+        existing = {name_key(u.name) for u in present}
+        new_rows = [r for r in reading.rows if name_key(r.name) not in existing]
+        await (await self._builder(guild)).preflight(
+            [*present, *(Unit(0, r.name, "", None, None) for r in new_rows)]
+        )
         created, known = await self.repo.add_many(guild.id, reading.rows, now=self.bot.clock.now())
-        report = await self._build(interaction, created, "/schools setup") if created else BuildReport()
+        report: BuildReport | None = BuildReport()
+        if created:
+            report, _ = await self._build(
+                interaction,
+                before_refusal=f"I saved the {plural(len(created), 'school')} from "
+                f"`{safe_text(file.filename, 60)}`, but their teams aren't ready. ",
+            )
+        if report is None:
+            return
         lines = [
             f"**Imported {plural(len(created), 'school')}** from `{safe_text(file.filename, 60)}`"
             + (f" ({report.summary()})" if created else ".")
@@ -289,7 +304,9 @@ class Schools(commands.Cog):
         if not schools:
             raise UserError("There are no schools yet. Add them with `/schools add` or `/schools import`.")
         await interaction.response.defer(ephemeral=True, thinking=True)
-        report = await self._build(interaction, schools, "/schools setup")
+        report, schools = await self._build(interaction)
+        if report is None:
+            return
         await interaction.edit_original_response(
             content=f"{report.summary()}\nSchool teams are ready: {plural(len(schools), 'school')}."
         )

@@ -34,6 +34,7 @@ class Group:
     channel_id: int | None
     protected: bool
     position: int
+    category_id: int | None = None  # where copbot last put the channel
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,7 @@ class UnitRepository:
     table: ClassVar[str]
     members_table: ClassVar[str]
     unit_column: ClassVar[str]
-    kind: ClassVar[str]  # the key of the unit's category in structure_categories
+    kind: ClassVar[str]  # the key of the unit's categories in structure_ranges
     label: ClassVar[str]  # what one unit is called in a member's data export
 
     def __init__(self, db: Database) -> None:
@@ -90,19 +91,38 @@ class UnitRepository:
             (guild_id, channel_id),
         )
 
-    async def category(self, guild_id: int) -> int | None:
-        value = await self.db.fetchval(
-            "SELECT category_id FROM structure_categories WHERE guild_id = ? AND kind = ?",
+    async def set_placement(self, unit_id: int, category_id: int | None) -> None:
+        """The category copbot put the unit's channel in (see the migration 0011)."""
+        await self.db.execute(f"UPDATE {self.table} SET category_id = ? WHERE id = ?", (category_id, unit_id))
+
+    async def category_ranges(self, guild_id: int) -> list[tuple[str, int]]:
+        """(first key, category id) of each alphabetical range of this kind's categories, in order."""
+        rows = await self.db.fetchall(
+            "SELECT first_key, category_id FROM structure_ranges WHERE guild_id = ? AND kind = ?"
+            " ORDER BY first_key",
             (guild_id, self.kind),
         )
-        return int(value) if value is not None else None
+        return [(str(r["first_key"]), int(r["category_id"])) for r in rows]
+
+    async def set_category_ranges(self, guild_id: int, ranges: list[tuple[str, int]]) -> None:
+        async with self.db.transaction():
+            await self.db.execute(
+                "DELETE FROM structure_ranges WHERE guild_id = ? AND kind = ?", (guild_id, self.kind)
+            )
+            for first_key, category_id in ranges:
+                await self.db.execute(
+                    "INSERT INTO structure_ranges (guild_id, kind, first_key, category_id) VALUES (?, ?, ?, ?)",
+                    (guild_id, self.kind, first_key, category_id),
+                )
+
+    async def category(self, guild_id: int) -> int | None:
+        """The category of the first range (the only one while everything fits in one)."""
+        ranges = await self.category_ranges(guild_id)
+        return ranges[0][1] if ranges else None
 
     async def set_category(self, guild_id: int, category_id: int) -> None:
-        await self.db.execute(
-            "INSERT INTO structure_categories (guild_id, kind, category_id) VALUES (?, ?, ?)"
-            " ON CONFLICT (guild_id, kind) DO UPDATE SET category_id = excluded.category_id",
-            (guild_id, self.kind, category_id),
-        )
+        """One category for everything of this kind."""
+        await self.set_category_ranges(guild_id, [("", category_id)])
 
     async def count(self, guild_id: int) -> int:
         return int(
@@ -213,6 +233,7 @@ def _group(row: sqlite3.Row) -> Group:
         channel_id=row["channel_id"],
         protected=bool(row["protected"]),
         position=int(row["position"]),
+        category_id=row["category_id"],
     )
 
 

@@ -24,6 +24,7 @@ class School:
     district: str
     role_id: int | None
     channel_id: int | None
+    category_id: int | None = None  # where copbot last put the channel
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +132,7 @@ def _school(row: sqlite3.Row) -> School:
         district=row["district"],
         role_id=row["role_id"],
         channel_id=row["channel_id"],
+        category_id=row["category_id"],
     )
 
 

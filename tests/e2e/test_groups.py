@@ -371,8 +371,10 @@ async def test_refused_part_way_leaves_everything_recorded_and_a_rerun_finishes(
     first = await community.organizer.run("groups setup")
     await eventually(lambda: _all_roles_recorded(community), what="every role recorded")
     await community.control.call("PATCH", bot_role, {"permissions": str(P.DEFAULT_BOT & ~P.MANAGE_CHANNELS)})
-    first = await community.control.settled(first, "picks up where this stopped")
+    first = await community.control.settled(first, "nothing will be made twice")
     assert "Manage Channels" in first.text
+    assert "now 10 of 10 group roles and 0 of 10 group channels exist" in first.text
+    assert "nothing was changed" not in first.text
     groups = await GroupRepository(community.bot.db).all(int(community.guild_id))
     assert not any(g.channel_id for g in groups)
     roles_after_first, _ = await snapshot(community)
