@@ -1,0 +1,102 @@
+"""The statewide community at the seed's scale, end to end through the emulator, with each stage's time.
+
+    python bench/statewide.py [--members 1000] [--resources 200] [--limit 5] [--window 1.0]
+
+61 school teams, the ten stakeholder groups, 1 000 members joining and introducing themselves and joining their
+team, a kickoff meeting with 300 RSVPs and two reminders, a resource fair of 200 shared resources and a weekly
+announcement over three weeks (`tests/e2e/statewide.py`, the same scenario `tests/e2e/test_statewide.py` plays
+small). The emulator applies Discord's caps and rate limits (`--limit` requests per `--window` seconds per
+route bucket). The bot's clock is a manual one that the scenario moves, so reminders and posts need no waiting.
+Prints figures; asserts only that nothing was lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the scenario lives with the tests
+
+from bot.clock import ManualClock
+from bot.local import LocalBot
+from emulator import Emulator
+from emulator.driver import Control
+from tests.e2e.conftest import Community, eventually
+from tests.e2e.statewide import SEED, Scale, Statewide
+
+
+async def run(scale: Scale, limit: int, window: float) -> None:
+    clock = ManualClock(datetime(2026, 10, 14, 17, 0, tzinfo=UTC))
+    emulator = Emulator(rate_limit=limit, rate_limit_window=window, clock=clock.now)
+    await emulator.start(port=0)
+    control = await Control.connect(emulator.url)
+    with tempfile.TemporaryDirectory() as folder:
+        runner = LocalBot(emulator.url, emulator.bot_token, Path(folder) / "statewide.db", clock=clock)
+        try:
+            guild = await control.create_guild("Arizona STEM Network")
+            guild_id, general_id = str(guild["id"]), str(guild["system_channel_id"])
+            organizer = await control.add_member(guild_id, "olivia_organizer", admin=True)
+            alice = await control.add_member(guild_id, "alice_teacher")
+            bob = await control.add_member(guild_id, "bob_business")
+            for actor in (organizer, alice, bob):
+                actor.channel_id = general_id
+            bot = await runner.start()
+            await eventually(lambda: _ready(bot, int(guild_id)), what="the guild")
+            community = Community(
+                emulator, control, runner, guild_id, general_id, organizer, alice, bob, clock
+            )
+            print(f"rate limit: {limit} requests per {window:g} s per route bucket")
+            total = time.perf_counter()
+            await Statewide(community, scale, _print).play()
+            requests = await control.requests()
+            limited = sum(1 for r in requests if r["status"] == 429)
+            print(f"total: {time.perf_counter() - total:.1f} s")
+            print(f"REST requests logged: {len(requests)}, answered 429: {limited}")
+            routes = Counter(f"{r['method']} {r['route']}" for r in requests)
+            for route, count in routes.most_common(8):
+                print(f"  {count:6d}  {route}")
+            for route, count in Counter(
+                f"{r['method']} {r['route']}" for r in requests if r["status"] == 429
+            ).most_common():
+                print(f"  429 x{count}: {route}")
+        finally:
+            await runner.stop()
+            await control.close()
+            await emulator.stop()
+
+
+async def _ready(bot: object, guild_id: int) -> bool:
+    from bot.client import CopBot
+
+    assert isinstance(bot, CopBot)
+    return bot.get_guild(guild_id) is not None
+
+
+def _print(stage: str, seconds: float, detail: str) -> None:
+    print(f"{stage}: {seconds:.1f} s  ({detail})", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--members", type=int, default=SEED.members)
+    parser.add_argument("--resources", type=int, default=SEED.resources)
+    parser.add_argument("--going", type=int, default=SEED.going)
+    parser.add_argument("--limit", type=int, default=5)
+    parser.add_argument("--window", type=float, default=1.0)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    scale = Scale(members=args.members, resources=args.resources, going=min(args.going, args.members))
+    asyncio.run(run(scale, args.limit, args.window))
+
+
+if __name__ == "__main__":
+    main()
