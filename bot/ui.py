@@ -1,9 +1,11 @@
-"""Shared interactive pieces: a confirm step and a paginated list, both private to the member who asked."""
+"""Shared interactive pieces: a confirm step and a paginated list, both private to the member who asked, and
+the one way a form (modal) gets its fields."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
+from typing import Any
 
 import discord
 
@@ -12,6 +14,17 @@ from bot.errors import ErrorReportingView
 # Interaction tokens live 15 minutes; stop a little before so the last edit (disabling buttons) still works.
 PRIVATE_VIEW_TIMEOUT = 14 * 60
 NOT_YOURS = "These buttons belong to someone else's command. Run it yourself to get your own."
+
+
+def add_field(
+    modal: discord.ui.Modal, text: str, item: discord.ui.Item[Any], *, description: str | None = None
+) -> None:
+    """Add `item` (a text input or select) to `modal` inside a Label (type 18), as Discord recommends.
+
+    The Label carries the field's name (`text`, up to 45 characters) and an optional `description` (up to
+    100); the input keeps its custom_id, so submit handlers read `item.value` / `item.values` as before.
+    """
+    modal.add_item(discord.ui.Label(text=text, description=description, component=item))
 
 
 class OwnedView(ErrorReportingView):

@@ -21,7 +21,7 @@ from bot.formatting import embed, fit_lines, plural, safe_text
 from bot.permissions import require_bot_permissions
 from bot.scheduler import MISSED
 from bot.timeutil import discord_timestamp, local_description
-from bot.ui import ConfirmView, Paginator, confirm, paginate_lines
+from bot.ui import ConfirmView, Paginator, add_field, confirm, paginate_lines
 from storage.announcements import (
     OPEN_STATES,
     Announcement,
@@ -84,22 +84,20 @@ class MessageModal(ErrorReportingModal):
         super().__init__(title=heading[:45], timeout=15 * 60)
         self.on_text = on_text
         self.title_input: discord.ui.TextInput[MessageModal] = discord.ui.TextInput(
-            label="Title (optional: posts it as a card)",
             custom_id="title",
             required=False,
             max_length=TITLE_LIMIT,
             default=title or None,
         )
         self.body_input: discord.ui.TextInput[MessageModal] = discord.ui.TextInput(
-            label="Message",
             custom_id="text",
             style=discord.TextStyle.paragraph,
             max_length=CONTENT_LIMIT,
             placeholder=f"You can use {', '.join(PLACEHOLDERS)}",
             default=body or None,
         )
-        self.add_item(self.title_input)
-        self.add_item(self.body_input)
+        add_field(self, "Title (optional: posts it as a card)", self.title_input)
+        add_field(self, "Message", self.body_input)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await self.on_text(interaction, self.title_input.value.strip() or None, self.body_input.value)

@@ -17,6 +17,7 @@ from bot.client import CopBot
 from bot.errors import ErrorReportingModal, ReportsErrors, UserError
 from bot.formatting import human_list, prefill, prefill_list, safe_text
 from bot.memberships import memberships
+from bot.ui import add_field
 from cogs.introductions.cards import (
     INTERESTS_LIMIT,
     NAME_LIMIT,
@@ -60,19 +61,17 @@ class IntroModal(ErrorReportingModal, title="Introduce yourself (1 of 2)"):
         self.bot = bot
         self.guild_id = guild_id
         self.name: discord.ui.TextInput[IntroModal] = discord.ui.TextInput(
-            label="Your name",
             custom_id="name",
             max_length=NAME_LIMIT,
             default=prefill(profile.name, NAME_LIMIT) if profile else None,
         )
         self.organization: discord.ui.TextInput[IntroModal] = discord.ui.TextInput(
-            label="School or organization",
             custom_id="organization",
             max_length=ORGANIZATION_LIMIT,
             default=prefill(profile.organization, ORGANIZATION_LIMIT) if profile else None,
         )
-        self.add_item(self.name)
-        self.add_item(self.organization)
+        add_field(self, "Your name", self.name)
+        add_field(self, "School or organization", self.organization)
         self.group: discord.ui.Select[IntroModal] | None = None
         if groups:
             current = profile.group_id if profile else None
@@ -86,15 +85,13 @@ class IntroModal(ErrorReportingModal, title="Introduce yourself (1 of 2)"):
                     for g in groups[:25]
                 ],
             )
-            self.add_item(
-                discord.ui.Label(
-                    text="Stakeholder group",
-                    description="Your main group; join more with /groups join",
-                    component=self.group,
-                )
+            add_field(
+                self,
+                "Stakeholder group",
+                self.group,
+                description="Your main group; join more with /groups join",
             )
         self.title_input: discord.ui.TextInput[IntroModal] = discord.ui.TextInput(
-            label="Role or title",
             custom_id="title",
             required=False,
             max_length=TITLE_LIMIT,
@@ -102,15 +99,14 @@ class IntroModal(ErrorReportingModal, title="Introduce yourself (1 of 2)"):
             default=prefill(profile.title, TITLE_LIMIT) if profile else None,
         )
         self.interests: discord.ui.TextInput[IntroModal] = discord.ui.TextInput(
-            label="STEM interests (comma separated)",
             custom_id="interests",
             required=False,
             max_length=INTERESTS_LIMIT,
             placeholder="robotics, coding, ecology",
             default=prefill_list(profile.interests, INTERESTS_LIMIT) if profile else None,
         )
-        self.add_item(self.title_input)
-        self.add_item(self.interests)
+        add_field(self, "Role or title", self.title_input)
+        add_field(self, "STEM interests (comma separated)", self.interests)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -173,7 +169,6 @@ class NeedsModal(ErrorReportingModal, title="What you offer and seek (2 of 2)"):
         self.bot = bot
         self.guild_id = guild_id
         self.offers: discord.ui.TextInput[NeedsModal] = discord.ui.TextInput(
-            label="I can offer",
             custom_id="offers",
             style=discord.TextStyle.paragraph,
             required=False,
@@ -182,7 +177,6 @@ class NeedsModal(ErrorReportingModal, title="What you offer and seek (2 of 2)"):
             default=prefill(profile.offers, NEEDS_LIMIT),
         )
         self.seeks: discord.ui.TextInput[NeedsModal] = discord.ui.TextInput(
-            label="I'm looking for",
             custom_id="seeks",
             style=discord.TextStyle.paragraph,
             required=False,
@@ -190,8 +184,8 @@ class NeedsModal(ErrorReportingModal, title="What you offer and seek (2 of 2)"):
             placeholder="A mentor in engineering, a business partner for our science fair…",
             default=prefill(profile.seeks, NEEDS_LIMIT),
         )
-        self.add_item(self.offers)
-        self.add_item(self.seeks)
+        add_field(self, "I can offer", self.offers)
+        add_field(self, "I'm looking for", self.seeks)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)

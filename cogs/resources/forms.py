@@ -9,7 +9,7 @@ import discord
 
 from bot.errors import ErrorReportingModal
 from bot.formatting import prefill, prefill_list
-from bot.ui import OwnedView
+from bot.ui import OwnedView, add_field
 from storage.resources import Resource
 
 from .inputs import MAX_DESCRIPTION, MAX_TITLE
@@ -46,13 +46,12 @@ class ShareModal(ErrorReportingModal):
         super().__init__(title="Save to resource library")
         self._on_submit = on_submit
         self.title_input: discord.ui.TextInput[ShareModal] = discord.ui.TextInput(
-            label="Title", custom_id="title", default=prefill(form.title, MAX_TITLE), max_length=MAX_TITLE
+            custom_id="title", default=prefill(form.title, MAX_TITLE), max_length=MAX_TITLE
         )
         self.link: discord.ui.TextInput[ShareModal] = discord.ui.TextInput(
-            label="Link", custom_id="link", default=prefill(form.link, MAX_LINK), max_length=MAX_LINK
+            custom_id="link", default=prefill(form.link, MAX_LINK), max_length=MAX_LINK
         )
         self.description: discord.ui.TextInput[ShareModal] = discord.ui.TextInput(
-            label="Description",
             custom_id="description",
             style=discord.TextStyle.paragraph,
             default=prefill(form.description, MAX_DESCRIPTION),
@@ -60,15 +59,16 @@ class ShareModal(ErrorReportingModal):
             max_length=MAX_DESCRIPTION,
         )
         self.tags: discord.ui.TextInput[ShareModal] = discord.ui.TextInput(
-            label="Tags (separated by commas)",
             custom_id="tags",
             placeholder="Math, Project-Based Learning",
             default=prefill(form.tags, MAX_TAG_INPUT),
             required=False,
             max_length=MAX_TAG_INPUT,
         )
-        for item in (self.title_input, self.link, self.description, self.tags):
-            self.add_item(item)
+        add_field(self, "Title", self.title_input)
+        add_field(self, "Link", self.link)
+        add_field(self, "Description", self.description)
+        add_field(self, "Tags (separated by commas)", self.tags)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await self._on_submit(
@@ -87,10 +87,9 @@ class EditModal(ErrorReportingModal):
         super().__init__(title=f"Edit resource #{resource.id}"[:45])
         self._on_submit = on_submit
         self.title_input: discord.ui.TextInput[EditModal] = discord.ui.TextInput(
-            label="Title", custom_id="title", default=prefill(resource.title, MAX_TITLE), max_length=MAX_TITLE
+            custom_id="title", default=prefill(resource.title, MAX_TITLE), max_length=MAX_TITLE
         )
         self.description: discord.ui.TextInput[EditModal] = discord.ui.TextInput(
-            label="Description",
             custom_id="description",
             style=discord.TextStyle.paragraph,
             default=prefill(resource.description, MAX_DESCRIPTION),
@@ -98,14 +97,14 @@ class EditModal(ErrorReportingModal):
             max_length=MAX_DESCRIPTION,
         )
         self.tags: discord.ui.TextInput[EditModal] = discord.ui.TextInput(
-            label="Tags (separated by commas)",
             custom_id="tags",
             default=prefill_list(resource.tags, MAX_TAG_INPUT),
             required=False,
             max_length=MAX_TAG_INPUT,
         )
-        for item in (self.title_input, self.description, self.tags):
-            self.add_item(item)
+        add_field(self, "Title", self.title_input)
+        add_field(self, "Description", self.description)
+        add_field(self, "Tags (separated by commas)", self.tags)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await self._on_submit(interaction, self.title_input.value, self.description.value, self.tags.value)
