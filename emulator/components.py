@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,6 +25,24 @@ def walk(components: list[JSON]) -> Iterator[JSON]:
         for key in ("accessory", "component"):
             if isinstance(comp.get(key), dict):
                 yield from walk([comp[key]])
+
+
+def with_ids(components: list[JSON]) -> list[JSON]:
+    """A copy of `components` in which each component without an `id` gets one, as Discord does.
+
+    Discord numbers them sequentially from 1, depth first (a Label, then the input inside it), skipping the
+    ids the app chose itself; the numbers come back in the submit interaction's components.
+    """
+    out = copy.deepcopy(components)
+    taken = {c["id"] for c in walk(out) if isinstance(c.get("id"), int)}
+    next_id = 1
+    for comp in walk(out):
+        if comp.get("id") is None:
+            while next_id in taken:
+                next_id += 1
+            comp["id"] = next_id
+            taken.add(next_id)
+    return out
 
 
 def find_component(components: list[JSON], custom_id: str) -> JSON | None:
@@ -103,7 +122,12 @@ def _field(comp: JSON, label: str | None) -> JSON:
 
 
 def modal_submit_components(resolver: Resolver, modal: JSON, values: JSON) -> list[JSON]:
-    """The `components` of a modal submit, filled from values keyed by custom_id or label."""
+    """The `components` of a modal submit, filled from values keyed by custom_id or label.
+
+    Discord's shape for each layout: an action row gives `{type: 1, id, components: [{type: 4, id,
+    custom_id, value}]}`, a Label gives `{type: 18, id, component: {type: 4, id, custom_id, value}}` (a
+    select inside has `values` instead of `value`), a text display gives `{type: 10, id}`.
+    """
     used: set[str] = set()
 
     def value_for(comp: JSON, label: str | None) -> Any:
@@ -121,11 +145,15 @@ def modal_submit_components(resolver: Resolver, modal: JSON, values: JSON) -> li
                 _submit_one(resolver, c, value_for(c, c.get("label")), c.get("label"))
                 for c in top["components"]
             ]
-            out.append({"type": 1, "components": row})
+            entry: JSON = {"type": 1}
+            if top.get("id") is not None:
+                entry["id"] = top["id"]
+            entry["components"] = row
+            out.append(entry)
         elif ttype == LABEL:
             inner = top["component"]
             item = _submit_one(resolver, inner, value_for(inner, top.get("label")), top.get("label"))
-            entry: JSON = {"type": LABEL, "component": item}
+            entry = {"type": LABEL, "component": item}
             if top.get("id") is not None:
                 entry["id"] = top["id"]
             out.append(entry)

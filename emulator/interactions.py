@@ -11,7 +11,7 @@ from typing import Any
 
 from emulator import limits
 from emulator.bodies import Body
-from emulator.components import modal_fields
+from emulator.components import modal_fields, with_ids
 from emulator.errors import (
     ALREADY_ACKNOWLEDGED,
     INVALID_WEBHOOK_TOKEN,
@@ -195,6 +195,8 @@ class Interactions:
         if not isinstance(data, dict):
             raise form_error("data", "Must be an object.", "DICT_TYPE_CONVERT")
         message = self._apply_callback(record, kind, data, body)
+        if kind == MODAL:
+            data = {**data, "components": with_ids(data.get("components") or [])}
         record.response_type = kind
         record.response_data = data
         record.touch()
