@@ -188,7 +188,7 @@ async def handler_times(count: int, queries: int) -> None:
 
 
 async def kickoff(members: int) -> None:
-    emulator = Emulator()
+    emulator = Emulator(bot_username="copbot")
     await emulator.start(port=0)
     session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
     control = Control(emulator.url, session)

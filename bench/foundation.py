@@ -45,7 +45,7 @@ async def ready_times(runs: int) -> list[float]:
     with tempfile.TemporaryDirectory() as folder:
         for n in range(runs):
             started = time.perf_counter()
-            emulator = Emulator()
+            emulator = Emulator(bot_username="copbot")
             await emulator.start(port=0)
             runner = LocalBot(emulator.url, emulator.bot_token, Path(folder) / f"ready{n}.db")
             await runner.start(sync=False)

@@ -24,7 +24,7 @@ SCHOOLS = "name,district\n" + "\n".join(f"School {n:02d},District {n % 7}" for n
 
 
 async def run(limit: int, window: float, storms: int) -> None:
-    emulator = Emulator(rate_limit=limit, rate_limit_window=window)
+    emulator = Emulator(bot_username="copbot", rate_limit=limit, rate_limit_window=window)
     await emulator.start(port=0)
     control = await Control.connect(emulator.url)
     with tempfile.TemporaryDirectory() as folder:

@@ -192,7 +192,7 @@ async def play(stage: Stage, transcript: Transcript) -> None:
 
 async def demo(serve: bool, port: int) -> int:
     started = time.monotonic()
-    emulator = Emulator()
+    emulator = Emulator(bot_username="copbot")
     await emulator.start(port=port if serve else 0)
     control = await Control.connect(emulator.url)
     with tempfile.TemporaryDirectory(prefix="copbot-demo-") as folder:

@@ -1,4 +1,4 @@
-"""`python -m emulator --port 8765`: run the emulator alone and print how to point copbot at it."""
+"""`python -m emulator --port 8765`: run the emulator alone and print how to point a bot at it."""
 
 from __future__ import annotations
 
@@ -11,13 +11,16 @@ from emulator.server import Emulator
 
 
 async def _run(args: argparse.Namespace) -> None:
-    emu = Emulator(bot_token=args.token, interaction_timeout=args.interaction_timeout)
+    emu = Emulator(
+        bot_token=args.token, bot_username=args.bot_name, interaction_timeout=args.interaction_timeout
+    )
     await emu.start(port=args.port)
     for name in args.guild or []:
         guild = emu.control.create_guild({"name": name})
         print(f"guild {name!r}: id {guild['id']}, #general {guild['system_channel_id']}")
-    print(f"COPBOT_DISCORD_API_URL={emu.url}")
-    print(f"DISCORD_TOKEN={emu.bot_token}")
+    print(f"base URL: {emu.url}  (REST {emu.api_url}, gateway {emu.ws_url})")
+    print(f"bot token: {emu.bot_token}")
+    print(f"discord.py: emulator.discord_target.point_discord_at({emu.url!r}) before the bot starts")
     print(f"control API: {emu.url}/_emulator  (Ctrl-C to stop)", flush=True)
     try:
         await asyncio.Event().wait()
@@ -29,6 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m emulator", description="Local Discord API v10 emulator")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--token", default=None, help="bot token to accept (default: random)")
+    parser.add_argument("--bot-name", default="bot", help="the bot user's (and application's) name")
     parser.add_argument(
         "--guild", action="append", help="create a guild with this name at start (repeatable)"
     )

@@ -91,7 +91,7 @@ class Control:
     # -- guilds, members, roles, channels ----------------------------------------------------
 
     def create_guild(self, body: JSON) -> JSON:
-        """A guild with owner, #general and the bot (role "copbot"); the bot gets GUILD_CREATE."""
+        """A guild with owner, #general and the bot (a managed role named after it); the bot gets GUILD_CREATE."""
         name = body.get("name")
         if not isinstance(name, str) or not name:
             raise ControlError("name is required")

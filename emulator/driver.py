@@ -1,6 +1,7 @@
 """Act as members through the emulator's control API: run commands, click, submit modals, read channels.
 
-Used by the end-to-end tests and by `copbot demo`; it speaks only HTTP to `/_emulator`.
+For end-to-end tests, benchmarks and demos; it speaks only HTTP to `/_emulator`, so the emulator may run in
+another process.
 """
 
 from __future__ import annotations

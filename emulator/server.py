@@ -42,7 +42,7 @@ class Emulator:
         token_ttl: float = 900.0,
         wait_timeout: float = 5.0,
         bot_token: str | None = None,
-        bot_username: str = "copbot",
+        bot_username: str = "bot",
         rate_limit: int = 50,
         rate_limit_window: float = 1.0,
         heartbeat_interval: float = 41.25,

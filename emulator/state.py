@@ -62,7 +62,7 @@ class State:
     """Users, guilds, channels, roles, members, messages, events and registered commands."""
 
     def __init__(
-        self, *, bot_username: str = "copbot", clock: Callable[[], datetime.datetime] | None = None
+        self, *, bot_username: str = "bot", clock: Callable[[], datetime.datetime] | None = None
     ) -> None:
         # "Now" for rules about time (an event cannot start in the past); a test can share its pinned clock.
         self.now: Callable[[], datetime.datetime] = clock or (lambda: datetime.datetime.now(tz=datetime.UTC))

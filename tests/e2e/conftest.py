@@ -87,7 +87,7 @@ async def _has_guild(bot: CopBot, guild_id: int) -> bool:
 
 @pytest.fixture
 async def emulator(clock: ManualClock) -> AsyncIterator[Emulator]:
-    emu = Emulator(clock=clock.now)
+    emu = Emulator(clock=clock.now, bot_username="copbot")
     await emu.start(port=0)
     try:
         yield emu

@@ -112,12 +112,12 @@ async def test_role_positions_and_reorder(bot: EmuBot, guild: Json, emu: Emulato
     first = await g.create_role(name="first")
     second = await g.create_role(name="second")
     order = [r.name for r in sorted(emu.state.guilds[g.id].roles.values(), key=lambda r: r.position)]
-    assert order == ["@everyone", "second", "first", "copbot"]
+    assert order == ["@everyone", "second", "first", "bot"]
     await g.edit_role_positions({first: 1, second: 2})
     order = [r.name for r in sorted(emu.state.guilds[g.id].roles.values(), key=lambda r: r.position)]
-    assert order == ["@everyone", "first", "second", "copbot"]
+    assert order == ["@everyone", "first", "second", "bot"]
     await until(lambda: [r.name for r in g.roles] == order)
-    bot_role = next(r for r in g.roles if r.name == "copbot")
+    bot_role = next(r for r in g.roles if r.name == "bot")
     with pytest.raises(discord.Forbidden):
         await bot_role.edit(name="renamed")
     await asyncio.wait_for(first.delete(), 2)

@@ -332,7 +332,7 @@ async def test_every_payload_parses_in_discordpy(emu: Emulator, raw: RawBot) -> 
     } <= seen_interactions
     guild = client.guilds[0]
     assert guild.name == "Golden"
-    assert {r.name for r in guild.roles} >= {"@everyone", "copbot"}
+    assert {r.name for r in guild.roles} >= {"@everyone", "bot"}
     assert any(isinstance(c, discord.ForumChannel) for c in guild.channels)
     assert any(c.name == "room" for c in guild.channels) is False  # deleted at the end
 

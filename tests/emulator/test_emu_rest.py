@@ -46,7 +46,7 @@ async def test_ready_fills_the_cache(bot: EmuBot, guild: Json, emu: Emulator) ->
     found = guild_of(bot, guild)
     assert found.name == "Test Guild"
     assert found.me.id == emu.bot_user_id
-    assert {r.name for r in found.roles} == {"@everyone", "copbot"}
+    assert {r.name for r in found.roles} == {"@everyone", "bot"}
     assert general(bot, guild).name == "general"
     assert found.owner_id == int(guild["owner_id"])
     assert bot.application_id == emu.application_id
