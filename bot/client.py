@@ -16,7 +16,6 @@ from discord.ext import commands
 import cogs
 from bot.clock import Clock, SystemClock
 from bot.delivery import POST_GRACE, POST_KIND, classify, post_message, tell_organizers
-from bot.discord_api import point_discord_at
 from bot.errors import report_error
 from bot.personal_data import PersonalDataRegistry
 from bot.scheduler import PermanentJobError, Scheduler
@@ -83,7 +82,12 @@ class CopBot(commands.Bot):
         self.ready_event = asyncio.Event()
         self.personal_data = PersonalDataRegistry()
         self.tree.on_error = report_error  # type: ignore[method-assign]
-        point_discord_at(settings.discord_api_url)
+        if not settings.uses_real_discord:
+            # A local Discord (the tests, the demo): the emulator package knows how to point discord.py at
+            # it. Imported only then, so a production bot loads nothing of the emulator.
+            from emulator.discord_target import point_discord_at
+
+            point_discord_at(settings.discord_api_url)
 
     async def setup_hook(self) -> None:
         self.db = await Database.open(self.settings.database)
