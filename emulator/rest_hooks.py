@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from emulator import command_rules
 from emulator.bodies import json_response, no_content
-from emulator.errors import UNKNOWN_WEBHOOK, ApiError, form_error, unknown
+from emulator.errors import UNKNOWN_WEBHOOK, ApiError, unknown
 from emulator.interactions import parse_with_response
-from emulator.models import JSON
 
 if TYPE_CHECKING:
     from emulator.rest import RestApi, Route
@@ -96,24 +96,6 @@ def _command_guild(api: RestApi, request: web.Request) -> int | None:
     return None
 
 
-def _check_command(body: JSON, index: str = "") -> None:
-    prefix = f"{index}." if index else ""
-    name = body.get("name")
-    if not isinstance(name, str) or not 1 <= len(name) <= 32:
-        raise form_error(f"{prefix}name", "Must be between 1 and 32 in length.", "BASE_TYPE_BAD_LENGTH")
-    kind = body.get("type", 1)
-    if kind == 1:
-        if name != name.lower() or " " in name:
-            raise form_error(f"{prefix}name", "Command name is invalid", "APPLICATION_COMMAND_INVALID_NAME")
-        description = body.get("description") or ""
-        if not 1 <= len(description) <= 100:
-            raise form_error(
-                f"{prefix}description", "Must be between 1 and 100 in length.", "BASE_TYPE_BAD_LENGTH"
-            )
-    if len(body.get("options") or []) > 25:
-        raise form_error(f"{prefix}options", "Must be 25 or fewer in length.", "BASE_TYPE_MAX_LENGTH")
-
-
 async def list_commands(api: RestApi, request: web.Request) -> web.StreamResponse:
     return json_response(api.state.commands(_command_guild(api, request)))
 
@@ -121,15 +103,15 @@ async def list_commands(api: RestApi, request: web.Request) -> web.StreamRespons
 async def put_commands(api: RestApi, request: web.Request) -> web.StreamResponse:
     guild_id = _command_guild(api, request)
     bodies = (await api.body(request)).array()
-    for i, body in enumerate(bodies):
-        _check_command(body, str(i))
+    command_rules.validate_bulk(bodies)
     return json_response(api.state.overwrite_commands(guild_id, bodies))
 
 
 async def create_command(api: RestApi, request: web.Request) -> web.StreamResponse:
     guild_id = _command_guild(api, request)
     body = await api.json(request)
-    _check_command(body)
+    command_rules.validate_one(body)
+    command_rules.check_room(api.state.commands(guild_id), body)
     return json_response(api.state.upsert_command(guild_id, body), 201)
 
 
@@ -142,7 +124,7 @@ async def edit_command(api: RestApi, request: web.Request) -> web.StreamResponse
     guild_id = _command_guild(api, request)
     command = api.state.command(guild_id, api.snowflake(request, "command_id"))
     body = {**command, **(await api.json(request))}
-    _check_command(body)
+    command_rules.validate_one(body)
     command.update(body)
     return json_response(command)
 
