@@ -45,8 +45,11 @@ def _bits(value: Any, key: str) -> int:
         raise ControlError(f"{key}: {exc}") from None
 
 
-class Control:
-    """In-process control API; the HTTP routes in control_routes.py call these methods."""
+class ControlActions:
+    """The control API in process (`Emulator.control`); the HTTP routes in control_routes.py call these methods.
+
+    `emulator.driver.Control` is the HTTP client of the same API, for tests in another process or task.
+    """
 
     def __init__(
         self,

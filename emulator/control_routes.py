@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from emulator.bodies import json_response
-from emulator.control import Control
+from emulator.control import ControlActions
 from emulator.errors import ApiError, ControlError
 from emulator.resolved import parse_id
 
@@ -24,9 +24,9 @@ def _truthy(value: str | None) -> bool:
 
 
 class ControlRoutes:
-    """Binds Control methods to HTTP routes."""
+    """Binds ControlActions methods to HTTP routes."""
 
-    def __init__(self, control: Control, info: Callable[[], dict[str, Any]]) -> None:
+    def __init__(self, control: ControlActions, info: Callable[[], dict[str, Any]]) -> None:
         self.control = control
         self.info = info
 

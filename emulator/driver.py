@@ -12,11 +12,11 @@ from typing import Any
 
 import aiohttp
 
+from emulator.errors import ControlError
+
+__all__ = ["Actor", "Control", "ControlError", "Reply", "flatten_components", "message_text"]
+
 EPHEMERAL = 1 << 6
-
-
-class ControlError(Exception):
-    """The emulator refused a control call."""
 
 
 @dataclass
@@ -122,7 +122,7 @@ class Control:
         async with self.session.request(method, f"{self.base_url}/_emulator{path}", json=body) as response:
             payload = await response.json(content_type=None) if response.content_length != 0 else None
             if response.status >= 400:
-                raise ControlError(f"{method} {path} → {response.status}: {payload}")
+                raise ControlError(f"{method} {path} → {response.status}: {payload}", response.status)
             return payload
 
     async def create_guild(self, name: str) -> dict[str, Any]:

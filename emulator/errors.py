@@ -91,7 +91,11 @@ def form_error(path: str, message: str, code: str = "BASE_TYPE_INVALID") -> ApiE
 
 
 class ControlError(Exception):
-    """A control API misuse, answered as `{"error": ...}` with a 4xx status."""
+    """A control API misuse, answered as `{"error": ...}` with a 4xx status.
+
+    The one class for both sides: the in-process actions raise it, and `emulator.driver` (which re-exports
+    it) raises it for a refused HTTP call, with the status the emulator answered.
+    """
 
     def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)

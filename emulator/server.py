@@ -12,7 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from emulator.bodies import json_response
-from emulator.control import Control
+from emulator.control import ControlActions
 from emulator.control_routes import ControlRoutes
 from emulator.faults import Faults
 from emulator.gateway import Gateway
@@ -72,7 +72,7 @@ class Emulator:
             lambda: self.bot_token,
             lambda: self.ws_url,
         )
-        self.control = Control(
+        self.control = ControlActions(
             self.state,
             self.gateway,
             self.interactions,
