@@ -153,8 +153,8 @@ class BuildReport:
         parts = []
         created = self.created_roles + self.created_channels
         if len(created) > SUMMARY_NAMES:
-            roles, channels = len(self.created_roles), len(self.created_channels)
-            parts.append(f"Created {plural(roles, 'role')} and {plural(channels, 'channel')}.")
+            counted = [(len(self.created_roles), "role"), (len(self.created_channels), "channel")]
+            parts.append(f"Created {human_list([plural(n, what) for n, what in counted if n])}.")
         elif created:
             parts.append(f"Created {human_list(created)}.")
         if self.created_categories:
@@ -175,7 +175,10 @@ class BuildReport:
         if self.left:
             them = "it" if len(self.left) == 1 else "them"
             parts.append(f"Left {some(self.left)} where someone moved {them} by hand.")
-        parts.append(f"Found {plural(self.found, 'role or channel', 'roles and channels')} already in place.")
+        if self.found or not parts:
+            parts.append(
+                f"Found {plural(self.found, 'role or channel', 'roles and channels')} already in place."
+            )
         if len(self.layout) > 1:
             shown = [f"{name} ({count})" for name, count in self.layout]
             parts.append(f"The channels are in {len(self.layout)} categories, by name: {some(shown)}.")

@@ -131,6 +131,7 @@ class ControlRoutes:
         add("GET", "/faults", lambda r, b: c.faults.list())
         add("POST", "/faults", lambda r, b: c.add_fault(b))
         add("DELETE", "/faults", lambda r, b: c.faults.clear())
+        add("POST", "/faults/release", lambda r, b: c.faults.release())
         add("GET", "/gateway", lambda r, b: c.gateway_info())
         add("POST", "/gateway", lambda r, b: c.gateway_action(b))
         add("GET", "/requests", lambda r, b: c.list_requests(int(r.query.get("since", "0"))))

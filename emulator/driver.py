@@ -166,6 +166,14 @@ class Control:
     async def fault(self, kind: str, **options: Any) -> None:
         await self.call("POST", "/faults", {"kind": kind, **options})
 
+    async def held(self) -> int:
+        """How many requests a "hold" fault is keeping waiting now."""
+        return sum(int(f.get("held", 0)) for f in await self.call("GET", "/faults"))
+
+    async def release(self) -> int:
+        """Let every held request go on; how many there were."""
+        return int((await self.call("POST", "/faults/release"))["released"])
+
     async def gateway(self, action: str) -> None:
         await self.call("POST", "/gateway", {"action": action})
 

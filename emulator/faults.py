@@ -1,15 +1,16 @@
-"""Faults injected on demand into REST answers: 429, 5xx, slow responses."""
+"""Faults injected on demand into REST answers: 429, 5xx, slow responses, and requests held until released."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from emulator.errors import ControlError
 from emulator.models import JSON
 
-KINDS = ("ratelimit", "server_error", "slow")
+KINDS = ("ratelimit", "server_error", "slow", "hold")
 _PLACEHOLDER = re.compile(r"\{[^}/]*\}")
 
 
@@ -23,6 +24,8 @@ class Fault:
     is_global: bool = False
     status: int = 500
     delay: float = 0.0
+    held: int = 0  # "hold": requests waiting for release
+    released: asyncio.Event = field(default_factory=asyncio.Event)
 
     def describe(self) -> JSON:
         return {
@@ -34,7 +37,16 @@ class Fault:
             "global": self.is_global,
             "status": self.status,
             "delay": self.delay,
+            "held": self.held,
         }
+
+    async def hold(self) -> None:
+        """Keep the request waiting (a test changes the world meanwhile) until `release`."""
+        self.held += 1
+        try:
+            await self.released.wait()
+        finally:
+            self.held -= 1
 
 
 class RoutePattern:
@@ -61,6 +73,7 @@ class Faults:
 
     def __init__(self) -> None:
         self._items: list[tuple[Fault, RoutePattern | None]] = []
+        self._holding: list[Fault] = []  # holds taken, kept until released so the test can see them
         self._ids = itertools.count(1)
 
     def add(self, spec: JSON) -> Fault:
@@ -93,11 +106,29 @@ class Faults:
                 fault.count -= 1
                 if fault.count <= 0:
                     del self._items[index]
+                if fault.kind == "hold" and fault not in self._holding:
+                    self._holding.append(fault)
                 return fault
         return None
 
     def list(self) -> list[JSON]:
-        return [f.describe() for f, _ in self._items]
+        queued = [f for f, _ in self._items]
+        return [f.describe() for f in [*queued, *(f for f in self._holding if f not in queued)]]
+
+    def held(self) -> int:
+        """How many requests are being held now."""
+        return sum(f.held for f in self._holding)
+
+    def release(self) -> JSON:
+        """Let every held request (and any still to come from a hold fault) go on."""
+        held = self.held()
+        for fault in self._holding:
+            fault.released.set()
+        for fault, _ in self._items:
+            fault.released.set()
+        self._holding.clear()
+        return {"released": held}
 
     def clear(self) -> None:
+        self.release()
         self._items.clear()

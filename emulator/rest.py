@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from emulator import channel_rules
 from emulator import permissions as P
 from emulator.bodies import Body, json_response, read_body
 from emulator.errors import UNKNOWN_GUILD, ApiError, form_error, missing_access, missing_permissions, unknown
@@ -131,6 +132,8 @@ class RestApi:
         if fault is not None:
             if fault.kind == "slow":
                 await asyncio.sleep(fault.delay)
+            elif fault.kind == "hold":
+                await fault.hold()
             elif fault.kind == "ratelimit":
                 body = {"message": "You are being rate limited.", "retry_after": fault.retry_after}
                 body["global"] = fault.is_global
@@ -158,6 +161,7 @@ class RestApi:
                 "code": 0,
             }
             return json_response(body, 429, {**headers, "Via": "1.1 google", "X-RateLimit-Scope": "user"})
+        channel_rules.check_reason(request.headers.get(channel_rules.REASON_HEADER))
         response = await handler(request)
         response.headers.update(headers)
         return response

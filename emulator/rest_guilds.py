@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from emulator import caps
+from emulator import caps, channel_rules
 from emulator import permissions as P
 from emulator.bodies import json_response, no_content
 from emulator.errors import ApiError, form_error, missing_permissions
-from emulator.models import CATEGORY, FORUM, JSON, THREAD_TYPES, Channel, Guild, Overwrite, Role
+from emulator.models import CATEGORY, JSON, THREAD_TYPES, Channel, Guild, Overwrite, Role
 from emulator.snowflakes import parse_iso
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def _parse_overwrites(api: RestApi, guild: Guild, raw: Any, granting: int) -> li
     for i, item in enumerate(raw):
         try:
             target = int(item["id"])
-            kind = int(item.get("type", 0))
+            kind = int(item.get("type") or 0)
         except (KeyError, TypeError, ValueError):
             raise form_error(
                 f"permission_overwrites.{i}.id", "This field is required", "BASE_TYPE_REQUIRED"
@@ -110,6 +110,7 @@ async def create_channel(api: RestApi, request: web.Request) -> web.StreamRespon
     kind = int(data.get("type") or 0)
     if kind not in CHANNEL_TYPES:
         raise form_error("type", f"Value must be one of {sorted(CHANNEL_TYPES)}.", "BASE_TYPE_CHOICES")
+    channel_rules.check_channel(data, kind)
     name = _channel_name(data.get("name"), kind)
     parent = _parent(api, guild, data.get("parent_id")) if kind != CATEGORY else None
     perms = api.channel_perms(parent) if parent else api.guild_perms(guild)
@@ -120,8 +121,6 @@ async def create_channel(api: RestApi, request: web.Request) -> web.StreamRespon
     if overwrites:
         api.need(api.guild_perms(guild), P.MANAGE_ROLES)
     topic = data.get("topic")
-    if topic is not None and len(str(topic)) > (4096 if kind == FORUM else 1024):
-        raise form_error("topic", "Must be 1024 or fewer in length.", "BASE_TYPE_MAX_LENGTH")
     caps.check_new_channel(api.state, guild, kind=kind, parent_id=parent.id if parent else None)
     channel = api.state.create_channel(
         guild,
@@ -150,6 +149,7 @@ async def edit_channel(api: RestApi, request: web.Request) -> web.StreamResponse
     if channel.type in THREAD_TYPES:
         if channel.owner_id != state.bot.id:
             api.need(perms, P.MANAGE_THREADS)
+        channel_rules.check_thread(data, creating=False)
         for key in ("name", "archived", "locked", "auto_archive_duration", "rate_limit_per_user"):
             if key in data:
                 changes[key] = data[key]
@@ -157,6 +157,7 @@ async def edit_channel(api: RestApi, request: web.Request) -> web.StreamResponse
             changes["applied_tags"] = [int(t) for t in data["applied_tags"] or []]
         return json_response(state.update_channel(channel, changes).payload())
     api.need(perms, P.MANAGE_CHANNELS)
+    channel_rules.check_channel(data, int(data.get("type") or channel.type))
     if "name" in data:
         changes["name"] = _channel_name(data["name"], channel.type)
     for key in ("topic", "nsfw", "rate_limit_per_user", "position", "available_tags"):
@@ -214,7 +215,8 @@ async def put_overwrite(api: RestApi, request: web.Request) -> web.StreamRespons
     api.need(api.channel_perms(channel), P.MANAGE_ROLES)
     data = await api.json(request)
     target = api.snowflake(request, "overwrite_id")
-    kind = int(data.get("type", 0 if target in guild.roles else 1))
+    channel_rules.check_overwrite(data)
+    kind = int(data["type"]) if data.get("type") is not None else 0 if target in guild.roles else 1
     ow = _parse_overwrites(
         api,
         guild,
@@ -278,6 +280,7 @@ async def create_role(api: RestApi, request: web.Request) -> web.StreamResponse:
     guild = api.guild(request)
     api.need(api.guild_perms(guild), P.MANAGE_ROLES)
     data = await api.json(request)
+    channel_rules.check_role(data)
     fields = _role_fields(api, guild, data)
     caps.check_new_role(guild)
     if "permissions" not in data or data.get("permissions") is None:
@@ -291,6 +294,7 @@ async def edit_role(api: RestApi, request: web.Request) -> web.StreamResponse:
     role = api.state.role(guild, api.snowflake(request, "role_id"))
     _editable_role(api, guild, role)
     data = await api.json(request)
+    channel_rules.check_role(data)
     fields = _role_fields(api, guild, data)
     if role.id == guild.id:
         fields.pop("name", None)

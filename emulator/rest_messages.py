@@ -7,7 +7,7 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
-from emulator import limits
+from emulator import channel_rules, limits
 from emulator import permissions as P
 from emulator.bodies import json_response, no_content
 from emulator.errors import (
@@ -244,9 +244,10 @@ async def create_thread(api: RestApi, request: web.Request) -> web.StreamRespons
     parent = api.channel(request)
     body = await api.body(request)
     data = body.obj()
-    name = str(data.get("name") or "")
-    if not 1 <= len(name) <= 100:
-        raise form_error("name", "Must be between 1 and 100 in length.", "BASE_TYPE_BAD_LENGTH")
+    channel_rules.check_thread(
+        data, creating=True, forum=parent.type == FORUM, with_type=parent.type != FORUM
+    )
+    name = str(data["name"])
     perms = api.channel_perms(parent)
     state = api.state
     if parent.type == FORUM:
@@ -256,7 +257,7 @@ async def create_thread(api: RestApi, request: web.Request) -> web.StreamRespons
         if limits.is_empty(message, len(body.files)):
             raise limits.empty_message()
         thread = state.create_thread(
-            parent, name, state.bot.id, auto_archive=int(data.get("auto_archive_duration", 1440))
+            parent, name, state.bot.id, auto_archive=int(data.get("auto_archive_duration") or 1440)
         )
         thread.applied_tags = [int(t) for t in data.get("applied_tags") or []]
         msg = state.create_message(
@@ -273,7 +274,7 @@ async def create_thread(api: RestApi, request: web.Request) -> web.StreamRespons
     kind = int(data.get("type") or PRIVATE_THREAD)
     api.need(perms, P.CREATE_PRIVATE_THREADS if kind == PRIVATE_THREAD else P.CREATE_PUBLIC_THREADS)
     thread = state.create_thread(
-        parent, name, state.bot.id, type=kind, auto_archive=int(data.get("auto_archive_duration", 1440))
+        parent, name, state.bot.id, type=kind, auto_archive=int(data.get("auto_archive_duration") or 1440)
     )
     return json_response(thread.payload(), 201)
 
@@ -282,9 +283,14 @@ async def thread_from_message(api: RestApi, request: web.Request) -> web.StreamR
     parent = api.channel(request)
     msg = api.state.message(parent.id, api.snowflake(request, "message_id"))
     data = await api.json(request)
+    channel_rules.check_thread(data, creating=True)
     api.need(api.channel_perms(parent), P.CREATE_PUBLIC_THREADS)
     thread = api.state.create_thread(
-        parent, str(data.get("name") or "thread"), api.state.bot.id, type=PUBLIC_THREAD
+        parent,
+        str(data["name"]),
+        api.state.bot.id,
+        type=PUBLIC_THREAD,
+        auto_archive=int(data.get("auto_archive_duration") or 1440),
     )
     del msg
     return json_response(thread.payload(), 201)
