@@ -32,7 +32,28 @@ from tests.e2e.conftest import Community, eventually
 from tests.e2e.statewide import SEED, Scale, Statewide
 
 
-async def run(scale: Scale, limit: int, window: float) -> None:
+class LoopLag:
+    """The longest the event loop (bot, emulator and members share it) was too busy to run a ready task."""
+
+    def __init__(self, tick: float = 0.05) -> None:
+        self.tick, self.worst = tick, 0.0
+        self.task = asyncio.get_running_loop().create_task(self._watch())
+
+    async def _watch(self) -> None:
+        while True:
+            started = time.perf_counter()
+            await asyncio.sleep(self.tick)
+            self.worst = max(self.worst, time.perf_counter() - started - self.tick)
+
+    def take(self) -> float:
+        worst, self.worst = self.worst, 0.0
+        return worst
+
+
+async def run(scale: Scale, limit: int, window: float, slow: float = 0.0) -> None:
+    if slow:
+        asyncio.get_running_loop().slow_callback_duration = slow
+    lag = LoopLag()
     clock = ManualClock(datetime(2026, 10, 14, 17, 0, tzinfo=UTC))
     emulator = Emulator(rate_limit=limit, rate_limit_window=window, clock=clock.now)
     await emulator.start(port=0)
@@ -54,7 +75,12 @@ async def run(scale: Scale, limit: int, window: float) -> None:
             )
             print(f"rate limit: {limit} requests per {window:g} s per route bucket")
             total = time.perf_counter()
-            await Statewide(community, scale, _print).play()
+
+            def stage(name: str, seconds: float, detail: str) -> None:
+                print(f"{name}: {seconds:.1f} s  ({detail}; loop busy up to {lag.take():.2f} s)", flush=True)
+
+            lag.take()
+            await Statewide(community, scale, stage).play()
             requests = await control.requests()
             limited = sum(1 for r in requests if r["status"] == 429)
             print(f"total: {time.perf_counter() - total:.1f} s")
@@ -79,10 +105,6 @@ async def _ready(bot: object, guild_id: int) -> bool:
     return bot.get_guild(guild_id) is not None
 
 
-def _print(stage: str, seconds: float, detail: str) -> None:
-    print(f"{stage}: {seconds:.1f} s  ({detail})", flush=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -92,10 +114,18 @@ def main() -> None:
     parser.add_argument("--going", type=int, default=SEED.going)
     parser.add_argument("--limit", type=int, default=5)
     parser.add_argument("--window", type=float, default=1.0)
+    parser.add_argument(
+        "--slow-callbacks",
+        type=float,
+        default=0.0,
+        help="log every event-loop step longer than this many seconds (asyncio debug mode)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
+    if args.slow_callbacks:
+        logging.getLogger("asyncio").setLevel(logging.WARNING)
     scale = Scale(members=args.members, resources=args.resources, going=min(args.going, args.members))
-    asyncio.run(run(scale, args.limit, args.window))
+    asyncio.run(run(scale, args.limit, args.window, args.slow_callbacks), debug=bool(args.slow_callbacks))
 
 
 if __name__ == "__main__":

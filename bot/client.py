@@ -26,6 +26,16 @@ from storage.jobs import Job
 
 log = logging.getLogger(__name__)
 
+SHUTDOWN_GRACE = 10.0  # seconds running handlers get to finish when the bot stops
+# Names discord.py gives the tasks that run event handlers, slash commands, buttons and forms.
+HANDLER_TASKS = (
+    "discord.py: ",
+    "CommandTree-invoker",
+    "discord-ui-view-dispatch-",
+    "discord-ui-modal-dispatch-",
+    "discord-ui-dynamic-item-",
+)
+
 
 def discover_extensions() -> list[str]:
     """Every module or package in `cogs/` that has a `setup` function, in name order."""
@@ -119,9 +129,27 @@ class CopBot(commands.Bot):
     async def close(self) -> None:
         if hasattr(self, "scheduler"):
             await self.scheduler.shutdown()  # before the HTTP session and the database close
+        await self._finish_handlers()
         await super().close()
         if hasattr(self, "db"):
             await self.db.close()
+
+    async def _finish_handlers(self, within: float = SHUTDOWN_GRACE) -> None:
+        """Let commands, buttons and forms already running finish (bounded) before the HTTP session and
+        the database close under them: a member's click during a restart is answered, not half-done."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        current = asyncio.current_task()
+        while loop.time() < deadline:
+            running = [
+                t
+                for t in asyncio.all_tasks()
+                if t is not current and not t.done() and t.get_name().startswith(HANDLER_TASKS)
+            ]
+            if not running:
+                return
+            await asyncio.wait(running, timeout=deadline - loop.time())
+        log.warning("Stopped while handlers were still running after %.0f s", within)
 
     @property
     def uptime_seconds(self) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from emulator import permissions as P
@@ -445,3 +446,30 @@ async def test_text_that_discord_rejects_as_an_emoji_is_refused(community: Commu
     assert "isn't an emoji" in edited.text
     intro = await community.alice.run("intro me")
     assert intro.is_modal
+
+
+async def test_a_setup_running_when_the_bot_stops_finishes_before_the_database_closes(
+    community: Community,
+) -> None:
+    # The fourth role is held while the bot is asked to stop (a deploy): the running command must finish
+    # and record every role before the HTTP session and the database close, and a restart finds them all.
+    await community.control.fault("slow", route="POST /guilds/{guild_id}/roles", count=3, delay=0)
+    await community.control.fault("hold", route="POST /guilds/{guild_id}/roles", count=1)
+    first = await community.organizer.run("groups setup")
+
+    async def held() -> bool:
+        return await community.control.held() == 1
+
+    await eventually(held, what="the fourth role held")
+    stopping = asyncio.create_task(community.runner.stop())
+    await asyncio.sleep(0)
+    assert not stopping.done()
+    assert await community.control.release() == 1
+    await stopping
+    first = await community.control.settled(first, "Stakeholder groups are ready")
+    bot = await community.restart()
+    groups = await GroupRepository(bot.db).all(int(community.guild_id))
+    assert len(groups) == 10
+    assert all(g.role_id and g.channel_id for g in groups)
+    again = await setup_groups(community)
+    assert "Found 20 roles and channels already in place" in again.text
