@@ -37,6 +37,7 @@ IS_COMPONENTS_V2 = 1 << 15
 STICKERS_MAX = 3
 ATTACHMENTS_MAX = 10
 MENTION_IDS_MAX = 100
+NONCE_MAX = 25
 MENTION_PARSE_TYPES = ("users", "roles", "everyone")
 EMBED_COLOUR_MAX = 0xFFFFFF
 BUTTON_STYLES = range(1, 7)
@@ -135,6 +136,11 @@ def validate_message(body: JSON, *, require_content: bool = True) -> None:
     mentions = body.get("allowed_mentions")
     if mentions is not None:
         check_allowed_mentions(errors, mentions)
+    nonce = body.get("nonce")
+    if isinstance(nonce, str):
+        errors.check_len("nonce", nonce, NONCE_MAX)
+    elif nonce is not None and (isinstance(nonce, bool) or not isinstance(nonce, int)):
+        errors.add("nonce", "Could not interpret value as string or integer.", "BASE_TYPE_NONCE")
     errors.raise_if_any()
 
 

@@ -82,6 +82,18 @@ CASES = [
         {"content": "x", "sticker_ids": IDS[:3]},
         id="over-3-stickers",
     ),
+    pytest.param(
+        {"content": "x", "nonce": "n" * 26},
+        "nonce",
+        {"content": "x", "nonce": "n" * 25},
+        id="nonce-over-25",
+    ),
+    pytest.param(
+        {"content": "x", "nonce": 1.5},
+        "nonce",
+        {"content": "x", "nonce": 2**63 - 1},
+        id="nonce-not-string-or-integer",
+    ),
 ]
 
 
