@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -17,6 +19,7 @@ from emulator.faults import Faults
 from emulator.interactions import Interactions
 from emulator.models import DM, JSON, Channel, Guild
 from emulator.ratelimits import RateLimits, ratelimited_headers
+from emulator.recording import Recorder, current_test
 from emulator.state import State
 
 log = logging.getLogger(__name__)
@@ -39,6 +42,7 @@ class RestApi:
         ratelimits: RateLimits,
         token: Callable[[], str],
         gateway_url: Callable[[], str],
+        recorder: Recorder | None = None,
     ) -> None:
         self.state = state
         self.interactions = interactions
@@ -49,6 +53,7 @@ class RestApi:
         self.requests: list[JSON] = []
         self.max_log = 20000
         self._count = 0
+        self.recorder = recorder  # the conformance record (emulator.recording), when asked for
 
     def install(self, app: web.Application) -> None:
         from emulator import rest_guilds, rest_hooks, rest_messages
@@ -112,14 +117,58 @@ class RestApi:
             "time": time.time(),
             "duration_ms": round((time.perf_counter() - started) * 1000, 3),
         }
-        parsed = request.get(BODY_KEY)
-        if isinstance(parsed, Body) and parsed.data is not None:
-            entry["json"] = parsed.data
+        data, unparsable = await self._logged_body(request)
+        if data is not None:
+            entry["json"] = data
+        test = current_test()
+        if test is not None:
+            entry["test"] = test
         if len(self.requests) >= self.max_log:
             del self.requests[: self.max_log // 10]
         self.requests.append(entry)
         self._count += 1
+        if self.recorder is not None:
+            self.recorder.record(self._conformance_entry(request, entry, response, unparsable))
         return response
+
+    async def _logged_body(self, request: web.Request) -> tuple[Any, str | None]:
+        """The JSON body (multipart: payload_json), read now if the handler never did; or the raw text."""
+        parsed = request.get(BODY_KEY)
+        if isinstance(parsed, Body):
+            return parsed.data, None
+        if not request.body_exists:
+            return None, None
+        try:
+            return (await read_body(request)).data, None
+        except Exception:  # invalid JSON (already answered as such), or a stream the handler consumed
+            raw = await request.read() if not request.content_type.startswith("multipart/") else b""
+            return None, raw[:500].decode("utf-8", "replace")
+
+    @staticmethod
+    def _conformance_entry(
+        request: web.Request, entry: JSON, response: web.StreamResponse, unparsable: str | None
+    ) -> JSON:
+        record: JSON = {
+            "method": entry["method"],
+            "route": entry["route"],
+            "path": entry["path"],
+            "status": entry["status"],
+            "multipart": request.content_type.startswith("multipart/"),
+        }
+        if "json" in entry:
+            record["body"] = entry["json"]
+        if unparsable is not None:
+            record["unparsable"] = unparsable
+        if response.status >= 400 and isinstance(response, web.Response) and isinstance(response.body, bytes):
+            try:
+                answer = json.loads(response.body)
+            except ValueError:
+                answer = None
+            if isinstance(answer, dict):
+                record["code"] = answer.get("code")
+                if answer.get("errors"):
+                    record["errors"] = answer["errors"]
+        return record
 
     async def _serve(
         self,

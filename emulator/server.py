@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import os
 import secrets
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from emulator.faults import Faults
 from emulator.gateway import Gateway
 from emulator.interactions import Interactions
 from emulator.ratelimits import RateLimits
+from emulator.recording import Recorder
 from emulator.rest import RestApi
 from emulator.state import State
 
@@ -33,6 +35,7 @@ class Emulator:
     """A local Discord API v10 (REST + gateway) that the real discord.py can run against.
 
     `await emu.start(port=0)`, point discord.py at `emu.url` / `emu.ws_url`, log in with `emu.bot_token`.
+    `record_to=PATH` (or $EMULATOR_RECORD_TO) appends every REST request to PATH (emulator.recording).
     """
 
     def __init__(
@@ -48,6 +51,7 @@ class Emulator:
         heartbeat_interval: float = 41.25,
         host: str = "127.0.0.1",
         clock: Callable[[], datetime.datetime] | None = None,
+        record_to: str | os.PathLike[str] | None = None,
     ) -> None:
         self.host = host
         self.port: int | None = None
@@ -71,6 +75,7 @@ class Emulator:
             self.ratelimits,
             lambda: self.bot_token,
             lambda: self.ws_url,
+            recorder=Recorder.configured(record_to),
         )
         self.control = ControlActions(
             self.state,
