@@ -233,17 +233,19 @@ def check_room(
     what: str,
     categories: int = 0,
     crowded: Sequence[tuple[str, int, int]] = (),
+    optional: bool = True,
 ) -> None:
     """Refuse, before anything is created, what would pass Discord's caps: 250 roles and 500 channels
     (categories included) per server, 50 channels per category (`crowded`: name, channels it would hold,
-    how many of those are other channels)."""
+    how many of those are other channels). `optional`: the organizer may also ask for fewer `what`."""
+    fewer = f", or add fewer {what}" if optional else ""
     if len(guild.roles) + roles > MAX_ROLES:
         have = len(guild.roles)
         raise UserError(
             f"This needs {plural(roles, 'new role')} for the {what}, but the server has {have} of Discord's "
             f"{MAX_ROLES} roles, so only {max(0, MAX_ROLES - have)} more fit. Delete at least "
-            f"{plural(have + roles - MAX_ROLES, 'role')} you no longer use (Server Settings → Roles), or add "
-            f"fewer {what}. Nothing was created."
+            f"{plural(have + roles - MAX_ROLES, 'role')} you no longer use (Server Settings → Roles)"
+            f"{fewer}. Nothing was created."
         )
     have = len(guild.channels)
     total = channels + categories
@@ -254,8 +256,7 @@ def check_room(
         raise UserError(
             f"This would need {have + total} channels, but a Discord server can hold {MAX_CHANNELS} "
             f"(categories count too); {have} exist now and the {what} need {parts} more. Archive or delete "
-            f"at least {plural(have + total - MAX_CHANNELS, 'channel')} first, or add fewer {what}. "
-            "Nothing was created."
+            f"at least {plural(have + total - MAX_CHANNELS, 'channel')} first{fewer}. Nothing was created."
         )
     for name, count, others in crowded:
         if count > category_plan.LIMIT:
@@ -602,50 +603,66 @@ class StructureBuilder:
     def _refusal(self, exc: discord.HTTPException, report: BuildReport) -> tuple[str, str]:
         """(the reason in plain words, what to do about it)."""
         where = f"**{safe_text(self._target, 100)}**" if self._target else "a category"
-        if exc.code == 30013:
-            return (
-                f"the server has reached Discord's limit of {MAX_CHANNELS} channels (categories count too)",
-                "Archive or delete channels you no longer need.",
-            )
-        if exc.code == 30005:
-            return (
-                f"the server has reached Discord's limit of {MAX_ROLES} roles",
-                "Delete roles you no longer use (Server Settings → Roles).",
-            )
-        if exc.code == 50035 and "parent_id" in exc.text:
-            return (
-                f"the category {where} already holds Discord's limit of {category_plan.LIMIT} channels (someone "
-                "may have added channels to it meanwhile)",
-                f"Move some channels out of {where}.",
-            )
-        if isinstance(exc, discord.Forbidden):
-            return self._forbidden(where, list(report.roles.values()))
-        if exc.status == 429 or exc.status >= 500:
-            return (
-                "Discord stayed too busy to answer (it may be having trouble; discordstatus.com shows outages)",
-                "Wait a few minutes.",
-            )
-        return (
-            f"Discord answered “{safe_text(exc.text or str(exc.status), 150)}”",
-            "If it happens again, tell whoever looks after copbot.",
+        return explain_refusal(
+            exc, self.guild, where=where, what=self.what, roles=list(report.roles.values())
         )
 
-    def _forbidden(self, where: str, roles: list[discord.Role]) -> tuple[str, str]:
-        me = self.guild.me.guild_permissions
-        missing = [p for p in ("view_channel", "manage_roles", "manage_channels") if not getattr(me, p)]
-        if missing:
-            names = human_list([f"**{p.replace('_', ' ').title()}**" for p in missing])
-            return (
-                f"my role no longer has the {names} permission",
-                "A server admin can give it back in Server Settings → Roles.",
-            )
-        problem = position_problem(self.guild, roles, self.what)
-        if problem:
-            return "some roles are above mine", problem[:1].upper() + problem[1:]
+
+def explain_refusal(
+    exc: discord.HTTPException,
+    guild: discord.Guild,
+    *,
+    where: str,
+    what: str,
+    roles: Sequence[discord.Role] = (),
+) -> tuple[str, str]:
+    """Why Discord refused a create or edit, in plain words, and what an organizer can do about it.
+    `where`: the category (or channel) concerned, as shown; `roles`: the ones being managed."""
+    if exc.code == 30013:
         return (
-            f"the permissions of {where} don't let me manage channels in it",
-            f"Give my role **Manage Channels** and **Manage Permissions** in {where} (Edit Category → Permissions).",
+            f"the server has reached Discord's limit of {MAX_CHANNELS} channels (categories count too)",
+            "Archive or delete channels you no longer need.",
         )
+    if exc.code == 30005:
+        return (
+            f"the server has reached Discord's limit of {MAX_ROLES} roles",
+            "Delete roles you no longer use (Server Settings → Roles).",
+        )
+    if exc.code == 50035 and "parent_id" in exc.text:
+        return (
+            f"the category {where} already holds Discord's limit of {category_plan.LIMIT} channels (someone "
+            "may have added channels to it meanwhile)",
+            f"Move some channels out of {where}.",
+        )
+    if isinstance(exc, discord.Forbidden):
+        return _forbidden(guild, where, what, roles)
+    if exc.status == 429 or exc.status >= 500:
+        return (
+            "Discord stayed too busy to answer (it may be having trouble; discordstatus.com shows outages)",
+            "Wait a few minutes.",
+        )
+    return (
+        f"Discord answered “{safe_text(exc.text or str(exc.status), 150)}”",
+        "If it happens again, tell whoever looks after copbot.",
+    )
+
+
+def _forbidden(guild: discord.Guild, where: str, what: str, roles: Sequence[discord.Role]) -> tuple[str, str]:
+    me = guild.me.guild_permissions
+    missing = [p for p in ("view_channel", "manage_roles", "manage_channels") if not getattr(me, p)]
+    if missing:
+        names = human_list([f"**{p.replace('_', ' ').title()}**" for p in missing])
+        return (
+            f"my role no longer has the {names} permission",
+            "A server admin can give it back in Server Settings → Roles.",
+        )
+    problem = position_problem(guild, roles, what)
+    if problem:
+        return "some roles are above mine", problem[:1].upper() + problem[1:]
+    return (
+        f"the permissions of {where} don't let me manage channels in it",
+        f"Give my role **Manage Channels** and **Manage Permissions** in {where} (Edit Category → Permissions).",
+    )
 
 
 def _needs_repair(channel: discord.TextChannel, wanted: Overwrites) -> bool:

@@ -16,6 +16,7 @@ from bot.errors import UserError
 from bot.formatting import embed, fit_lines, format_bytes, human_list, plural, safe_text
 from bot.permissions import require_bot_permissions
 from bot.profile_stats import stats_embed
+from bot.structure import check_room, explain_refusal
 from bot.timeutil import discord_timestamp, format_duration, suggest_zones, valid_zone
 from storage.guilds import Purpose
 from storage.jobs import Job, JobState
@@ -165,18 +166,30 @@ class Admin(commands.Cog):
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         recorded = (await self.bot.guild_settings.get(guild.id)).channels
+        existing = {p: _existing_channel(guild, recorded.get(p), p.value) for p in Purpose}
+        missing = sum(1 for c in existing.values() if c is None)
+        check_room(guild, roles=0, channels=missing, what="copbot channels", optional=False)
         found: list[str] = []
         created: list[str] = []
         chosen: dict[Purpose, int] = {}
-        for purpose in Purpose:
-            channel = _existing_channel(guild, recorded.get(purpose), purpose.value)
+        for purpose, channel in existing.items():
             if channel is None:
-                channel = await guild.create_text_channel(
-                    purpose.value,
-                    topic=PURPOSE_TEXT[purpose],
-                    overwrites=_overwrites(guild, purpose),
-                    reason="copbot /cop setup",
-                )
+                try:
+                    channel = await guild.create_text_channel(
+                        purpose.value,
+                        topic=PURPOSE_TEXT[purpose],
+                        overwrites=_overwrites(guild, purpose),
+                        reason="copbot /cop setup",
+                    )
+                except discord.HTTPException as exc:
+                    await self.bot.guild_settings.set_channels(guild.id, chosen)
+                    reason, fix = explain_refusal(exc, guild, where=f"#{purpose.value}", what="copbot")
+                    done = f" I created {human_list(created)} first; they are saved." if created else ""
+                    await interaction.edit_original_response(
+                        content=f"Discord refused to create #{purpose.value}: {reason}.{done} {fix} "
+                        "Then run `/cop setup` again to finish — nothing will be made twice."
+                    )
+                    return
                 created.append(channel.mention)
                 await interaction.edit_original_response(
                     content=f"Setting up… created {human_list(created)} so far."

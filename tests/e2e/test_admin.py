@@ -191,3 +191,63 @@ async def test_stats_counts_profiles_for_organizers_only(community: Community) -
     assert "Teachers: 1" in after.text
     assert "Lincoln Elementary: 1" in after.text
     assert "Only organizers" in (await community.alice.run("cop stats")).text
+
+
+async def _fill(community: Community, total: int) -> None:
+    guild = await community.control.guild(community.guild_id)
+    for n in range(total - len(guild["channels"])):
+        await community.control.call("POST", f"/guilds/{community.guild_id}/channels", {"name": f"room-{n}"})
+
+    async def seen() -> bool:
+        cached = community.bot.get_guild(int(community.guild_id))
+        return cached is not None and len(cached.channels) == total
+
+    await eventually(seen, what=f"{total} channels in the bot's cache")
+
+
+async def test_setup_on_a_full_server_says_how_many_channels_to_free_before_creating_any(
+    community: Community,
+) -> None:
+    await _fill(community, 498)
+    refused = await community.control.settled(
+        await community.organizer.run("cop setup"), "Nothing was created"
+    )
+    assert refused.ephemeral
+    assert "This would need 502 channels, but a Discord server can hold 500" in refused.text
+    assert "Archive or delete at least 2 channels first. Nothing was created." in refused.text
+    assert await community.channel("introductions") is None
+
+
+async def test_setup_refused_part_way_keeps_what_it_made_and_a_rerun_finishes(community: Community) -> None:
+    # Someone fills the server while the second channel is being created: Discord refuses it (30013).
+    await _fill(community, 490)
+    route = "POST /guilds/{guild_id}/channels"
+    await community.control.fault("slow", route=route, count=1, delay=0)
+    await community.control.fault("hold", route=route, count=1)
+    reply = await community.organizer.run("cop setup")
+
+    async def held() -> bool:
+        return await community.control.held() == 1
+
+    await eventually(held, what="the second channel held")
+    rooms = []
+    for n in range(9):
+        made = await community.control.call(
+            "POST", f"/guilds/{community.guild_id}/channels", {"name": f"late-{n}"}
+        )
+        rooms.append(made["id"])
+    await community.control.release()
+    done = await community.control.settled(reply, "nothing will be made twice")
+    assert "Discord refused to create #announcements" in done.text
+    assert "the server has reached Discord's limit of 500 channels" in done.text
+    assert "I created <#" in done.text
+    assert "Something went wrong" not in done.text
+    recorded = (await community.bot.guild_settings.get(int(community.guild_id))).channels
+    assert [p.value for p in recorded] == ["introductions"]
+
+    for room in rooms:
+        await community.control.call("DELETE", f"/channels/{room}")
+    await _fill(community, 491)  # the bot's cache has caught up with the deletions
+    finished = await settled(community, await community.organizer.run("cop setup"))
+    assert "Found and kept <#" in finished.text
+    assert all([await community.channel(name) for name in PURPOSES])
