@@ -473,3 +473,27 @@ async def test_a_setup_running_when_the_bot_stops_finishes_before_the_database_c
     assert all(g.role_id and g.channel_id for g in groups)
     again = await setup_groups(community)
     assert "Found 20 roles and channels already in place" in again.text
+
+
+async def test_more_than_fifty_groups_spread_over_alphabetical_lounges(community: Community) -> None:
+    await setup_groups(community)
+    repo = GroupRepository(community.bot.db)
+    for n in range(41):  # with the ten defaults: 51 groups, one more than a category holds
+        await repo.add(int(community.guild_id), f"Partner circle {n:02d}", now=community.clock.now())
+    done = await setup_groups(community, within=60)
+    assert "Renamed the category **Stakeholder lounges** to" in done.text
+    assert "categories, by name" in done.text
+    guild = await community.control.guild(community.guild_id)
+    names = {c["id"]: c["name"] for c in guild["channels"]}
+    groups = await repo.all(int(community.guild_id))
+    placed = [
+        names[c["parent_id"]] for c in guild["channels"] if c["id"] in {str(g.channel_id) for g in groups}
+    ]
+    assert len(placed) == 51
+    lounges = set(placed)
+    # 43 names start with P, so no two ranges both leave room for more: A–I, J–Q, R–Z.
+    assert lounges == {"Stakeholder lounges A–I", "Stakeholder lounges J–Q", "Stakeholder lounges R–Z"}
+    assert all(name.startswith("Stakeholder lounges ") for name in lounges)
+    assert max(placed.count(name) for name in lounges) <= 50
+    again = await setup_groups(community, within=60)
+    assert "Found 102 roles and channels already in place" in again.text
