@@ -4,6 +4,7 @@ the one way a form (modal) gets its fields."""
 from __future__ import annotations
 
 import contextlib
+import secrets
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +15,16 @@ from bot.errors import ErrorReportingView
 # Interaction tokens live 15 minutes; stop a little before so the last edit (disabling buttons) still works.
 PRIVATE_VIEW_TIMEOUT = 14 * 60
 NOT_YOURS = "These buttons belong to someone else's command. Run it yourself to get your own."
+
+
+def form_id(prefix: str) -> str:
+    """A custom_id for one open form (modal): `prefix` and a random part.
+
+    discord.py finds the open form a submit belongs to by its custom_id alone, so a fixed one shared by two
+    members filling the form at once hands one member's answers to the other's form and leaves the other's
+    unanswered. Forms are not persistent (they live in memory until they time out): nothing needs a fixed id.
+    """
+    return f"{prefix}:{secrets.token_hex(8)}"
 
 
 def add_field(

@@ -17,7 +17,7 @@ from bot.client import CopBot
 from bot.errors import ErrorReportingModal, ReportsErrors, UserError
 from bot.formatting import human_list, prefill, prefill_list, safe_text
 from bot.memberships import memberships
-from bot.ui import add_field
+from bot.ui import add_field, form_id
 from cogs.introductions.cards import (
     INTERESTS_LIMIT,
     NAME_LIMIT,
@@ -57,7 +57,7 @@ class IntroModal(ErrorReportingModal, title="Introduce yourself (1 of 2)"):
     """Name, school or organization, stakeholder group, role or title, interests."""
 
     def __init__(self, bot: CopBot, guild_id: int, groups: list[Group], profile: Profile | None) -> None:
-        super().__init__(custom_id="intro:form1", timeout=15 * 60)
+        super().__init__(custom_id=form_id("intro:form1"), timeout=15 * 60)
         self.bot = bot
         self.guild_id = guild_id
         self.name: discord.ui.TextInput[IntroModal] = discord.ui.TextInput(
@@ -165,7 +165,7 @@ class IntroModal(ErrorReportingModal, title="Introduce yourself (1 of 2)"):
 
 class NeedsModal(ErrorReportingModal, title="What you offer and seek (2 of 2)"):
     def __init__(self, bot: CopBot, guild_id: int, profile: Profile) -> None:
-        super().__init__(custom_id="intro:form2", timeout=15 * 60)
+        super().__init__(custom_id=form_id("intro:form2"), timeout=15 * 60)
         self.bot = bot
         self.guild_id = guild_id
         self.offers: discord.ui.TextInput[NeedsModal] = discord.ui.TextInput(

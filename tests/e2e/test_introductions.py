@@ -451,3 +451,31 @@ async def test_stats_for_cop_stats(community: Community) -> None:
     fields = {f["name"]: f["value"] for f in shown["fields"]}
     assert fields["By stakeholder group"] == "Business & Industry: 1\nTeachers: 1"
     assert fields["By school or organization"] == "Acme Corp: 1\nLincoln Elementary: 1"
+
+
+async def test_two_members_filling_the_form_at_once_each_get_their_own(community: Community) -> None:
+    # discord.py finds an open form by its custom_id alone: two members' forms must never share one.
+    await ready(community)
+    teachers = await group_id(community, "Teachers")
+    business = await group_id(community, "Business & Industry")
+    alice_form = await community.alice.run("intro me")
+    bob_form = await community.bob.run("intro me")
+    alice_done = await community.alice.submit(
+        alice_form, {"name": "Alice Adams", "organization": "Lincoln Elementary", "group": [teachers]}
+    )
+    bob_done = await community.bob.submit(
+        bob_form, {"name": "Bob Baker", "organization": "Acme Robotics", "group": [business]}
+    )
+    assert "Thanks, Alice Adams!" in alice_done.text
+    assert "Thanks, Bob Baker!" in bob_done.text
+    alice, bob = await profile(community, community.alice), await profile(community, community.bob)
+    assert (alice.name, alice.group_id) == ("Alice Adams", int(teachers))
+    assert (bob.name, bob.group_id) == ("Bob Baker", int(business))
+
+    alice_needs = await community.alice.run("intro needs")
+    bob_needs = await community.bob.run("intro needs")
+    await community.alice.submit(alice_needs, {"offers": "classroom visits"})
+    bob_saved = await community.bob.submit(bob_needs, {"offers": "internships"})
+    assert "Saved." in bob_saved.text
+    assert (await profile(community, community.alice)).offers == "classroom visits"
+    assert (await profile(community, community.bob)).offers == "internships"
