@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
@@ -92,13 +92,14 @@ ANSWER_WITHIN = 20.0
 
 
 @pytest.fixture
-async def emulator(clock: ManualClock) -> AsyncIterator[Emulator]:
-    emu = Emulator(clock=clock.now, bot_username="copbot", interaction_timeout=ANSWER_WITHIN)
-    await emu.start(port=0)
-    try:
-        yield emu
-    finally:
-        await emu.stop()
+def discord_emulator_options(clock: ManualClock) -> dict[str, Any]:
+    """How emulator.pytest_plugin's `discord_emulator` is made for copbot's tests."""
+    return {"clock": clock.now, "bot_username": "copbot", "interaction_timeout": ANSWER_WITHIN}
+
+
+@pytest.fixture
+def emulator(discord_emulator: Emulator) -> Emulator:
+    return discord_emulator
 
 
 @pytest.fixture

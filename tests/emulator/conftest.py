@@ -12,14 +12,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import aiohttp
-import discord
 import pytest
-import yarl
 from emu_helpers import ControlClient, start_bot
 from emu_testbot import EmuBot
+from refusals import Rest, rest_client
 
 from bot.clock import ManualClock
 from emulator import Emulator
+from emulator.discord_target import pointed_at
 
 
 @pytest.fixture
@@ -32,13 +32,15 @@ async def emu(clock: ManualClock) -> AsyncIterator[Emulator]:
 
 @pytest.fixture
 def point_discord(emu: Emulator) -> Iterator[None]:
-    old_base = discord.http.Route.BASE
-    old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
-    discord.http.Route.BASE = emu.api_url
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(emu.ws_url)
-    yield
-    discord.http.Route.BASE = old_base
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
+    with pointed_at(emu.url):
+        yield
+
+
+@pytest.fixture
+async def rest(emu: Emulator) -> AsyncIterator[Rest]:
+    """`rest(method, path, body=None, headers=None) -> (status, json)`: raw REST calls as the bot."""
+    async with rest_client(emu) as call:
+        yield call
 
 
 @pytest.fixture

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
-
-import aiohttp
-import pytest
 
 from emulator import Emulator
 
@@ -22,18 +19,6 @@ CATEGORY_FULL = {
         ]
     }
 }
-
-
-@pytest.fixture
-async def rest(emu: Emulator) -> AsyncIterator[Rest]:
-    async with aiohttp.ClientSession() as session:
-
-        async def call(method: str, path: str, body: Any = None) -> tuple[int, Any]:
-            headers = {"Authorization": f"Bot {emu.bot_token}"}
-            async with session.request(method, emu.api_url + path, json=body, headers=headers) as resp:
-                return resp.status, (await resp.json() if resp.status != 204 else None)
-
-        yield call
 
 
 def filler(emu: Emulator, guild: Json, count: int, **body: Any) -> list[str]:

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-import aiohttp
 import pytest
 
 from emulator import Emulator
 
 Json = dict[str, Any]
-
-
-@pytest.fixture
-async def rest(emu: Emulator) -> AsyncIterator[Any]:
-    async with aiohttp.ClientSession() as session:
-
-        async def call(method: str, path: str, body: Any = None) -> tuple[int, Any]:
-            headers = {"Authorization": f"Bot {emu.bot_token}"}
-            async with session.request(method, emu.api_url + path, json=body, headers=headers) as resp:
-                return resp.status, (await resp.json() if resp.status != 204 else None)
-
-        yield call
 
 
 def button(i: int, **extra: Any) -> Json:
