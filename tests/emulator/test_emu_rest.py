@@ -100,8 +100,10 @@ async def test_no_manage_roles_means_forbidden(bot: EmuBot, control: ControlClie
         await g.create_text_channel("nope")
     owner = g.get_member(int(weak["owner_id"]))
     assert owner is not None
+    # A role that exists (an id guessed from the guild's may or may not: snowflakes follow the real time).
+    existing = await control.post(f"/guilds/{weak['id']}/roles", {"name": "Volunteers"})
     with pytest.raises(discord.Forbidden):
-        await owner.add_roles(discord.Object(g.id + 1))
+        await owner.add_roles(discord.Object(int(existing["id"])))
 
 
 async def test_channels_overwrites_and_visibility(
