@@ -188,7 +188,7 @@ class Statewide:
         return f"{rows['n']} team memberships"
 
     async def kickoff(self) -> str:
-        from tests.e2e.test_meetings import allowed_mentions, card, pinged_users, schedule
+        from tests.e2e.test_meetings import card, pinged_users, schedule
 
         _, meeting_id = await schedule(
             self.c, title="Statewide kickoff", when="in 3 days", reminders="1d, 1h", channel=self.c.general_id
@@ -201,9 +201,8 @@ class Statewide:
 
         await bounded(self.scale.concurrency, going, rsvp)
         await self.c.advance(timedelta(days=3, minutes=1))
-        sent = await allowed_mentions(self.c, "Reminder:")
-        chunks = math.ceil(len(going) / 100)
-        reminders = sent
+        chunks = math.ceil(len(going) / 100)  # Discord: at most 100 users per allowed_mentions
+        reminders = await reminder_posts(self.c)
         assert len(reminders) == 2 * chunks, len(reminders)
         pinged = sorted(u for p in reminders for u in pinged_users(p))
         expected = sorted([a.user_id for a in going] * 2)
@@ -254,3 +253,22 @@ def slug(name: str) -> str:
 async def _has_members(c: Community, count: int) -> bool:
     guild = c.bot.get_guild(int(c.guild_id))
     return guild is not None and len(guild.members) >= count
+
+
+async def reminder_posts(community: Community) -> list[dict[str, Any]]:
+    """The allowed_mentions of every reminder message in #general: the first part of each reminder says
+    "Reminder:", the parts after it (more than 100 people) carry its nonce + "c1", "c2"…"""
+    posts = [
+        r.get("json") or {}
+        for r in await community.control.requests()
+        if r["method"] == "POST"
+        and r["path"].endswith(f"/channels/{community.general_id}/messages")
+        and r["status"] < 300
+    ]
+    firsts = {str(p.get("nonce")) for p in posts if "Reminder:" in str(p.get("content") or "")}
+    return [
+        p.get("allowed_mentions") or {}
+        for p in posts
+        if str(p.get("nonce")) in firsts
+        or str(p.get("nonce")).rstrip("0123456789").removesuffix("c") in firsts
+    ]
