@@ -7,7 +7,8 @@ team, a kickoff meeting with 300 RSVPs and two reminders, a resource fair of 200
 announcement over three weeks (`tests/e2e/statewide.py`, the same scenario `tests/e2e/test_statewide.py` plays
 small). The emulator applies Discord's caps and rate limits (`--limit` requests per `--window` seconds per
 route bucket). The bot's clock is a manual one that the scenario moves, so reminders and posts need no waiting.
-Prints figures; asserts only that nothing was lost.
+Prints figures (each stage's time, how long the event loop was busy, requests by route, 429s) and checks every
+request it sent against Discord's OpenAPI description; asserts only that nothing was lost.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import shutil
 import sys
 import tempfile
 import time
@@ -26,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the scenario liv
 
 from bot.clock import ManualClock
 from bot.local import LocalBot
-from emulator import Emulator
+from emulator import Emulator, conformance, recording
 from emulator.driver import Control
 from tests.e2e.conftest import Community, eventually
 from tests.e2e.statewide import SEED, Scale, Statewide
@@ -55,7 +57,10 @@ async def run(scale: Scale, limit: int, window: float, slow: float = 0.0) -> Non
         asyncio.get_running_loop().slow_callback_duration = slow
     lag = LoopLag()
     clock = ManualClock(datetime(2026, 10, 14, 17, 0, tzinfo=UTC))
-    emulator = Emulator(rate_limit=limit, rate_limit_window=window, clock=clock.now)
+    record = Path(tempfile.mkdtemp(prefix="statewide-")) / "requests.jsonl"
+    emulator = Emulator(
+        rate_limit=limit, rate_limit_window=window, clock=clock.now, bot_username="copbot", record_to=record
+    )
     await emulator.start(port=0)
     control = await Control.connect(emulator.url)
     with tempfile.TemporaryDirectory() as folder:
@@ -92,10 +97,24 @@ async def run(scale: Scale, limit: int, window: float, slow: float = 0.0) -> Non
                 f"{r['method']} {r['route']}" for r in requests if r["status"] == 429
             ).most_common():
                 print(f"  429 x{count}: {route}")
+            _conformance(record)
         finally:
             await runner.stop()
             await control.close()
             await emulator.stop()
+            shutil.rmtree(record.parent, ignore_errors=True)
+
+
+def _conformance(record: Path) -> None:
+    """Every request the run sent, checked against Discord's OpenAPI description (when it is beside us)."""
+    spec_path = conformance.default_spec_path(Path(__file__).resolve().parents[1])
+    if not spec_path.exists():
+        print(f"conformance: skipped: no Discord API spec at {spec_path}")
+        return
+    report = conformance.check(recording.read_records(record), conformance.Spec.load(spec_path))
+    print(f"{report.summary()} ({report.bodies} bodies against the schema)")
+    for violation in report.violations[:10]:
+        print(f"  {violation.line()}")
 
 
 async def _ready(bot: object, guild_id: int) -> bool:
