@@ -201,10 +201,12 @@ class Statewide:
 
         await bounded(self.scale.concurrency, going, rsvp)
         await self.c.advance(timedelta(days=3, minutes=1))
-        chunks = math.ceil(len(going) / 100)  # Discord: at most 100 users per allowed_mentions
         reminders = await reminder_posts(self.c)
-        assert len(reminders) == 2 * chunks, len(reminders)
-        pinged = sorted(u for p in reminders for u in pinged_users(p))
+        # Discord: 2 000 characters and at most 100 users in allowed_mentions per message.
+        assert len(reminders) >= 2 * math.ceil(len(going) / 100), len(reminders)
+        assert all(len(str(p.get("content") or "")) <= 2000 for p in reminders)
+        assert all(len(pinged_users(p.get("allowed_mentions") or {})) <= 100 for p in reminders)
+        pinged = sorted(u for p in reminders for u in pinged_users(p.get("allowed_mentions") or {}))
         expected = sorted([a.user_id for a in going] * 2)
         assert pinged == expected, (len(pinged), len(expected))
         return f"{len(reminders)} reminder posts, {len(pinged)} mentions"
@@ -256,7 +258,7 @@ async def _has_members(c: Community, count: int) -> bool:
 
 
 async def reminder_posts(community: Community) -> list[dict[str, Any]]:
-    """The allowed_mentions of every reminder message in #general: the first part of each reminder says
+    """The body of every reminder message sent to #general: the first part of each reminder says
     "Reminder:", the parts after it (more than 100 people) carry its nonce + "c1", "c2"…"""
     posts = [
         r.get("json") or {}
@@ -267,7 +269,7 @@ async def reminder_posts(community: Community) -> list[dict[str, Any]]:
     ]
     firsts = {str(p.get("nonce")) for p in posts if "Reminder:" in str(p.get("content") or "")}
     return [
-        p.get("allowed_mentions") or {}
+        p
         for p in posts
         if str(p.get("nonce")) in firsts
         or str(p.get("nonce")).rstrip("0123456789").removesuffix("c") in firsts
