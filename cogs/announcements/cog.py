@@ -18,7 +18,7 @@ from bot.checks import is_organizer, organizer_only
 from bot.client import CopBot
 from bot.errors import ErrorReportingModal, UserError
 from bot.formatting import embed, fit_lines, plural, safe_text
-from bot.permissions import require_bot_permissions
+from bot.permissions import require_bot_permissions, require_can_mention
 from bot.scheduler import MISSED
 from bot.timeutil import discord_timestamp, local_description
 from bot.ui import ConfirmView, Paginator, add_field, confirm, paginate_lines
@@ -154,7 +154,7 @@ class Announcements(commands.Cog):
         guild = interaction.guild
         zone = await self.bot.guild_settings.timezone(guild.id)
         target = await self._channel(guild, channel)
-        self._check_ping(guild, target, ping)
+        self._check_ping(interaction.user, target, ping)
         plan = make_plan(when=when, repeat=repeat, until=until, zone=zone, now=self.now())
         if plan.schedule.trigger is not None:
             await self._check_limit(guild.id)
@@ -419,7 +419,7 @@ class Announcements(commands.Cog):
             )
         check_channel = channel or interaction.guild.get_channel(announcement.channel_id)
         if ping is not None and isinstance(check_channel, discord.TextChannel):
-            self._check_ping(interaction.guild, check_channel, ping)
+            self._check_ping(interaction.user, check_channel, ping)
         plan: Plan | None = None
         if when or repeat:
             zone = await self.bot.guild_settings.timezone(interaction.guild.id)
@@ -678,15 +678,12 @@ class Announcements(commands.Cog):
         return channel
 
     def _check_ping(
-        self, guild: discord.Guild, channel: discord.TextChannel, role: discord.Role | None
+        self, member: discord.Member | discord.User, channel: discord.TextChannel, role: discord.Role | None
     ) -> None:
         if role is None:
             return
-        if role.is_default() or not role.mentionable:
-            what = (
-                "notify @everyone" if role.is_default() else f"notify {role.mention} (it isn't mentionable)"
-            )
-            require_bot_permissions(channel, "mention_everyone", doing=what)
+        what = "notify @everyone" if role.is_default() else f"notify {role.mention} (it isn't mentionable)"
+        require_can_mention(member, channel, role, doing=what)
 
     async def _check_limit(self, guild_id: int) -> None:
         active = await self.repo.count_active_recurring(guild_id)

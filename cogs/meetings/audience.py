@@ -32,11 +32,15 @@ class Audiences:
 
     async def role_id(self, meeting: Meeting) -> int | None:
         """The Discord role of the meeting's group or school, if it has one."""
-        if meeting.audience_kind == "group" and meeting.audience_id is not None:
-            group = await self.groups.get(meeting.guild_id, meeting.audience_id)
+        return await self.role_of(meeting.guild_id, meeting.audience_kind, meeting.audience_id)
+
+    async def role_of(self, guild_id: int, kind: str, audience_id: int | None) -> int | None:
+        """The Discord role of a group or school audience, if it has one."""
+        if kind == "group" and audience_id is not None:
+            group = await self.groups.get(guild_id, audience_id)
             return group.role_id if group else None
-        if meeting.audience_kind == "school" and meeting.audience_id is not None:
-            school = await self.schools.get(meeting.guild_id, meeting.audience_id)
+        if kind == "school" and audience_id is not None:
+            school = await self.schools.get(guild_id, audience_id)
             return school.role_id if school else None
         return None
 

@@ -20,7 +20,7 @@ from bot.checks import is_organizer, organizer_only
 from bot.client import CopBot
 from bot.errors import NotOrganizer, UserError
 from bot.formatting import embed, fit_lines, human_list, plural, safe_text
-from bot.permissions import require_bot_permissions
+from bot.permissions import require_bot_permissions, require_can_mention
 from bot.scheduler import PermanentJobError, RetryableJobError, RunContext, StaleJob
 from bot.timeutil import discord_timestamp, format_duration, local_description
 from bot.ui import Paginator, confirm, paginate_lines
@@ -522,6 +522,17 @@ class Meetings(commands.Cog):
             "embed_links",
             doing=f"post the meeting card in {target.mention}",
         )
+        if ping_audience:
+            audience_role = guild.get_role(
+                await self.audiences.role_of(guild.id, audience_kind, audience_id) or 0
+            )
+            if audience_role is not None:
+                require_can_mention(
+                    interaction.user,
+                    target,
+                    audience_role,
+                    doing=f"mention {audience_role.mention} in reminders",
+                )
 
         responder = interaction
         if start - now >= inputs.FAR_AWAY:

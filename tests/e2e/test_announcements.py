@@ -429,7 +429,7 @@ async def test_a_role_that_is_not_mentionable_needs_mention_everyone(community: 
         "announce create", channel=community.general_id, when="tomorrow 9am", ping=hidden
     )
     assert not reply.is_modal
-    assert "Mention Everyone" in reply.text
+    assert "Mention @everyone, @here and All Roles" in reply.text
 
 
 # -- restarts ----------------------------------------------------------------------------------------------
