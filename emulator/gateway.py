@@ -33,6 +33,10 @@ GUILD_SCHEDULED_EVENTS = 1 << 16
 _GUILD_EVENTS = ("GUILD_", "CHANNEL_", "THREAD_")
 BUFFER_SIZE = 5000
 CHUNK_SIZE = 1000
+# Discord's HEARTBEAT_ACK takes a network round trip. An instant one, from an emulator in the bot's own
+# process, reaches discord.py before its keep-alive thread has recorded when it sent the heartbeat: the
+# latency then reads as the whole heartbeat interval ("Can't keep up … websocket is 41.3s behind").
+HEARTBEAT_ACK_DELAY = 0.05
 
 
 def intent_for(event: Event) -> int:
@@ -178,7 +182,7 @@ class Gateway:
             return
         if op == HEARTBEAT:
             self.stats["heartbeat"] += 1
-            conn.send(_frame(HEARTBEAT_ACK, None))
+            asyncio.get_running_loop().call_later(HEARTBEAT_ACK_DELAY, conn.send, _frame(HEARTBEAT_ACK, None))
         elif op == IDENTIFY:
             await self._identify(conn, data)
         elif op == RESUME:
