@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 
 import discord
@@ -15,6 +13,7 @@ from bot.client import CopBot
 from bot.errors import UserError
 from bot.formatting import embed, fit_lines, human_list, plural, safe_text
 from bot.memberships import describe_change, memberships
+from bot.spreadsheets import csv_file
 from bot.structure import (
     BuildReport,
     StructureBuilder,
@@ -101,17 +100,17 @@ def gaps_summary(schools: list[School], groups: list[Group], grid: dict[tuple[in
     return [text for _, text in lines]
 
 
-def grid_csv(
+def grid_rows(
     schools: list[School], groups: list[Group], grid: dict[tuple[int, int], int], sizes: dict[int, int]
-) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["school", "district", "team size", *(g.name for g in groups), "missing groups"])
+) -> list[list[object]]:
+    rows: list[list[object]] = [
+        ["school", "district", "team size", *(g.name for g in groups), "missing groups"]
+    ]
     for s in schools:
         counts = [grid.get((s.id, g.id), 0) for g in groups]
         missing = "; ".join(g.name for g, n in zip(groups, counts, strict=True) if not n)
-        writer.writerow([s.name, s.district, sizes.get(s.id, 0), *counts, missing])
-    return out.getvalue().encode("utf-8")
+        rows.append([s.name, s.district, sizes.get(s.id, 0), *counts, missing])
+    return rows
 
 
 class Schools(commands.Cog):
@@ -359,7 +358,7 @@ class Schools(commands.Cog):
         await interaction.response.send_message(
             text + "\nThe full grid is attached as a spreadsheet (CSV).",
             embed=pages[0],
-            file=discord.File(io.BytesIO(grid_csv(schools, groups, grid, sizes)), filename="school-gaps.csv"),
+            file=csv_file(grid_rows(schools, groups, grid, sizes), "school-gaps.csv"),
             view=paginator if len(pages) > 1 else discord.utils.MISSING,
             ephemeral=True,
         )

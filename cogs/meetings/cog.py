@@ -22,6 +22,7 @@ from bot.errors import NotOrganizer, UserError
 from bot.formatting import embed, fit_lines, human_list, plural, safe_text
 from bot.permissions import require_bot_permissions, require_can_mention
 from bot.scheduler import PermanentJobError, RetryableJobError, RunContext, StaleJob
+from bot.spreadsheets import csv_file
 from bot.timeutil import discord_timestamp, format_duration, local_description
 from bot.ui import Paginator, confirm, paginate_lines
 from cogs.meetings import inputs
@@ -32,7 +33,6 @@ from cogs.meetings.cards import REPEAT_TEXT, card_embed, card_link, card_view, w
 from cogs.meetings.events import interested_members, sync_event
 from cogs.meetings.notify import meeting_channel, send_dm, tell_members
 from cogs.meetings.refresher import CardRefresher
-from cogs.meetings.spreadsheets import csv_file
 from storage.guilds import Purpose
 from storage.jobs import Job
 from storage.meetings import (

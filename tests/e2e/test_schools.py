@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from emulator.driver import Reply
 from storage.schools import SchoolRepository
 from tests.e2e.conftest import Community, eventually
@@ -177,3 +180,18 @@ async def test_a_huge_number_as_a_school_or_group_name_is_a_friendly_answer(comm
     assert f"I don't know a school called “{huge}”" in joined.text
     members = await community.alice.run("groups members", group=huge)
     assert f"There's no group called “{huge}”" in members.text
+
+
+async def test_gaps_csv_writes_formula_looking_names_as_text(community: Community) -> None:
+    from tests.e2e.test_meetings_calendar import download
+
+    await setup_groups(community)
+    await community.organizer.run("groups add", name="@Volunteers")
+    await import_csv(community, 'name,district\n"=HYPERLINK(""http://evil.example"",""Click"")",+Tucson\n')
+    gaps = await community.organizer.run("schools gaps")
+    [attachment] = (gaps.raw.get("message") or {}).get("attachments") or []  # as stored, with its URL
+    rows = list(csv.reader(io.StringIO((await download(community, attachment)).decode("utf-8-sig"))))
+    cells = [cell for row in rows for cell in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))], cells
+    assert "'@Volunteers" in rows[0]
+    assert rows[1][:2] == ['\'=HYPERLINK("http://evil.example","Click")', "'+Tucson"]
