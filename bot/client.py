@@ -90,6 +90,8 @@ class CopBot(commands.Bot):
         self.fast_start = fast_start
         self.started_at = time.monotonic()
         self.ready_event = asyncio.Event()
+        self._guild_news = asyncio.Event()  # set (and replaced) whenever a guild arrives in full
+        self._arrived: set[int] = set()
         self.personal_data = PersonalDataRegistry()
         self.tree.on_error = report_error  # type: ignore[method-assign]
         if not settings.uses_real_discord:
@@ -101,6 +103,7 @@ class CopBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         self.db = await Database.open(self.settings.database)
+        self.personal_data.after_delete = self.db.erase_deleted
         self.guild_settings = GuildRepository(self.db)
         self.scheduler = Scheduler(self.db, clock=self.clock, classify=classify, on_failure=self._job_failed)
         self.scheduler.register(POST_KIND, partial(post_message, self), grace=POST_GRACE)
@@ -125,6 +128,46 @@ class CopBot(commands.Bot):
     async def on_ready(self) -> None:
         log.info("ready as %s in %d servers", self.user, len(self.guilds))
         self.ready_event.set()
+        self._guild_arrived(None)
+
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        self._guild_arrived(guild.id)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        self._guild_arrived(guild.id)
+
+    def _guild_arrived(self, guild_id: int | None) -> None:
+        if guild_id is not None:
+            self._arrived.add(guild_id)
+        news, self._guild_news = self._guild_news, asyncio.Event()
+        news.set()
+
+    def available_guild(self, guild_id: int) -> discord.Guild | None:
+        """The guild if Discord has sent it in full (channels, roles, members), else None."""
+        guild = self.get_guild(guild_id)
+        if guild is None or guild.unavailable or not (self.is_ready() or guild_id in self._arrived):
+            return None
+        return guild
+
+    async def wait_for_guild(self, guild_id: int, within: float) -> discord.Guild | None:
+        """The guild once Discord has sent it in full: at once if it has, else waiting up to `within`
+        seconds for it (jobs that fell due while the bot was down run before the gateway sends the guilds).
+        None if it did not come, or if the bot is connected and ready and the guild is not among its servers."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while True:
+            guild = self.available_guild(guild_id)
+            if guild is not None:
+                return guild
+            if self.is_ready() and self.get_guild(guild_id) is None:
+                return None  # connected, and not (or no longer) in that server
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return None
+            try:
+                await asyncio.wait_for(self._guild_news.wait(), remaining)
+            except TimeoutError:
+                return None
 
     async def close(self) -> None:
         if hasattr(self, "scheduler"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -11,7 +12,7 @@ import aiohttp
 import discord
 
 from bot.formatting import format_late_note
-from bot.scheduler import PermanentJobError, RetryableJobError, RunContext
+from bot.scheduler import JobError, PermanentJobError, RetryableJobError, RunContext
 from storage.guilds import Purpose
 from storage.jobs import Job
 
@@ -52,17 +53,83 @@ def classify(error: BaseException) -> Exception:
     return error if isinstance(error, Exception) else RetryableJobError(repr(error))
 
 
-async def resolve_channel(bot: CopBot, channel_id: int) -> discord.abc.Messageable:
-    """The channel to post in, from the cache or Discord; a deleted channel is a permanent failure."""
+# How long a job waits for its server while the bot is starting: jobs that fell due while it was down run
+# before the gateway has sent the servers (GUILD_CREATE). Real seconds: this waits on Discord, not a clock.
+GUILD_WAIT = 30.0
+
+
+class ChannelDeleted(PermanentJobError):
+    """Discord answered 404 Unknown Channel (10003): the only case in which a job says "deleted"."""
+
+
+def _not_yet(guild_id: int) -> RetryableJobError:
+    return RetryableJobError(f"the server {guild_id} is not available yet (Discord has not sent it)")
+
+
+async def job_guild(bot: CopBot, guild_id: int, *, within: float = GUILD_WAIT) -> discord.Guild | None:
+    """The job's server, waiting (bounded) while the bot starts; None when the bot is not in it.
+
+    Raises RetryableJobError when Discord has not sent it in time: a reason that may pass.
+    """
+    guild = await bot.wait_for_guild(guild_id, within if not bot.is_ready() else 0)
+    if guild is not None or (bot.is_ready() and bot.get_guild(guild_id) is None):
+        return guild
+    raise _not_yet(guild_id)
+
+
+async def job_channel(
+    bot: CopBot, channel_id: int, *, guild_id: int, within: float = GUILD_WAIT
+) -> discord.abc.GuildChannel | discord.Thread | discord.abc.PrivateChannel:
+    """The one lookup every job handler uses for a channel.
+
+    From the cache once the server has arrived (waiting for it, bounded, while the bot starts), else from
+    Discord by REST. `ChannelDeleted` only after Discord answered 404 Unknown Channel; a lookup that fails
+    for a reason that may pass (the server not sent yet, 5xx, 429, the network) raises RetryableJobError.
+    """
     channel = bot.get_channel(channel_id)
-    if channel is None:
-        try:
-            channel = await bot.fetch_channel(channel_id)
-        except discord.HTTPException as exc:
-            raise classify(exc) from exc
+    if channel is None and bot.available_guild(guild_id) is None:
+        with contextlib.suppress(RetryableJobError):
+            await job_guild(bot, guild_id, within=within)
+        channel = bot.get_channel(channel_id)
+    if channel is not None:
+        return channel
+    try:
+        return await bot.fetch_channel(channel_id)
+    except discord.NotFound as exc:
+        if exc.code == UNKNOWN_CHANNEL:
+            raise ChannelDeleted(
+                f"the channel {channel_id} was deleted (Discord answered 404 Unknown Channel)",
+                organizer_message="the channel it was meant for was deleted. Choose another with `/cop channel`.",
+            ) from exc
+        raise classify(exc) from exc
+    except (TimeoutError, discord.HTTPException, aiohttp.ClientError, ConnectionError) as exc:
+        raise classify(exc) from exc
+
+
+async def resolve_channel(bot: CopBot, channel_id: int, *, guild_id: int) -> discord.abc.Messageable:
+    """`job_channel`, for a channel that must hold messages."""
+    channel = await job_channel(bot, channel_id, guild_id=guild_id)
     if not isinstance(channel, discord.abc.Messageable):
         raise PermanentJobError(f"channel {channel_id} cannot hold messages")
     return channel
+
+
+async def organizer_channel(bot: CopBot, guild_id: int, *purposes: Purpose) -> discord.TextChannel | None:
+    """The first of the guild's channels for `purposes` that can be found (announcements by default), for
+    telling organizers something; None (logged by the caller) when none is set or can be reached."""
+    settings = await bot.guild_settings.get(guild_id)
+    for purpose in purposes or (Purpose.ANNOUNCEMENTS,):
+        channel_id = settings.channels.get(purpose)
+        if not channel_id:
+            continue
+        try:
+            channel = await job_channel(bot, channel_id, guild_id=guild_id)
+        except JobError as exc:
+            log.warning("guild %s: the %s channel cannot be used: %s", guild_id, purpose.value, exc)
+            continue
+        if isinstance(channel, discord.TextChannel):
+            return channel
+    return None
 
 
 async def send_once(channel: discord.abc.Messageable, nonce: str, **message: Any) -> discord.Message:
@@ -80,10 +147,8 @@ async def tell_organizers(bot: CopBot, job: Job, error: PermanentJobError) -> No
     """Post once in the announcements channel when a scheduled post failed for a reason organizers can fix."""
     if not error.organizer_message:
         return
-    settings = await bot.guild_settings.get(job.guild_id)
-    channel_id = settings.channels.get(Purpose.ANNOUNCEMENTS)
-    channel = bot.get_channel(channel_id) if channel_id else None
-    if not isinstance(channel, discord.TextChannel):
+    channel = await organizer_channel(bot, job.guild_id)
+    if channel is None:
         log.warning(
             "job %s failed (%s) and the guild %s has no announcements channel", job.id, error, job.guild_id
         )
@@ -104,7 +169,7 @@ POST_GRACE = timedelta(hours=6)
 
 async def post_message(bot: CopBot, job: Job, ctx: RunContext) -> None:
     """The `message.post` job: post `content` in `channel_id`, saying so when it comes late."""
-    channel = await resolve_channel(bot, int(job.payload["channel_id"]))
+    channel = await resolve_channel(bot, int(job.payload["channel_id"]), guild_id=job.guild_id)
     content = str(job.payload["content"])
     if ctx.late:
         content = f"{content}\n-# {format_late_note(job.scheduled_for)}"

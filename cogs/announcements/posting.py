@@ -167,18 +167,19 @@ class Poster:
             ):
                 await self._after_occurrence(announcement, job, ctx)
                 return  # an off week of an every-N-weeks series: nothing to post
-        guild = self.bot.get_guild(job.guild_id)
-        rendered = render(
-            announcement,
-            when=job.scheduled_for,
-            server=guild.name if guild else "this server",
-            next_meeting=await next_meeting_text(
-                self.bot, job.guild_id, announcement.timezone, job.scheduled_for
-            ),
-            late_for=job.scheduled_for if ctx.late and not manual else None,
-        )
         try:
-            channel = await resolve_channel(self.bot, announcement.channel_id)
+            # First: it waits for the server while the bot starts, so the server's name below is known.
+            channel = await resolve_channel(self.bot, announcement.channel_id, guild_id=job.guild_id)
+            guild = self.bot.get_guild(job.guild_id)
+            rendered = render(
+                announcement,
+                when=job.scheduled_for,
+                server=guild.name if guild and guild.name else "this server",
+                next_meeting=await next_meeting_text(
+                    self.bot, job.guild_id, announcement.timezone, job.scheduled_for
+                ),
+                late_for=job.scheduled_for if ctx.late and not manual else None,
+            )
             sent = await send_once(channel, ctx.nonce, **rendered.message())
         except PermanentJobError as error:
             await self._failed(announcement, job, ctx, error.reason, manual=manual)

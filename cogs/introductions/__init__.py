@@ -15,6 +15,7 @@ from discord.ext import commands
 
 from bot.checks import organizer_only
 from bot.client import CopBot
+from bot.delivery import job_guild
 from bot.errors import UserError
 from bot.formatting import human_list, plural
 from bot.memberships import memberships
@@ -237,7 +238,8 @@ class Introductions(commands.Cog):
         user_id = await self.profiles.departure(job.guild_id, int(job.payload["departure"]))
         if user_id is None:
             return  # back in the server, or deleted already
-        guild = self.bot.get_guild(job.guild_id)
+        # Waits for the server while the bot starts; None: the bot is not in it any more.
+        guild = await job_guild(self.bot, job.guild_id)
         if guild is not None and guild.get_member(user_id) is not None:
             await self.profiles.return_of(job.guild_id, user_id)  # came back while the bot was away
             return

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import discord
 
-from bot.delivery import send_once
-from bot.scheduler import PermanentJobError
+from bot.delivery import ChannelDeleted, job_channel, organizer_channel, send_once
 from storage.guilds import Purpose
 from storage.meetings import Meeting, MeetingRepository
 
@@ -24,15 +24,22 @@ MAX_ALLOWED_USERS = 100  # Discord's limit on allowed_mentions.users
 
 
 async def meeting_channel(bot: CopBot, repo: MeetingRepository, meeting: Meeting) -> discord.abc.Messageable:
-    """The meeting's channel; if it was deleted, the meetings channel (organizers are told once)."""
-    channel = bot.get_channel(meeting.channel_id)
+    """The meeting's channel (`delivery.job_channel`: waiting for the server while the bot starts, then
+    by REST); if Discord says it was deleted, the meetings channel (organizers are told once)."""
+    try:
+        channel = await job_channel(bot, meeting.channel_id, guild_id=meeting.guild_id)
+    except ChannelDeleted:
+        channel = None
     if isinstance(channel, discord.abc.Messageable):
         return channel
     settings = await bot.guild_settings.get(meeting.guild_id)
     fallback_id = settings.channels.get(Purpose.MEETINGS)
-    fallback = bot.get_channel(fallback_id) if fallback_id else None
-    if not isinstance(fallback, discord.TextChannel) or fallback.id == meeting.channel_id:
-        raise PermanentJobError(
+    fallback = None
+    if fallback_id and fallback_id != meeting.channel_id:
+        with contextlib.suppress(ChannelDeleted):
+            fallback = await job_channel(bot, fallback_id, guild_id=meeting.guild_id)
+    if not isinstance(fallback, discord.TextChannel):
+        raise ChannelDeleted(
             f"the channel of meeting {meeting.id} was deleted and there is no meetings channel",
             organizer_message=f"the channel of the meeting “{discord.utils.escape_mentions(meeting.title)}” "
             "was deleted and no meetings channel is set. Choose one with `/cop channel`, then move the "
@@ -50,10 +57,8 @@ async def meeting_channel(bot: CopBot, repo: MeetingRepository, meeting: Meeting
 
 
 async def _tell_organizers(bot: CopBot, guild_id: int, text: str, *, nonce: str) -> None:
-    settings = await bot.guild_settings.get(guild_id)
-    channel_id = settings.channels.get(Purpose.ANNOUNCEMENTS) or settings.channels.get(Purpose.MEETINGS)
-    channel = bot.get_channel(channel_id) if channel_id else None
-    if not isinstance(channel, discord.TextChannel):
+    channel = await organizer_channel(bot, guild_id, Purpose.ANNOUNCEMENTS, Purpose.MEETINGS)
+    if channel is None:
         log.warning("guild %s: %s (no channel to tell organizers in)", guild_id, text)
         return
     try:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.delivery import classify, resolve_channel, send_once
+from bot.delivery import classify, job_channel, send_once
 from bot.formatting import embed, fit_lines
 from bot.scheduler import PermanentJobError, RunContext
 from storage.guilds import Purpose
@@ -79,12 +79,13 @@ async def run_digest(bot: CopBot, repo: ResourceRepository, job: Job, ctx: RunCo
             organizer_message="no resources channel is set for the weekly resource digest. "
             "Choose one with `/resource channel`.",
         )
-    channel = bot.get_channel(channel_id)
+    channel = await job_channel(bot, channel_id, guild_id=job.guild_id)
     if isinstance(channel, discord.ForumChannel):
         await _post_in_forum(channel, card, job)
         return
-    target = await resolve_channel(bot, channel_id)
-    await send_once(target, ctx.nonce, embed=card)
+    if not isinstance(channel, discord.abc.Messageable):
+        raise PermanentJobError(f"channel {channel_id} cannot hold messages")
+    await send_once(channel, ctx.nonce, embed=card)
 
 
 async def _post_in_forum(forum: discord.ForumChannel, card: discord.Embed, job: Job) -> None:
