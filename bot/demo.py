@@ -11,6 +11,7 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import demo_scenes
+from bot.client import HANDLER_TASKS
 from bot.clock import Clock
 from bot.local import LocalBot
 from emulator import Emulator
@@ -26,6 +28,10 @@ from emulator.driver import Actor, Control, Reply, flatten_components, message_t
 
 DEMO_ZONE = "America/Phoenix"
 TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
+# Interaction response types: "thinking…" (the answer comes as an edit); a click's update of its message.
+DEFERRED, DEFERRED_UPDATE, UPDATE_MESSAGE = 5, 6, 7
+EPHEMERAL = 1 << 6
+IDLE_WAIT = 0.5  # seconds a step may keep the bot busy before the transcript records it anyway
 
 
 class Transcript:
@@ -60,7 +66,7 @@ class Transcript:
 
     def step(self, who: str, action: str, reply: Reply) -> None:
         self.lines.append(f"▶ {who} {action}")
-        privately = " (only they see this)" if reply.ephemeral else ""
+        privately = " (only they see this)" if _private(reply) else ""
         if reply.is_modal:
             self.lines.append(f"  copbot opens a form “{reply.data.get('title', '')}”")
         for message in [reply.data, *reply.followups]:
@@ -84,6 +90,16 @@ class Transcript:
 
     def print(self) -> None:
         print("\n".join(self.lines))
+
+
+def _private(reply: Reply) -> bool:
+    """Only the member sees it: an ephemeral answer, or an update of an ephemeral message (a click)."""
+    if reply.ephemeral:
+        return True
+    message = reply.raw.get("message") or {}
+    return reply.type in (DEFERRED_UPDATE, UPDATE_MESSAGE) and bool(
+        int(message.get("flags") or 0) & EPHEMERAL
+    )
 
 
 RELATIVE_UNITS = (
@@ -128,19 +144,22 @@ async def build_community(control: Control) -> tuple[str, dict[str, Actor]]:
 
 @dataclass
 class Stage:
-    """What a demo scene acts through: the community's people and a record of every step."""
+    """What a demo scene acts through: the community's people and a record of every step.
+
+    Each step is recorded as it stood once the bot finished with it (`idle`), before the next step: a click
+    that later edits an answer does not show in the step before it."""
 
     control: Control
     guild_id: str
     people: dict[str, Actor]
     steps: list[tuple[str, str, Reply]] = field(default_factory=list)
+    idle: Callable[[], Awaitable[None]] | None = None
 
     async def act(self, who: Actor, command: str, **options: Any) -> Reply:
         """`who` runs a slash command."""
         reply = await who.run(command, **options)
         shown = " ".join(f"{k}:{v}" for k, v in options.items())
-        self.steps.append((who.username, f"runs /{command} {shown}".rstrip(), reply))
-        return reply
+        return await self._record(who, f"runs /{command} {shown}".rstrip(), reply)
 
     async def click(
         self, who: Actor, message: Reply | dict[str, Any], button: str, values: list[str] | None = None
@@ -152,17 +171,24 @@ class Stage:
             (c for c in flatten_components(raw) if button in (c.get("custom_id"), c.get("label"))), {}
         )
         if values is None:
-            self.steps.append((who.username, f"clicks “{target.get('label') or button}”", reply))
-        else:
-            labels = {str(o.get("value")): str(o.get("label")) for o in target.get("options") or []}
-            picked = ", ".join(labels.get(v, v) for v in values)
-            self.steps.append((who.username, f"picks “{picked}” from the menu", reply))
-        return reply
+            return await self._record(who, f"clicks “{target.get('label') or button}”", reply)
+        labels = {str(o.get("value")): str(o.get("label")) for o in target.get("options") or []}
+        picked = ", ".join(labels.get(v, v) for v in values)
+        return await self._record(who, f"picks “{picked}” from the menu", reply)
 
     async def submit(self, who: Actor, modal: Reply, values: dict[str, Any]) -> Reply:
         """`who` fills in and sends the form that `modal` opened."""
         reply = await who.submit(modal, values)
-        self.steps.append((who.username, "fills in the form and sends it", reply))
+        return await self._record(who, "fills in the form and sends it", reply)
+
+    async def _record(self, who: Actor, action: str, reply: Reply) -> Reply:
+        """Note the step as the member sees it now that the bot is done with it (long work edits a
+        deferred answer as it goes), and hand that back to the scene."""
+        if self.idle is not None:
+            await self.idle()
+        if reply.type == DEFERRED and reply.interaction_id:
+            reply = await self.control.interaction(reply.interaction_id)
+        self.steps.append((who.username, action, reply))
         return reply
 
     async def channel_id(self, name: str) -> str:
@@ -182,12 +208,27 @@ def scenes() -> list[ModuleType]:
 async def play(stage: Stage, transcript: Transcript) -> None:
     for scene in scenes():
         await scene.play(stage)
-    # Long work edits its answer as it goes: show each answer as it finally stood.
     transcript.learn(await stage.control.guild(stage.guild_id))
     transcript.lines.append("== What happened ==")
     for who, action, reply in stage.steps:
-        final = await stage.control.interaction(reply.interaction_id) if reply.type == 5 else reply
-        transcript.step(who, action, final)
+        transcript.step(who, action, reply)
+
+
+async def handlers_idle(within: float = IDLE_WAIT) -> None:
+    """Wait until the bot's commands, buttons and forms have finished (they run in this process). Bounded:
+    a command that waits for a click (a preview, a confirmation) finishes only after the next step."""
+    current = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while (left := deadline - loop.time()) > 0:
+        running = [
+            t
+            for t in asyncio.all_tasks()
+            if t is not current and not t.done() and t.get_name().startswith(HANDLER_TASKS)
+        ]
+        if not running:
+            return
+        await asyncio.wait(running, timeout=min(left, 0.05))
 
 
 async def demo(serve: bool, port: int) -> int:
@@ -201,7 +242,7 @@ async def demo(serve: bool, port: int) -> int:
             guild_id, people = await build_community(control)
             bot = await runner.start()
             transcript = Transcript(DEMO_ZONE, bot.clock)
-            await play(Stage(control, guild_id, people), transcript)
+            await play(Stage(control, guild_id, people, idle=handlers_idle), transcript)
             transcript.lines.append("")
             transcript.lines.append("== The channels now ==")
             guild = await control.guild(guild_id)

@@ -37,6 +37,21 @@ def test_demo_runs_the_scenario_and_exits_zero(tmp_path: Path) -> None:
     assert "<t:" not in out  # times are shown in the community's zone
     assert "Traceback" not in result.stderr
     assert "Demo finished" in out
+    # Each step shows what the member saw then: the duplicate question with its button, then the click,
+    # then the result (not the resource's final state before the click that caused it).
+    share = out.index("▶ carlos_coach runs /resource share")
+    click = out.index("▶ carlos_coach clicks “Add Engineering to it”")
+    asked = out[share:click]
+    assert "That's already in the library as #1" in asked
+    assert "[buttons: Add Engineering to it]" in asked
+    assert "Tags: Professional Development, Science Framework" in asked
+    assert "Added **Engineering**" not in asked
+    after = out[click : out.index("▶", click + 1)]
+    assert "(only they see this)" in after
+    assert "Added **Engineering** to #1" in after
+    assert "Tags: Engineering, Professional Development, Science Framework" in after
+    setup = out[out.index("▶ olivia_organizer runs /groups setup") :]
+    assert "Stakeholder groups are ready" in setup[: setup.index("▶", 1)]  # the finished answer, not progress
     assert not list(tmp_path.iterdir())  # leaves nothing behind
 
 
