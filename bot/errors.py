@@ -12,6 +12,8 @@ from discord.ui import Item
 
 log = logging.getLogger(__name__)
 
+MESSAGE_LIMIT = 2000  # Discord: characters in a message
+
 
 class UserError(Exception):
     """An expected failure (bad input, missing setup). Its text is shown to the member as is, privately."""
@@ -48,7 +50,11 @@ def _friendly(error: BaseException) -> str | None:
 
 
 async def send_private(interaction: discord.Interaction, text: str) -> None:
-    """Reply (or follow up) privately; an interaction that already expired is only logged."""
+    """Reply (or follow up) privately; an interaction that already expired is only logged. A text over
+    Discord's 2 000 characters is cut (with "…") rather than refused, which members would see as
+    "interaction failed"; refusals keep lists short with `bot.formatting.short_list`."""
+    if len(text) > MESSAGE_LIMIT:
+        text = text[: MESSAGE_LIMIT - 1] + "…"
     try:
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True)

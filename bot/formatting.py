@@ -32,6 +32,13 @@ def human_list(items: list[str], last: str = "and") -> str:
     return f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
+def short_list(items: Sequence[str], shown: int = 8, last: str = "and") -> str:
+    """`a, b and 3 more`: a list that stays short however long it grows (refusals must fit 2 000)."""
+    if len(items) <= shown:
+        return human_list(list(items), last)
+    return f"{', '.join(items[:shown])} and {len(items) - shown} more"
+
+
 def safe_text(text: str, limit: int = 100) -> str:
     """Member-typed text quoted back: shortened and unable to ping anyone."""
     text = discord.utils.escape_mentions(text)

@@ -21,7 +21,7 @@ import discord
 
 from bot import category_plan
 from bot.errors import UserError
-from bot.formatting import human_list, plural, safe_text
+from bot.formatting import human_list, plural, safe_text, short_list
 from bot.permissions import require_bot_permissions
 from bot.ui import confirm
 from storage.groups import UnitRepository
@@ -159,38 +159,31 @@ class BuildReport:
             parts.append(f"Created {human_list(created)}.")
         if self.created_categories:
             kind = "category" if len(self.created_categories) == 1 else "categories"
-            parts.append(f"Created the {kind} {some(self.created_categories)}.")
+            parts.append(f"Created the {kind} {short_list(self.created_categories)}.")
         if self.renamed:
-            parts.append(f"Renamed the category {some(self.renamed)}.")
+            parts.append(f"Renamed the category {short_list(self.renamed)}.")
         moves = sum(len(c) for c in self.moved.values())
         if moves > SUMMARY_NAMES:
             into = [f"{len(c)} into {name}" for name, c in self.moved.items()]
             parts.append(
-                f"Moved {plural(moves, 'channel')} to keep each category within Discord's 50: {some(into)}."
+                f"Moved {plural(moves, 'channel')} to keep each category within Discord's 50: {short_list(into)}."
             )
         else:
             parts.extend(f"Moved {human_list(c)} into {name}." for name, c in self.moved.items())
         if self.repaired:
-            parts.append(f"Repaired {some(self.repaired)}.")
+            parts.append(f"Repaired {short_list(self.repaired)}.")
         if self.left:
             them = "it" if len(self.left) == 1 else "them"
-            parts.append(f"Left {some(self.left)} where someone moved {them} by hand.")
+            parts.append(f"Left {short_list(self.left)} where someone moved {them} by hand.")
         if self.found or not parts:
             parts.append(
                 f"Found {plural(self.found, 'role or channel', 'roles and channels')} already in place."
             )
         if len(self.layout) > 1:
             shown = [f"{name} ({count})" for name, count in self.layout]
-            parts.append(f"The channels are in {len(self.layout)} categories, by name: {some(shown)}.")
+            parts.append(f"The channels are in {len(self.layout)} categories, by name: {short_list(shown)}.")
         text = " ".join(parts)
         return text if len(text) <= SUMMARY_LIMIT else text[: SUMMARY_LIMIT - 1] + "…"
-
-
-def some(items: Sequence[str], shown: int = SUMMARY_NAMES) -> str:
-    """`a, b and 3 more`: a list that stays short however long it grows."""
-    if len(items) <= shown:
-        return human_list(list(items))
-    return f"{', '.join(items[:shown])} and {len(items) - shown} more"
 
 
 class BuildInterrupted(UserError):

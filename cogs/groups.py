@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.checks import is_organizer, organizer_only
 from bot.client import CopBot
 from bot.errors import ReportsErrors, UserError
-from bot.formatting import human_list, plural, safe_text
+from bot.formatting import human_list, plural, safe_text, short_list
 from bot.memberships import describe_change, memberships
 from bot.permissions import require_bot_permissions
 from bot.structure import (
@@ -31,6 +31,7 @@ from bot.structure import (
 )
 from bot.ui import OwnedView, Paginator, paginate_lines
 from storage.groups import DuplicateName, Group, GroupRepository
+from storage.schools import closest_names
 
 log = logging.getLogger(__name__)
 
@@ -218,10 +219,14 @@ class Groups(commands.Cog):
             group = await self.repo.get(guild_id, int(name))
         if group is None:
             known = [g.name for g in await self.repo.all(guild_id)]
+            near = closest_names(name, known)
             hint = (
-                f" The groups are: {human_list([f'**{safe_text(n, 60)}**' for n in known])}."
+                f" Did you mean {human_list([f'**{safe_text(n, 60)}**' for n in near], 'or')}?"
+                if near
+                else f" The groups are: {short_list([f'**{safe_text(n, 60)}**' for n in known])}"
+                + (" (`/groups list` shows them all)." if len(known) > 8 else ".")
                 if known
-                else (" There are no groups yet: an organizer can create them with `/groups setup`.")
+                else " There are no groups yet: an organizer can create them with `/groups setup`."
             )
             raise UserError(f"There's no group called “{safe_text(name, 60)}”.{hint}")
         return group

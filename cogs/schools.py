@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.checks import organizer_only
 from bot.client import CopBot
 from bot.errors import UserError
-from bot.formatting import embed, fit_lines, human_list, plural, safe_text
+from bot.formatting import embed, fit_lines, human_list, plural, safe_text, short_list
 from bot.memberships import describe_change, memberships
 from bot.spreadsheets import csv_file
 from bot.structure import (
@@ -421,7 +421,8 @@ class Schools(commands.Cog):
         if school is None:
             if len(mine) > 1:
                 raise UserError(
-                    f"You're in {human_list([f'**{safe_text(s.name, 80)}**' for s in mine])}: say which one to leave."
+                    f"You're in {short_list([f'**{safe_text(s.name, 80)}**' for s in mine])}: say which one "
+                    "to leave (start typing its name to pick it)."
                 )
             target = mine[0]
         else:

@@ -67,6 +67,11 @@ _SPACES = re.compile(r"\s+")
 _TAG_SEPARATOR = "\x1f"
 
 
+def _shown(text: str, limit: int = 40) -> str:
+    """Typed text quoted back in a refusal: short, whatever was typed."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class TagError(ValueError):
     """A tag that cannot be used; the message is for a member."""
 
@@ -89,7 +94,7 @@ def normalize_tag(text: str) -> str:
     cleaned = cleaned[:MAX_TAG_LENGTH].rstrip(_TAG_EDGES)
     if not any(ch.isalnum() for ch in cleaned):
         raise TagError(
-            f"“{text[:40]}” can't be a tag: tags are made of letters and numbers "
+            f"“{_shown(text)}” can't be a tag: tags are made of letters and numbers "
             "(spaces and & + - . / ' may join them), like “Project-Based Learning”."
         )
     return cleaned
@@ -305,7 +310,7 @@ class ResourceRepository:
                 (guild_id, tag_key(old)),
             )
             if row is None:
-                raise TagError(f"There is no tag “{old}”. `/resource tags` lists them.")
+                raise TagError(f"There is no tag “{_shown(old)}”. `/resource tags` lists them.")
             clash = await self.db.fetchval(
                 "SELECT name FROM resource_tag_names WHERE guild_id = ? AND key = ? AND id != ?",
                 (guild_id, tag_key(new), row["id"]),
@@ -333,7 +338,7 @@ class ResourceRepository:
                     (guild_id, tag_key(name)),
                 )
                 if row is None:
-                    raise TagError(f"There is no tag “{name}”. `/resource tags` lists them.")
+                    raise TagError(f"There is no tag “{_shown(name)}”. `/resource tags` lists them.")
                 rows[name] = row
             source_id, target_id = rows[source]["id"], rows[target]["id"]
             if source_id == target_id:
