@@ -426,11 +426,17 @@ class ProfileRepository:
         )
         return [_profile(r) for r in rows]
 
-    async def interests_like(self, guild_id: int, typed: str, *, limit: int = 25) -> list[str]:
+    async def interests_like(
+        self, guild_id: int, typed: str, viewer: Viewer, *, limit: int = 25
+    ) -> list[str]:
+        """Interests of the profiles `viewer` may see (`_visible`), most common first."""
+        condition, params = _visible(guild_id, viewer)
         rows = await self.db.fetchall(
-            "SELECT interest, COUNT(*) AS n FROM profile_interests WHERE guild_id = ? AND interest_key LIKE ?"
-            " ESCAPE '\\' GROUP BY interest_key ORDER BY n DESC, interest_key LIMIT ?",
-            (guild_id, "%" + _like(name_key(typed)) + "%", limit),
+            "SELECT i.interest, COUNT(*) AS n FROM profile_interests i"
+            " JOIN profiles p ON p.guild_id = i.guild_id AND p.user_id = i.user_id"
+            f" WHERE i.guild_id = ? AND i.interest_key LIKE ? ESCAPE '\\' AND {condition}"
+            " GROUP BY i.interest_key ORDER BY n DESC, i.interest_key LIMIT ?",
+            (guild_id, "%" + _like(name_key(typed)) + "%", *params, limit),
         )
         return [r["interest"] for r in rows]
 

@@ -144,7 +144,8 @@ async def test_resave_keeps_needs_and_card_and_delete_removes_everything(db: Dat
         6,
         ("art",),
     )
-    assert await profiles.interests_like(G, "ro") == ["rockets"]
+    assert await profiles.interests_like(G, "ro", Viewer(ALICE)) == ["rockets"]  # Sam's teammate
+    assert await profiles.interests_like(G, "ro", Viewer(BOB)) == []  # Sam is protected
     await profiles.record_connection(G, BOB, ALICE, "grants", "", now=NOW)
     await profiles.mark_reminded(G, [ALICE], now=NOW)
     exported = await profiles.export_member(G, ALICE)
