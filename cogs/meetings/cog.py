@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,6 +33,7 @@ from cogs.meetings.cards import REPEAT_TEXT, card_embed, card_link, card_view, w
 from cogs.meetings.events import interested_members, sync_event
 from cogs.meetings.notify import meeting_channel, send_dm, tell_members
 from cogs.meetings.refresher import CardRefresher
+from cogs.meetings.visibility import Sight, can_see, sight_of
 from storage.guilds import Purpose
 from storage.jobs import Job
 from storage.meetings import (
@@ -46,6 +47,14 @@ from storage.meetings import (
 )
 
 log = logging.getLogger(__name__)
+
+
+def _unknown(meeting_id: int) -> UserError:
+    """The answer for a meeting id that doesn't exist here, or that the member may not see."""
+    return UserError(
+        f"There is no meeting #{meeting_id} in this server. Start typing its title and pick it from the list."
+    )
+
 
 REMINDER_KIND = "meeting.reminder"
 START_KIND = "meeting.start"
@@ -126,10 +135,28 @@ class Meetings(commands.Cog):
         assert guild_id is not None
         found = await self.repo.get(guild_id, meeting_id)
         if found is None:
-            raise UserError(
-                f"There is no meeting #{meeting_id} in this server. Start typing its title and pick it from the list."
-            )
+            raise _unknown(meeting_id)
         return found
+
+    async def _seen(self, interaction: discord.Interaction, meeting_id: int) -> Meeting:
+        """The meeting, if the member may see it (`cogs.meetings.visibility`); else the unknown-id answer."""
+        found = await self.repo.get(interaction.guild_id, meeting_id) if interaction.guild_id else None
+        if found is None or not await can_see(self.bot.db, found, interaction):
+            raise _unknown(meeting_id)
+        return found
+
+    @staticmethod
+    async def _seen_only(
+        sight: Sight, fetch: Callable[[int], Awaitable[list[Meeting]]], limit: int
+    ) -> list[Meeting]:
+        """Up to `limit` meetings the viewer may see, reading further while hidden ones took the places."""
+        batch = limit
+        while True:
+            found = await fetch(batch)
+            seen = [m for m in found if await sight.can_see(m)]
+            if len(seen) >= limit or len(found) < batch:
+                return seen[:limit]
+            batch *= 4
 
     async def _series_text(self, meeting: Meeting) -> str:
         if not meeting.repeat_rule:
@@ -339,7 +366,7 @@ class Meetings(commands.Cog):
         if action == "vote":
             await self._vote(interaction, ref)
             return
-        meeting = await self._meeting(interaction.guild_id, ref)
+        meeting = await self._seen(interaction, ref)
         if action == "rsvp" and arg is not None:
             await self._rsvp(interaction, meeting, RsvpStatus(arg))
         elif action == "ics":
@@ -396,9 +423,9 @@ class Meetings(commands.Cog):
     async def _vote(self, interaction: discord.Interaction, item_id: int) -> None:
         assert interaction.guild_id is not None
         item = await self.repo.agenda_item(interaction.guild_id, item_id)
-        if item is None:
-            raise UserError("That topic was removed.")
-        meeting = await self._meeting(interaction.guild_id, item.meeting_id)
+        meeting = await self.repo.get(interaction.guild_id, item.meeting_id) if item else None
+        if item is None or meeting is None or not await can_see(self.bot.db, meeting, interaction):
+            raise UserError("That topic was removed.")  # as for a topic of a meeting the member can't see
         if meeting.cancelled or self.bot.clock.now() >= meeting.ends_at:
             raise UserError("This meeting is over or was cancelled, so its agenda no longer takes votes.")
         await self.audiences.check(meeting, interaction.user.id)
@@ -415,8 +442,13 @@ class Meetings(commands.Cog):
     ) -> list[app_commands.Choice[int]]:
         if interaction.guild_id is None:
             return []
-        zone = await self.bot.guild_settings.timezone(interaction.guild_id)
-        found = await self.repo.search(interaction.guild_id, current.strip(), limit=25)
+        guild_id = interaction.guild_id
+        zone = await self.bot.guild_settings.timezone(guild_id)
+        found = await self._seen_only(
+            await sight_of(self.bot.db, interaction),
+            lambda limit: self.repo.search(guild_id, current.strip(), limit=limit),
+            25,
+        )
         choices = []
         for meeting in found:
             state = " (cancelled)" if meeting.cancelled else ""
@@ -438,8 +470,9 @@ class Meetings(commands.Cog):
         meeting_id = getattr(interaction.namespace, "id", None)
         if interaction.guild_id is None or not isinstance(meeting_id, int):
             return []
-        if await self.repo.get(interaction.guild_id, meeting_id) is None:
-            return []  # never another community's topics
+        meeting = await self.repo.get(interaction.guild_id, meeting_id)
+        if meeting is None or not await can_see(self.bot.db, meeting, interaction):
+            return []  # never another community's topics, nor those of a meeting the member can't see
         items = await self.repo.agenda(meeting_id)
         typed = current.strip().lower()
         return [
@@ -661,7 +694,7 @@ class Meetings(commands.Cog):
     ) -> None:
         """Change a meeting (or it and the later meetings of its series); a new time moves reminders."""
         assert interaction.guild is not None
-        meeting = await self._meeting(interaction.guild_id, meeting_id)
+        meeting = await self._seen(interaction, meeting_id)
         now = self.bot.clock.now()
         if meeting.cancelled:
             raise UserError("That meeting was cancelled; schedule a new one instead.")
@@ -1008,7 +1041,7 @@ class Meetings(commands.Cog):
         series: bool = False,
     ) -> None:
         """Cancel a meeting: the card says so, reminders stop and the people coming are told."""
-        meeting = await self._meeting(interaction.guild_id, meeting_id)
+        meeting = await self._seen(interaction, meeting_id)
         now = self.bot.clock.now()
         if meeting.cancelled:
             raise UserError("That meeting is already cancelled.")
@@ -1087,15 +1120,32 @@ class Meetings(commands.Cog):
         """List upcoming or past meetings."""
         assert interaction.guild_id is not None
         chosen = await self.audiences.read(interaction.guild_id, audience) if audience else None
-        pages = await self.listing_pages(interaction.guild_id, past=when == "past", audience=chosen)
+        pages = await self.listing_pages(
+            interaction.guild_id,
+            past=when == "past",
+            audience=chosen,
+            sight=await sight_of(self.bot.db, interaction),
+        )
         await Paginator(interaction.user.id, pages).send(interaction)
 
     async def listing_pages(
-        self, guild_id: int, *, past: bool, audience: tuple[str, int | None] | None = None
+        self,
+        guild_id: int,
+        *,
+        past: bool,
+        audience: tuple[str, int | None] | None = None,
+        sight: Sight | None = None,
     ) -> list[discord.Embed]:
-        found = await self.repo.listing(
-            guild_id, now=self.bot.clock.now(), past=past, audience=audience, limit=LIST_LIMIT + 1
-        )
+        """The meetings `sight` may see (every one without a sight: for benchmarks), as pages."""
+        now = self.bot.clock.now()
+
+        async def fetch(limit: int) -> list[Meeting]:
+            return await self.repo.listing(guild_id, now=now, past=past, audience=audience, limit=limit)
+
+        if sight is None:
+            found = await fetch(LIST_LIMIT + 1)
+        else:
+            found = await self._seen_only(sight, fetch, LIST_LIMIT + 1)
         going = await self.repo.going_counts([m.id for m in found[:LIST_LIMIT]])
         lines = []
         for meeting in found[:LIST_LIMIT]:
@@ -1118,7 +1168,7 @@ class Meetings(commands.Cog):
     @app_commands.describe(meeting_id="The meeting (start typing its title)")
     async def show(self, interaction: discord.Interaction, meeting_id: int) -> None:
         """Show a meeting's card, with your own answer."""
-        meeting = await self._meeting(interaction.guild_id, meeting_id)
+        meeting = await self._seen(interaction, meeting_id)
         card, _ = await self.card_parts(meeting)
         mine = await self.repo.rsvp_of(meeting.id, interaction.user.id)
         answer = {None: "You haven't answered yet.", RsvpStatus.WAITLIST: "You're on the waitlist."}.get(
@@ -1135,7 +1185,7 @@ class Meetings(commands.Cog):
     async def attendees(self, interaction: discord.Interaction, meeting_id: int) -> None:
         """Everyone who answered, in order (organizers also get a CSV file)."""
         assert interaction.guild is not None
-        meeting = await self._meeting(interaction.guild_id, meeting_id)
+        meeting = await self._seen(interaction, meeting_id)
         answers = await self.repo.rsvps(meeting.id)
         sections: list[str] = []
         for status, heading in (
@@ -1187,7 +1237,7 @@ class Meetings(commands.Cog):
     async def attendance(self, interaction: discord.Interaction, meeting_id: int) -> None:
         """Who said they would come, and who checked in (with a CSV file)."""
         assert interaction.guild is not None
-        meeting = await self._meeting(interaction.guild_id, meeting_id)
+        meeting = await self._seen(interaction, meeting_id)
         answers = {a.user_id: a.status for a in await self.repo.rsvps(meeting.id)}
         here = await self.repo.checkins(meeting.id)
         people = list(dict.fromkeys([*answers, *here]))
@@ -1273,7 +1323,7 @@ class Meetings(commands.Cog):
     @app_commands.describe(meeting_id="The meeting (start typing its title)")
     async def ics(self, interaction: discord.Interaction, meeting_id: int) -> None:
         """Get a calendar file (.ics) for one meeting (a series comes as one repeating event)."""
-        meeting = await self._meeting(interaction.guild_id, meeting_id)
+        meeting = await self._seen(interaction, meeting_id)
         await interaction.response.send_message(
             f"**{safe_text(meeting.title)}** for your calendar: open the file to add it.",
             file=await meeting_file(self.repo, meeting, now=self.bot.clock.now()),
@@ -1284,8 +1334,11 @@ class Meetings(commands.Cog):
     async def calendar(self, interaction: discord.Interaction) -> None:
         """Get one calendar file (.ics) with every upcoming meeting."""
         assert interaction.guild is not None
-        upcoming = await self.repo.listing(
-            interaction.guild.id, now=self.bot.clock.now(), include_cancelled=False, limit=LIST_LIMIT
+        guild_id, now = interaction.guild.id, self.bot.clock.now()
+        upcoming = await self._seen_only(
+            await sight_of(self.bot.db, interaction),
+            lambda limit: self.repo.listing(guild_id, now=now, include_cancelled=False, limit=limit),
+            LIST_LIMIT,
         )
         if not upcoming:
             raise UserError("There are no upcoming meetings to put in a calendar yet.")
@@ -1307,7 +1360,7 @@ class Meetings(commands.Cog):
         topic: app_commands.Range[str, 1, inputs.TOPIC_LIMIT],
     ) -> None:
         """Suggest a topic for a meeting's agenda; members vote on suggestions."""
-        meeting = await self._meeting(interaction.guild_id, meeting_id)
+        meeting = await self._seen(interaction, meeting_id)
         if meeting.cancelled or meeting.ends_at <= self.bot.clock.now():
             raise UserError("That meeting is over or cancelled, so it takes no more topics.")
         await self.audiences.check(meeting, interaction.user.id)
@@ -1355,9 +1408,12 @@ class Meetings(commands.Cog):
     @app_commands.describe(meeting_id="The meeting (start typing its title)")
     async def agenda(self, interaction: discord.Interaction, meeting_id: int) -> None:
         """Show suggested topics, most wanted first, with buttons to vote."""
-        meeting = await self._meeting(interaction.guild_id, meeting_id)
+        meeting = await self._seen(interaction, meeting_id)
         card, view = await self._agenda_message(meeting)
-        await interaction.response.send_message(embed=card, view=view)
+        # Posted for all to vote only in the meeting's own channel, read by those who may see it; elsewhere
+        # (where others could read its topics) it is for the member alone.
+        private = interaction.channel_id != meeting.channel_id
+        await interaction.response.send_message(embed=card, view=view, ephemeral=private)
 
     @meeting.command(name="agenda-pin")
     @organizer_only()
@@ -1371,7 +1427,7 @@ class Meetings(commands.Cog):
         self, interaction: discord.Interaction, meeting_id: int, topic: int, pinned: bool = True
     ) -> None:
         """Put a suggested topic on the meeting card's agenda (or take it off)."""
-        meeting = await self._meeting(interaction.guild_id, meeting_id)
+        meeting = await self._seen(interaction, meeting_id)
         item = await self.repo.agenda_item(meeting.guild_id, topic)
         if item is None or item.meeting_id != meeting.id:
             raise UserError("Pick a topic suggested for this meeting from the list.")

@@ -1,0 +1,165 @@
+"""A meeting in a private stakeholder lounge: only those who can read the lounge (and organizers) see it, in
+every command, autocomplete, calendar file and report; the agenda is never answered in public; the
+directory's interest autocomplete keeps protected profiles to those who may see them (issue 14, item 2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.driver import Actor, Reply, message_text
+from tests.e2e.conftest import Community, eventually
+from tests.e2e.test_groups import can_view, join, setup_groups
+from tests.e2e.test_introductions import introduce, ready
+from tests.e2e.test_meetings import card, schedule
+from tests.e2e.test_meetings_calendar import download
+
+LOUNGE_TITLE = "College visit planning"
+LOUNGE_PLACE = "Room 12, Desert Ridge High"
+TOPIC = "Sam's scholarship worries"
+UNKNOWN = 987654
+
+
+async def student(community: Community) -> Actor:
+    sam = await community.control.add_member(community.guild_id, "sam_student")
+    sam.channel_id = community.general_id
+    await join(sam, "Students")
+    students = await community.control.channel_id(community.guild_id, "students")
+    await eventually(lambda: _can_view(community, sam, students), what="Sam in the students' lounge")
+    return sam
+
+
+async def _can_view(community: Community, actor: Actor, channel_id: str) -> bool:
+    return can_view(community, actor, channel_id)
+
+
+async def lounge(community: Community) -> tuple[Actor, str, int, int]:
+    """Groups set up, Sam a student, a Students meeting in #students with Sam's topic, and an open meeting."""
+    await setup_groups(community)
+    sam = await student(community)
+    students = await community.control.channel_id(community.guild_id, "students")
+    assert not can_view(community, community.alice, students)
+    _, private = await schedule(
+        community,
+        title=LOUNGE_TITLE,
+        location=LOUNGE_PLACE,
+        audience="Students",
+        channel=students,
+    )
+    await card(community, private, students)
+    _, public = await schedule(community, title="Open house", when="in 4 days")
+    suggested = await sam.run("meeting agenda-suggest", id=private, topic=TOPIC, in_channel=students)
+    assert "Thanks!" in suggested.text, suggested.text
+    return sam, students, private, public
+
+
+def unknown_answer(reply: Reply, meeting_id: int) -> str:
+    return reply.text.replace(str(UNKNOWN), str(meeting_id))
+
+
+async def ics_text(community: Community, reply: Reply) -> str:
+    message = reply.raw.get("message") or {}
+    [attachment] = message.get("attachments") or reply.data["attachments"]
+    return (await download(community, attachment)).decode()
+
+
+def choice_ids(choices: list[dict[str, Any]]) -> list[int]:
+    return [int(c["value"]) for c in choices]
+
+
+async def test_a_lounge_meeting_is_seen_only_by_its_audience_and_organizers(community: Community) -> None:
+    sam, _students, private, public = await lounge(community)
+
+    for outsider in (community.alice, community.bob):
+        for command, options in [
+            ("meeting show", {}),
+            ("meeting ics", {}),
+            ("meeting attendees", {}),
+            ("meeting agenda", {}),
+            ("meeting agenda-suggest", {"topic": "Can I come too?"}),
+        ]:
+            hidden = await outsider.run(command, id=private, **options)
+            unknown = await outsider.run(command, id=UNKNOWN, **options)
+            assert hidden.ephemeral, (command, hidden.text)
+            assert hidden.text == unknown_answer(unknown, private), (command, hidden.text)
+            assert LOUNGE_TITLE not in hidden.text
+            assert TOPIC not in hidden.text
+
+        listing = await outsider.run("meeting list")
+        assert "Open house" in listing.text
+        assert LOUNGE_TITLE not in listing.text
+        by_audience = await outsider.run("meeting list", audience="Students")
+        assert LOUNGE_TITLE not in by_audience.text
+
+        calendar = await ics_text(community, await outsider.run("meeting calendar"))
+        assert "Open house" in calendar
+        assert LOUNGE_TITLE not in calendar
+        assert "Desert Ridge" not in calendar
+
+        for typed in ("", "college", str(private)):
+            offered = await outsider.autocomplete("meeting show", "id", id=typed)
+            assert private not in choice_ids(offered), (typed, offered)
+        assert public in choice_ids(await outsider.autocomplete("meeting ics", "id", id=""))
+        topics = await outsider.autocomplete("meeting agenda-pin", "topic", id=private, topic="")
+        assert topics == []
+
+    for insider in (sam, community.organizer):
+        shown = await insider.run("meeting show", id=private)
+        assert LOUNGE_TITLE in shown.text, insider.username
+        assert LOUNGE_PLACE in shown.text
+        assert LOUNGE_TITLE in (await insider.run("meeting list")).text
+        calendar = await ics_text(community, await insider.run("meeting calendar"))
+        assert LOUNGE_TITLE in calendar
+        assert "Desert Ridge" in calendar
+        assert LOUNGE_TITLE in await ics_text(community, await insider.run("meeting ics", id=private))
+        offered = await insider.autocomplete("meeting show", "id", id="college")
+        assert private in choice_ids(offered), insider.username
+        answered = await insider.run("meeting attendees", id=private)
+        assert "Who answered" in answered.text, answered.text
+
+
+async def test_the_agenda_is_answered_privately_outside_the_meetings_channel(community: Community) -> None:
+    sam, students, private, _ = await lounge(community)
+
+    for asker in (sam, community.organizer):
+        elsewhere = await asker.run("meeting agenda", id=private)  # in #general
+        assert elsewhere.ephemeral, asker.username
+        assert TOPIC in elsewhere.text
+    assert not any(TOPIC in message_text(m) for m in await community.control.messages(community.general_id))
+
+    # Sam can vote on the private answer.
+    agenda = await sam.run("meeting agenda", id=private)
+    voted = await sam.click(agenda, "👍 1")
+    assert "1 vote" in voted.text, voted.text
+
+    # In the lounge itself, where only its audience reads, the agenda is posted for all to vote.
+    there = await sam.run("meeting agenda", id=private, in_channel=students)
+    assert not there.ephemeral
+    assert TOPIC in there.text
+
+
+async def test_directory_interest_autocomplete_hides_a_protected_profiles_interests(
+    community: Community,
+) -> None:
+    await ready(community)
+    sam = await community.control.add_member(community.guild_id, "sam_student")
+    sam.channel_id = community.general_id
+    await introduce(
+        community,
+        sam,
+        group="Students",
+        name="Sam Student",
+        organization="Desert Ridge High",
+        interests="rocketry",
+    )
+    await introduce(community, community.alice, group="Teachers", interests="robotics")
+    await introduce(
+        community, community.bob, group="Business & Industry", organization="Acme Corp", interests="robots"
+    )
+
+    async def offered(viewer: Actor) -> list[str]:
+        return [c["value"] for c in await viewer.autocomplete("directory", "interest", interest="ro")]
+
+    assert "rocketry" not in await offered(community.bob)
+    assert sorted(await offered(community.bob)) == ["robotics", "robots"]
+    assert "rocketry" in await offered(sam)
+    assert "rocketry" in await offered(community.organizer)
