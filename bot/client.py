@@ -15,7 +15,15 @@ from discord.ext import commands
 
 import cogs
 from bot.clock import Clock, SystemClock
-from bot.delivery import POST_GRACE, POST_KIND, classify, post_message, tell_organizers
+from bot.delivery import (
+    POST_GRACE,
+    POST_KIND,
+    classify,
+    describe_post,
+    post_message,
+    tell_missed,
+    tell_organizers,
+)
 from bot.errors import report_error
 from bot.personal_data import PersonalDataRegistry
 from bot.scheduler import PermanentJobError, Scheduler
@@ -105,8 +113,16 @@ class CopBot(commands.Bot):
         self.db = await Database.open(self.settings.database)
         self.personal_data.after_delete = self.db.erase_deleted
         self.guild_settings = GuildRepository(self.db)
-        self.scheduler = Scheduler(self.db, clock=self.clock, classify=classify, on_failure=self._job_failed)
-        self.scheduler.register(POST_KIND, partial(post_message, self), grace=POST_GRACE)
+        self.scheduler = Scheduler(
+            self.db,
+            clock=self.clock,
+            classify=classify,
+            on_failure=self._job_failed,
+            on_missed=partial(tell_missed, self),
+        )
+        self.scheduler.register(
+            POST_KIND, partial(post_message, self), grace=POST_GRACE, describe=describe_post
+        )
         for extension in discover_extensions():
             await self.load_extension(extension)  # cogs register their job handlers as they load
         log.info("loaded %d extensions", len(self.extensions))

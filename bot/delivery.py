@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 import discord
 
-from bot.formatting import format_late_note
-from bot.scheduler import JobError, PermanentJobError, RetryableJobError, RunContext
+from bot.formatting import fit_lines, format_late_note, safe_text
+from bot.scheduler import MISSED, JobError, Missed, PermanentJobError, RetryableJobError, RunContext
+from bot.timeutil import discord_timestamp
 from storage.guilds import Purpose
 from storage.jobs import Job
 
@@ -42,10 +43,16 @@ def classify(error: BaseException) -> Exception:
             "the channel was deleted",
             organizer_message="the channel it was meant for was deleted. Choose another with `/cop channel`.",
         )
-    if isinstance(error, discord.DiscordServerError | discord.RateLimited):
+    if isinstance(error, discord.RateLimited):
+        return RetryableJobError(
+            f"Discord was rate limiting ({error})", retry_after=timedelta(seconds=error.retry_after)
+        )
+    if isinstance(error, discord.DiscordServerError):
         return RetryableJobError(f"Discord was unavailable ({error})")
     if isinstance(error, discord.HTTPException):
-        if error.status == 429 or error.status >= 500:
+        if error.status == 429:
+            return RetryableJobError("Discord was rate limiting (429)", retry_after=_retry_after(error))
+        if error.status >= 500:
             return RetryableJobError(f"Discord was unavailable ({error.status})")
         return PermanentJobError(f"Discord rejected the message: {error.text or error.status}")
     if isinstance(error, aiohttp.ClientError | asyncio.TimeoutError | ConnectionError):
@@ -104,6 +111,19 @@ async def job_channel(
         raise classify(exc) from exc
     except (TimeoutError, discord.HTTPException, aiohttp.ClientError, ConnectionError) as exc:
         raise classify(exc) from exc
+
+
+def _retry_after(error: discord.HTTPException) -> timedelta | None:
+    """How long Discord asked to wait before trying again (its rate-limit headers), if it said."""
+    headers = getattr(error.response, "headers", None) or {}
+    for name in ("X-RateLimit-Reset-After", "Retry-After"):
+        try:
+            seconds = float(headers.get(name, ""))
+        except ValueError:
+            continue
+        if seconds >= 0:
+            return timedelta(seconds=seconds)
+    return None
 
 
 async def resolve_channel(bot: CopBot, channel_id: int, *, guild_id: int) -> discord.abc.Messageable:
@@ -165,6 +185,52 @@ async def tell_organizers(bot: CopBot, job: Job, error: PermanentJobError) -> No
 
 POST_KIND = "message.post"
 POST_GRACE = timedelta(hours=6)
+MISSED_OWNER = "organizers:missed"
+
+
+async def tell_missed(bot: CopBot, missed: list[Missed]) -> None:
+    """Scheduled posts skipped because they could no longer be useful: organizers are told once per guild
+    and batch, in the announcements (else meetings) channel, with what was missed and why.
+
+    The notice is itself a durable `message.post` job: it waits for the server, retries through an outage
+    and is posted once (its nonce).
+    """
+    by_guild: dict[int, list[Missed]] = {}
+    for item in missed:
+        by_guild.setdefault(item.job.guild_id, []).append(item)
+    for guild_id, items in by_guild.items():
+        settings = await bot.guild_settings.get(guild_id)
+        channel_id = settings.channels.get(Purpose.ANNOUNCEMENTS) or settings.channels.get(Purpose.MEETINGS)
+        lines = [
+            f"• {item.what}, due {discord_timestamp(item.job.scheduled_for, 'f')}: {_why(item.reason)}"
+            for item in items
+        ]
+        log.warning("guild %s: skipped as too late: %s", guild_id, "; ".join(lines))
+        if channel_id is None:
+            continue
+        head = f"**Organizers:** {'this scheduled post was' if len(items) == 1 else 'these scheduled posts were'} "
+        head += "not sent because by then it could no longer be useful:\n"
+        content = head + fit_lines(lines, 2000 - len(head) - 60)
+        await bot.scheduler.schedule(
+            POST_KIND,
+            bot.clock.now(),
+            {"channel_id": channel_id, "content": content},
+            guild_id=guild_id,
+            owner=MISSED_OWNER,
+        )
+
+
+def _why(reason: str) -> str:
+    if reason == MISSED:
+        return "it fell due while I was offline, too long ago"
+    return safe_text(reason, 300)
+
+
+async def describe_post(job: Job) -> str | None:
+    """What a `message.post` job was, for organizers (a notice about missed posts is not itself reported)."""
+    if job.owner == MISSED_OWNER:
+        return None
+    return f"a scheduled post in <#{int(job.payload['channel_id'])}>"
 
 
 async def post_message(bot: CopBot, job: Job, ctx: RunContext) -> None:

@@ -40,6 +40,7 @@ __all__ = [
     "CRON_FIELDS",
     "MISSED",
     "JobError",
+    "Missed",
     "PermanentJobError",
     "RetryableJobError",
     "RunContext",
@@ -55,6 +56,10 @@ log = logging.getLogger(__name__)
 
 MISSED = "missed while the bot was offline"
 MAX_BACKOFF = timedelta(hours=1)
+# Retries of a RetryableJobError (Discord 5xx, 429, the network, a server not sent yet): short, so a post goes
+# out within seconds of Discord recovering, and as long as the kind's grace allows rather than a fixed count.
+TRANSIENT_BASE = timedelta(seconds=1)
+TRANSIENT_CAP = timedelta(seconds=8)
 CRON_FIELDS = frozenset({"year", "month", "day", "week", "day_of_week", "hour", "minute", "second"})
 _REFILL_TIMER = "refill"
 _BATCH = 500  # fired jobs re-read and claimed per statement
@@ -89,7 +94,15 @@ class PermanentJobError(JobError):
 
 
 class StaleJob(JobError):
-    """The job no longer makes sense (the meeting started, the announcement was withdrawn)."""
+    """The job no longer makes sense (the meeting started, the announcement was withdrawn).
+
+    `missed=True` when it is skipped because it came too late to be useful (not because an organizer changed
+    something): organizers are then told once, as for a job skipped past its grace.
+    """
+
+    def __init__(self, reason: str, *, missed: bool = False) -> None:
+        super().__init__(reason)
+        self.missed = missed
 
 
 def job_nonce(job_id: int) -> str:
@@ -108,8 +121,19 @@ class RunContext:
     now: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Missed:
+    """A job skipped because it could no longer be useful: what it was (its kind's `describe`) and why."""
+
+    job: Job
+    what: str
+    reason: str
+
+
 Handler = Callable[[Job, RunContext], Awaitable[None]]
+Describer = Callable[[Job], Awaitable[str | None]]
 FailureHook = Callable[[Job, Exception], Awaitable[None]]
+MissedHook = Callable[[list[Missed]], Awaitable[None]]
 Classifier = Callable[[Exception], Exception]
 H = TypeVar("H", bound=Handler)
 
@@ -118,6 +142,7 @@ H = TypeVar("H", bound=Handler)
 class _Kind:
     handler: Handler
     grace: timedelta
+    describe: Describer | None = None  # set for kinds whose miss organizers should hear of
 
 
 # -- recurrence ----------------------------------------------------------------------------------------
@@ -199,11 +224,14 @@ class Scheduler:
         horizon: timedelta = timedelta(minutes=10),
         refill_interval: timedelta = timedelta(minutes=1),
         retry_base: timedelta = timedelta(seconds=30),
+        transient_base: timedelta = TRANSIENT_BASE,
+        transient_cap: timedelta = TRANSIENT_CAP,
         max_attempts: int = 5,
         late_after: timedelta = timedelta(minutes=1),
         max_concurrency: int = 32,
         classify: Classifier | None = None,
         on_failure: FailureHook | None = None,
+        on_missed: MissedHook | None = None,
     ) -> None:
         if not timedelta(0) < refill_interval < horizon:
             raise ValueError("refill_interval must be positive and shorter than the horizon")
@@ -215,11 +243,15 @@ class Scheduler:
         self.horizon = horizon
         self.refill_interval = refill_interval
         self.retry_base = retry_base
+        self.transient_base = transient_base
+        self.transient_cap = max(transient_cap, transient_base)
         self.max_attempts = max_attempts
         self.late_after = late_after
         self.classify: Classifier = classify or (lambda exc: exc)
         self.on_failure = on_failure
+        self.on_missed = on_missed
         self._kinds: dict[str, _Kind] = {}
+        self._outage: dict[int, int] = {}  # job id -> retryable failures in a row, until any job succeeds
         self._aps: AsyncIOScheduler | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._inflight: set[int] = set()  # fired, not yet claimed: the refill leaves these alone
@@ -230,13 +262,19 @@ class Scheduler:
 
     # -- handlers ------------------------------------------------------------------------------------------
 
-    def register(self, kind: str, handler: Handler, *, grace: timedelta) -> None:
-        """Run `handler` for jobs of `kind`; a job found more than `grace` past due is skipped instead."""
+    def register(
+        self, kind: str, handler: Handler, *, grace: timedelta, describe: Describer | None = None
+    ) -> None:
+        """Run `handler` for jobs of `kind`; a job found more than `grace` past due is skipped instead.
+
+        With `describe` (what a job of this kind would have done, for organizers), skipping one because it
+        came too late is reported to `on_missed`.
+        """
         if kind in self._kinds:
             raise ValueError(f"a handler for {kind!r} is already registered")
         if grace < timedelta(0):
             raise ValueError("grace cannot be negative")
-        self._kinds[kind] = _Kind(handler, grace)
+        self._kinds[kind] = _Kind(handler, grace, describe)
 
     def unregister(self, kind: str) -> None:
         self._kinds.pop(kind, None)
@@ -517,6 +555,7 @@ class Scheduler:
         now = self.clock.now()
         runnable: dict[int, _Kind] = {}
         due: list[tuple[int, datetime]] = []
+        missed: list[tuple[Job, str]] = []
         for job in await self.jobs.get_many(job_ids):
             if job.state is not JobState.PENDING:
                 continue  # cancelled, finished or already claimed
@@ -530,10 +569,13 @@ class Scheduler:
                 await self._finish(job, JobState.FAILED, reason, now, expect=JobState.PENDING)
             elif now - job.due_at > kind.grace or await self._superseded(job, now):
                 log.info("job %d (%s, %s) skipped: %s", job.id, job.kind, job.owner, MISSED)
-                await self._finish(job, JobState.SKIPPED, MISSED, now, expect=JobState.PENDING)
+                if await self._finish(job, JobState.SKIPPED, MISSED, now, expect=JobState.PENDING):
+                    missed.append((job, MISSED))
             else:
                 runnable[job.id] = kind
                 due.append((job.id, job.due_at))
+        if missed:
+            self._spawn(self._report_missed(missed))
         if due and self._aps is not None:  # shutting down: leave them pending for the next start
             for job in await self.jobs.claim(due, now=now, late_before=now - self.late_after):
                 self._spawn(self._execute(job, runnable[job.id]))
@@ -555,6 +597,7 @@ class Scheduler:
                     await self._handle_error(job, exc)
                 else:
                     await self._finish(job, JobState.DONE, None, self.clock.now())
+                    await self._recovered(job)
             except Exception:
                 log.exception("job %d ran but could not be recorded; it will run again on restart", job.id)
 
@@ -562,16 +605,22 @@ class Scheduler:
         error = exc if isinstance(exc, JobError) else self._classified(exc)
         reason = _describe(error)
         now = self.clock.now()
+        if not isinstance(error, RetryableJobError):
+            self._outage.pop(job.id, None)
         if isinstance(error, StaleJob):
             log.info("job %d (%s, %s) skipped: %s", job.id, job.kind, job.owner, reason)
-            await self._finish(job, JobState.SKIPPED, reason, now)
+            if await self._finish(job, JobState.SKIPPED, reason, now) and error.missed:
+                await self._report_missed([(job, reason)])
             return
         if isinstance(error, PermanentJobError):
             log.warning("job %d (%s, %s) failed: %s", job.id, job.kind, job.owner, reason)
             await self._fail(job, error, reason, now)
             return
-        if not isinstance(error, RetryableJobError):
-            log.error("job %d (%s, %s) raised unexpectedly", job.id, job.kind, job.owner, exc_info=exc)
+        if isinstance(error, RetryableJobError):
+            await self._retry_transient(job, error, reason, now)
+            return
+        # Anything else is unexpected (a bug, or a failure nobody sorted): a few attempts, slowly.
+        log.error("job %d (%s, %s) raised unexpectedly", job.id, job.kind, job.owner, exc_info=exc)
         if job.attempts >= self.max_attempts:
             log.warning(
                 "job %d (%s, %s) failed after %d attempts: %s",
@@ -584,8 +633,6 @@ class Scheduler:
             await self._fail(job, error, reason, now)
             return
         delay = min(self.retry_base * 2 ** (job.attempts - 1), MAX_BACKOFF)
-        if isinstance(error, RetryableJobError) and error.retry_after is not None:
-            delay = max(delay, error.retry_after)
         log.info(
             "job %d (%s) attempt %d failed (%s); retrying in %s",
             job.id,
@@ -596,6 +643,61 @@ class Scheduler:
         )
         if await self.jobs.retry(job.id, due_at=now + delay, now=now, error=reason):
             self._arm(job.id, now + delay)
+
+    async def _retry_transient(self, job: Job, error: RetryableJobError, reason: str, now: datetime) -> None:
+        """A reason that may pass (Discord down or rate limiting, the network): try again soon, for as
+        long as the kind's grace allows. Discord's `retry_after` is honoured as given; otherwise the wait
+        doubles from `transient_base` to `transient_cap`, and starts again after any job succeeds."""
+        failures = self._outage.get(job.id, 0) + 1
+        self._outage[job.id] = failures
+        if error.retry_after is not None:
+            delay = min(max(error.retry_after, self.transient_base), MAX_BACKOFF)
+        else:
+            delay = min(self.transient_base * 2 ** min(failures - 1, 16), self.transient_cap)
+        if now + delay - job.scheduled_for > self._grace(job.kind):
+            self._outage.pop(job.id, None)
+            late = f"{reason}; by the time it could be tried again it was too late to be useful"
+            log.warning("job %d (%s, %s) skipped: %s", job.id, job.kind, job.owner, late)
+            if await self._finish(job, JobState.SKIPPED, late[:_ERROR_LENGTH], now):
+                await self._report_missed([(job, late)])
+            return
+        log.info("job %d (%s) attempt %d: %s; retrying in %s", job.id, job.kind, job.attempts, reason, delay)
+        if await self.jobs.retry(job.id, due_at=now + delay, now=now, error=reason):
+            self._arm(job.id, now + delay)
+
+    async def _recovered(self, job: Job) -> None:
+        """A job succeeded, so Discord answers again: retries waiting out an outage run now, and their
+        back-off starts again from the beginning."""
+        self._outage.pop(job.id, None)
+        if not self._outage:
+            return
+        waiting, self._outage = list(self._outage), {}
+        now = self.clock.now()
+        for moved in await self.jobs.pull_forward(waiting, now, now=now):
+            self._arm(moved, now)
+
+    async def _report_missed(self, skipped: list[tuple[Job, str]]) -> None:
+        """Tell `on_missed` about jobs skipped because they came too late (kinds with a `describe` only)."""
+        if self.on_missed is None:
+            return
+        found: list[Missed] = []
+        for job, reason in skipped:
+            kind = self._kinds.get(job.kind)
+            if kind is None or kind.describe is None:
+                continue
+            try:
+                what = await kind.describe(job)
+            except Exception:
+                log.exception("could not describe job %d for organizers", job.id)
+                what = job.kind.replace(".", " ")
+            if what:
+                found.append(Missed(job, what, reason))
+        if not found:
+            return
+        try:
+            await self.on_missed(found)
+        except Exception:
+            log.exception("the missed-job hook failed for jobs %s", [m.job.id for m in found])
 
     def _classified(self, exc: Exception) -> Exception:
         try:

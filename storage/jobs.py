@@ -255,6 +255,18 @@ class JobRepository:
         )
         return changed == 1
 
+    async def pull_forward(self, job_ids: Sequence[int], due_at: datetime, *, now: datetime) -> list[int]:
+        """Bring pending jobs due later than `due_at` forward to it (a retry waiting out an outage that is
+        over); the planned time, attempts and lateness are kept. The ids moved."""
+        if not job_ids:
+            return []
+        rows = await self.db.fetchall(
+            "UPDATE jobs SET due_at = ?, updated_at = ? WHERE state = 'pending' AND due_at > ?"
+            f" AND id IN ({', '.join('?' * len(job_ids))}) RETURNING id",
+            [to_db_time(due_at), to_db_time(now), to_db_time(due_at), *job_ids],
+        )
+        return [row["id"] for row in rows]
+
     async def cancel(self, selector: JobFilter, *, now: datetime) -> list[Job]:
         """Cancel the pending jobs the filter selects; the cancelled jobs."""
         where, params = selector.where(table="jobs")

@@ -154,6 +154,14 @@ class Poster:
         self.bot = bot
         self.repo = repo
 
+    async def describe(self, job: Job) -> str | None:
+        """What the job would have posted, for organizers told it was skipped as too late."""
+        announcement = await self.repo.get(job.guild_id, int(job.payload["announcement_id"]))
+        if announcement is None or announcement.state is AnnouncementState.CANCELLED:
+            return None
+        title = f" “{safe_text(announcement.title)}”" if announcement.title else ""
+        return f"announcement #{announcement.id}{title} in <#{announcement.channel_id}>"
+
     async def run(self, job: Job, ctx: RunContext) -> None:
         announcement = await self.repo.get(job.guild_id, int(job.payload["announcement_id"]))
         manual = bool(job.payload.get("manual"))

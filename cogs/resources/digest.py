@@ -67,6 +67,11 @@ async def digest_embed(repo: ResourceRepository, guild_id: int, until: datetime)
     return card
 
 
+async def describe_digest(job: Job) -> str:
+    """For organizers told the digest was skipped as too late."""
+    return f"the weekly resource digest for the week to {job.scheduled_for:%Y-%m-%d}"
+
+
 async def run_digest(bot: CopBot, repo: ResourceRepository, job: Job, ctx: RunContext) -> None:
     """The `resource.digest` job: post the digest once (the job's nonce makes a retry return the same post)."""
     card = await digest_embed(repo, job.guild_id, job.scheduled_for)

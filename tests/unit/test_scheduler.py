@@ -446,7 +446,7 @@ async def test_retry_with_back_off_then_success(h: Harness) -> None:
             raise RetryableJobError("HTTP 503")
 
     base = timedelta(seconds=0.05)
-    s = await h.boot(flaky, retry_base=base)
+    s = await h.boot(flaky, transient_base=base)
     job_id = await h.schedule(h.clock.now() + SOON)
     await h.advance(SOON + base)
     assert [c.ctx.attempt for c in h.calls] == [1, 2], "the second attempt one back-off later"
