@@ -115,7 +115,7 @@ class Announcements(commands.Cog):
         self.recurring_limit = int(getattr(bot.settings, "announce_recurring_limit", DEFAULT_RECURRING_LIMIT))
 
     async def cog_load(self) -> None:
-        self.bot.scheduler.register(KIND, self.poster.run, grace=GRACE)
+        self.bot.scheduler.register(KIND, self.poster.run, grace=GRACE, describe=self.poster.describe)
         self.bot.add_dynamic_items(AnnouncementButton)
         self.bot.personal_data.register(
             "announcements", export=self.repo.export_author, delete=self.repo.forget_author

@@ -112,8 +112,12 @@ class Meetings(commands.Cog):
         self._publishing: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def cog_load(self) -> None:
-        self.bot.scheduler.register(REMINDER_KIND, self.run_reminder, grace=REMINDER_GRACE)
-        self.bot.scheduler.register(START_KIND, self.run_start, grace=START_GRACE)
+        self.bot.scheduler.register(
+            REMINDER_KIND, self.run_reminder, grace=REMINDER_GRACE, describe=self._describe_job
+        )
+        self.bot.scheduler.register(
+            START_KIND, self.run_start, grace=START_GRACE, describe=self._describe_job
+        )
         self.bot.scheduler.register(CHECKIN_KIND, self.run_checkin, grace=CHECKIN_GRACE)
         self.bot.add_dynamic_items(MeetingButton)
         self.bot.personal_data.register(
@@ -297,6 +301,17 @@ class Meetings(commands.Cog):
 
     # -- jobs ----------------------------------------------------------------------------------------
 
+    async def _describe_job(self, job: Job) -> str | None:
+        """What a reminder or start notice was, for organizers told it was skipped as too late."""
+        meeting = await self.repo.get_any(int(job.payload["meeting_id"]))
+        if meeting is None or meeting.cancelled:
+            return None  # nobody is waiting for it any more
+        name = f"“{safe_text(meeting.title)}” (#{meeting.id}, {discord_timestamp(meeting.starts_at, 'f')})"
+        if job.kind == REMINDER_KIND:
+            ahead = format_duration(timedelta(seconds=int(job.payload["offset"])))
+            return f"the {ahead} reminder of the meeting {name}"
+        return f"the start notice of the meeting {name}"
+
     async def _live(self, job: Job, now: datetime) -> Meeting:
         meeting = await self.repo.get_any(int(job.payload["meeting_id"]))
         if meeting is None:
@@ -308,7 +323,7 @@ class Meetings(commands.Cog):
     async def run_reminder(self, job: Job, ctx: RunContext) -> None:
         meeting = await self._live(job, ctx.now)
         if ctx.now >= meeting.starts_at:
-            raise StaleJob("the meeting already started")
+            raise StaleJob("the meeting had already started", missed=True)
         planned = meeting.starts_at - timedelta(seconds=int(job.payload["offset"]))
         if abs((planned - job.scheduled_for).total_seconds()) > 1:
             raise StaleJob("the meeting was moved")
@@ -331,7 +346,7 @@ class Meetings(commands.Cog):
     async def run_start(self, job: Job, ctx: RunContext) -> None:
         meeting = await self._live(job, ctx.now)
         if ctx.now >= meeting.ends_at:
-            raise StaleJob("the meeting is already over")
+            raise StaleJob("the meeting was already over", missed=True)
         if abs((meeting.starts_at - job.scheduled_for).total_seconds()) > 1:
             raise StaleJob("the meeting was moved")
         self.cards.request(meeting.id)

@@ -47,7 +47,7 @@ from .cards import (
     post_card,
     refresh_card,
 )
-from .digest import DAYS, DIGEST_GRACE, DIGEST_KIND, DIGEST_OWNER, run_digest
+from .digest import DAYS, DIGEST_GRACE, DIGEST_KIND, DIGEST_OWNER, describe_digest, run_digest
 from .forms import AddTagsView, EditModal, ShareForm, ShareModal, Source
 from .inputs import clean_description, clean_title, parse_tags, split_tags
 
@@ -89,7 +89,12 @@ class Resources(commands.Cog):
         CardButton.handler = self.on_card_button
         self.bot.add_dynamic_items(CardButton)
         self.bot.tree.add_command(self.save_menu)
-        self.bot.scheduler.register(DIGEST_KIND, partial(run_digest, self.bot, self.repo), grace=DIGEST_GRACE)
+        self.bot.scheduler.register(
+            DIGEST_KIND,
+            partial(run_digest, self.bot, self.repo),
+            grace=DIGEST_GRACE,
+            describe=describe_digest,
+        )
         self.bot.personal_data.register(
             "resource library", export=self.repo.export_member, delete=self._delete_member
         )
