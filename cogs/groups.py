@@ -17,6 +17,7 @@ from bot.client import CopBot
 from bot.errors import ReportsErrors, UserError
 from bot.formatting import human_list, plural, safe_text, short_list
 from bot.memberships import describe_change, memberships
+from bot.options import typed_id
 from bot.permissions import require_bot_permissions
 from bot.structure import (
     StructureBuilder,
@@ -215,8 +216,8 @@ class Groups(commands.Cog):
 
     async def _group(self, guild_id: int, name: str) -> Group:
         group = await self.repo.by_name(guild_id, name)
-        if group is None and name.isascii() and name.isdigit() and len(name) <= 18:
-            group = await self.repo.get(guild_id, int(name))
+        if group is None and (typed := typed_id(name)) is not None:
+            group = await self.repo.get(guild_id, typed)
         if group is None:
             known = [g.name for g in await self.repo.all(guild_id)]
             near = closest_names(name, known)

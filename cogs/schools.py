@@ -13,6 +13,7 @@ from bot.client import CopBot
 from bot.errors import UserError
 from bot.formatting import embed, fit_lines, human_list, plural, safe_text, short_list
 from bot.memberships import describe_change, memberships
+from bot.options import typed_id
 from bot.spreadsheets import csv_file
 from bot.structure import (
     BuildReport,
@@ -136,8 +137,8 @@ class Schools(commands.Cog):
     async def find(self, guild_id: int, name: str) -> School:
         """The school named, or a UserError suggesting the closest names."""
         school = await self.repo.by_name(guild_id, name)
-        if school is None and name.isascii() and name.isdigit() and len(name) <= 18:
-            school = await self.repo.get(guild_id, int(name))
+        if school is None and (typed := typed_id(name)) is not None:
+            school = await self.repo.get(guild_id, typed)
         if school is None:
             known = [s.name for s in await self.repo.all(guild_id)]
             near = closest_names(name, known)

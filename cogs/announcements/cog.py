@@ -18,6 +18,7 @@ from bot.checks import is_organizer, organizer_only
 from bot.client import CopBot
 from bot.errors import ErrorReportingModal, UserError
 from bot.formatting import embed, fit_lines, plural, safe_text
+from bot.options import Id
 from bot.permissions import require_bot_permissions, require_can_mention
 from bot.scheduler import MISSED
 from bot.timeutil import discord_timestamp, local_description
@@ -297,7 +298,7 @@ class Announcements(commands.Cog):
     @announce.command(name="show")
     @organizer_only()
     @app_commands.describe(id="The announcement's number (see /announce list)")
-    async def show(self, interaction: discord.Interaction, id: app_commands.Range[int, 1]) -> None:
+    async def show(self, interaction: discord.Interaction, id: Id) -> None:
         """Show an announcement as it will look, its schedule and its next run times."""
         announcement = await self._get(interaction, id)
         now = self.now()
@@ -340,7 +341,7 @@ class Announcements(commands.Cog):
     @announce.command(name="history")
     @organizer_only()
     @app_commands.describe(id="The announcement's number (see /announce list)")
-    async def history(self, interaction: discord.Interaction, id: app_commands.Range[int, 1]) -> None:
+    async def history(self, interaction: discord.Interaction, id: Id) -> None:
         """When each occurrence was posted, with links, and any that failed or were skipped."""
         announcement = await self._get(interaction, id)
         entries: list[tuple[datetime, str]] = [
@@ -396,7 +397,7 @@ class Announcements(commands.Cog):
     async def edit(
         self,
         interaction: discord.Interaction,
-        id: app_commands.Range[int, 1],
+        id: Id,
         channel: discord.TextChannel | None = None,
         when: app_commands.Range[str, 1, 100] | None = None,
         repeat: app_commands.Range[str, 1, 100] | None = None,
@@ -508,7 +509,7 @@ class Announcements(commands.Cog):
     @announce.command(name="pause")
     @organizer_only()
     @app_commands.describe(id="The announcement's number (see /announce list)")
-    async def pause(self, interaction: discord.Interaction, id: app_commands.Range[int, 1]) -> None:
+    async def pause(self, interaction: discord.Interaction, id: Id) -> None:
         """Stop posting an announcement for now; nothing it misses is posted later."""
         assert interaction.guild_id is not None
         await interaction.response.send_message(await self._pause(interaction.guild_id, id), ephemeral=True)
@@ -531,7 +532,7 @@ class Announcements(commands.Cog):
     @announce.command(name="resume")
     @organizer_only()
     @app_commands.describe(id="The announcement's number (see /announce list)")
-    async def resume(self, interaction: discord.Interaction, id: app_commands.Range[int, 1]) -> None:
+    async def resume(self, interaction: discord.Interaction, id: Id) -> None:
         """Start posting a paused announcement again, from its next run."""
         assert interaction.guild_id is not None
         await interaction.response.send_message(await self._resume(interaction.guild_id, id), ephemeral=True)
@@ -568,7 +569,7 @@ class Announcements(commands.Cog):
     @announce.command(name="cancel")
     @organizer_only()
     @app_commands.describe(id="The announcement's number (see /announce list)")
-    async def cancel(self, interaction: discord.Interaction, id: app_commands.Range[int, 1]) -> None:
+    async def cancel(self, interaction: discord.Interaction, id: Id) -> None:
         """Cancel an announcement for good; what was already posted stays."""
         announcement = await self._get(interaction, id)
         if announcement.state not in OPEN_STATES:
@@ -604,7 +605,7 @@ class Announcements(commands.Cog):
     @announce.command(name="send-now")
     @organizer_only()
     @app_commands.describe(id="The announcement's number (see /announce list)")
-    async def send_now(self, interaction: discord.Interaction, id: app_commands.Range[int, 1]) -> None:
+    async def send_now(self, interaction: discord.Interaction, id: Id) -> None:
         """Post an announcement right away; its schedule stays as it is."""
         assert interaction.guild_id is not None
         await interaction.response.send_message(

@@ -6,6 +6,7 @@ from discord import app_commands
 
 from bot.errors import UserError
 from bot.formatting import safe_text
+from bot.options import typed_id
 from storage.database import Database
 from storage.groups import GroupRepository
 from storage.meetings import Meeting
@@ -50,8 +51,8 @@ class Audiences:
         if value.lower() in ("", "all", "everyone"):
             return "all", None
         kind, _, ref = value.partition(":")
-        if kind in ("group", "school") and ref.isdigit():
-            unit = await (self.groups if kind == "group" else self.schools).get(guild_id, int(ref))
+        if kind in ("group", "school") and (unit_id := typed_id(ref)) is not None:
+            unit = await (self.groups if kind == "group" else self.schools).get(guild_id, unit_id)
             if unit is not None:
                 return kind, unit.id
         group = await self.groups.by_name(guild_id, value)

@@ -20,6 +20,7 @@ from bot.checks import is_organizer, organizer_only
 from bot.client import CopBot
 from bot.errors import NotOrganizer, UserError
 from bot.formatting import embed, fit_lines, human_list, plural, safe_text
+from bot.options import Capacity, Id, SeriesCount
 from bot.permissions import require_bot_permissions, require_can_mention
 from bot.scheduler import PermanentJobError, RetryableJobError, RunContext, StaleJob
 from bot.spreadsheets import csv_file
@@ -532,10 +533,10 @@ class Meetings(commands.Cog):
         description: app_commands.Range[str, 1, inputs.DESCRIPTION_LIMIT] | None = None,
         channel: discord.TextChannel | None = None,
         audience: str | None = None,
-        capacity: int | None = None,
+        capacity: Capacity | None = None,
         reminders: app_commands.Range[str, 1, 200] | None = None,
         repeat: str | None = None,
-        repeat_count: int | None = None,
+        repeat_count: SeriesCount | None = None,
         repeat_until: app_commands.Range[str, 1, 100] | None = None,
         ping_audience: bool = False,
     ) -> None:
@@ -691,20 +692,20 @@ class Meetings(commands.Cog):
     async def edit(
         self,
         interaction: discord.Interaction,
-        meeting_id: int,
+        meeting_id: Id,
         title: app_commands.Range[str, 1, inputs.TITLE_LIMIT] | None = None,
         when: app_commands.Range[str, 1, 100] | None = None,
         duration: app_commands.Range[str, 1, 40] | None = None,
         location: app_commands.Range[str, 1, inputs.LOCATION_LIMIT] | None = None,
         description: app_commands.Range[str, 1, inputs.DESCRIPTION_LIMIT] | None = None,
         channel: discord.TextChannel | None = None,
-        capacity: int | None = None,
+        capacity: Capacity | None = None,
         reminders: app_commands.Range[str, 1, 200] | None = None,
         audience: str | None = None,
         series: bool = False,
         remove_capacity: bool = False,
         repeat: str | None = None,
-        repeat_count: int | None = None,
+        repeat_count: SeriesCount | None = None,
         repeat_until: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         """Change a meeting (or it and the later meetings of its series); a new time moves reminders."""
@@ -1051,7 +1052,7 @@ class Meetings(commands.Cog):
     async def cancel(
         self,
         interaction: discord.Interaction,
-        meeting_id: int,
+        meeting_id: Id,
         reason: app_commands.Range[str, 1, 500] | None = None,
         series: bool = False,
     ) -> None:
@@ -1181,7 +1182,7 @@ class Meetings(commands.Cog):
     @meeting.command(name="show")
     @app_commands.rename(meeting_id="id")
     @app_commands.describe(meeting_id="The meeting (start typing its title)")
-    async def show(self, interaction: discord.Interaction, meeting_id: int) -> None:
+    async def show(self, interaction: discord.Interaction, meeting_id: Id) -> None:
         """Show a meeting's card, with your own answer."""
         meeting = await self._seen(interaction, meeting_id)
         card, _ = await self.card_parts(meeting)
@@ -1197,7 +1198,7 @@ class Meetings(commands.Cog):
     @meeting.command(name="attendees")
     @app_commands.rename(meeting_id="id")
     @app_commands.describe(meeting_id="The meeting (start typing its title)")
-    async def attendees(self, interaction: discord.Interaction, meeting_id: int) -> None:
+    async def attendees(self, interaction: discord.Interaction, meeting_id: Id) -> None:
         """Everyone who answered, in order (organizers also get a CSV file)."""
         assert interaction.guild is not None
         meeting = await self._seen(interaction, meeting_id)
@@ -1249,7 +1250,7 @@ class Meetings(commands.Cog):
     @organizer_only()
     @app_commands.rename(meeting_id="id")
     @app_commands.describe(meeting_id="The meeting (start typing its title)")
-    async def attendance(self, interaction: discord.Interaction, meeting_id: int) -> None:
+    async def attendance(self, interaction: discord.Interaction, meeting_id: Id) -> None:
         """Who said they would come, and who checked in (with a CSV file)."""
         assert interaction.guild is not None
         meeting = await self._seen(interaction, meeting_id)
@@ -1336,7 +1337,7 @@ class Meetings(commands.Cog):
     @meeting.command(name="ics")
     @app_commands.rename(meeting_id="id")
     @app_commands.describe(meeting_id="The meeting (start typing its title)")
-    async def ics(self, interaction: discord.Interaction, meeting_id: int) -> None:
+    async def ics(self, interaction: discord.Interaction, meeting_id: Id) -> None:
         """Get a calendar file (.ics) for one meeting (a series comes as one repeating event)."""
         meeting = await self._seen(interaction, meeting_id)
         await interaction.response.send_message(
@@ -1371,7 +1372,7 @@ class Meetings(commands.Cog):
     async def agenda_suggest(
         self,
         interaction: discord.Interaction,
-        meeting_id: int,
+        meeting_id: Id,
         topic: app_commands.Range[str, 1, inputs.TOPIC_LIMIT],
     ) -> None:
         """Suggest a topic for a meeting's agenda; members vote on suggestions."""
@@ -1421,7 +1422,7 @@ class Meetings(commands.Cog):
     @meeting.command(name="agenda")
     @app_commands.rename(meeting_id="id")
     @app_commands.describe(meeting_id="The meeting (start typing its title)")
-    async def agenda(self, interaction: discord.Interaction, meeting_id: int) -> None:
+    async def agenda(self, interaction: discord.Interaction, meeting_id: Id) -> None:
         """Show suggested topics, most wanted first, with buttons to vote."""
         meeting = await self._seen(interaction, meeting_id)
         card, view = await self._agenda_message(meeting)
@@ -1439,7 +1440,7 @@ class Meetings(commands.Cog):
         pinned="On the agenda (default) or taken off it",
     )
     async def agenda_pin(
-        self, interaction: discord.Interaction, meeting_id: int, topic: int, pinned: bool = True
+        self, interaction: discord.Interaction, meeting_id: Id, topic: Id, pinned: bool = True
     ) -> None:
         """Put a suggested topic on the meeting card's agenda (or take it off)."""
         meeting = await self._seen(interaction, meeting_id)

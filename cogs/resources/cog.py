@@ -17,6 +17,7 @@ from bot.checks import is_organizer, organizer_only
 from bot.client import CopBot
 from bot.errors import NotOrganizer, UserError
 from bot.formatting import embed, fit_lines, human_list, plural, safe_text
+from bot.options import Id, typed_id
 from bot.permissions import require_bot_permissions
 from bot.timeutil import discord_timestamp
 from bot.ui import Paginator, confirm, paginate_lines
@@ -486,7 +487,7 @@ class Resources(commands.Cog):
     async def edit(
         self,
         interaction: discord.Interaction,
-        id: app_commands.Range[int, 1],
+        id: Id,
         grades: str | None = None,
         kind: str | None = None,
     ) -> None:
@@ -530,7 +531,7 @@ class Resources(commands.Cog):
 
     @resource.command(name="remove")
     @app_commands.describe(id="The resource's number (shown on its card and in search results)")
-    async def remove(self, interaction: discord.Interaction, id: app_commands.Range[int, 1]) -> None:
+    async def remove(self, interaction: discord.Interaction, id: Id) -> None:
         """Remove a resource you shared from the library, with its card (organizers can remove any)."""
         assert interaction.guild_id is not None
         found = await self._editable(interaction, id, "remove")
@@ -721,9 +722,11 @@ class Resources(commands.Cog):
     ) -> list[app_commands.Choice[int]]:
         assert interaction.guild_id is not None
         text = str(current).strip()
-        if text.isdigit():
-            found = await self.repo.get(interaction.guild_id, int(text))
+        if (typed := typed_id(text)) is not None:
+            found = await self.repo.get(interaction.guild_id, typed)
             resources = [found] if found else []
+        elif text.isdigit():
+            resources = []  # a number no resource can have
         elif text:
             resources = await self.repo.search(interaction.guild_id, text, limit=25)
         else:

@@ -3,6 +3,8 @@ a longer answer is refused by Discord and members would see "interaction failed"
 
 from __future__ import annotations
 
+import pytest
+
 from storage.groups import GroupRepository
 from storage.schools import SchoolRepository
 from tests.e2e.conftest import Community
@@ -48,3 +50,26 @@ async def test_tag_commands_quote_a_huge_input_briefly(community: Community) -> 
         assert "error" not in reply.raw
         assert "There is no tag “xxxxxxxx" in reply.text
         assert len(reply.text) < 200
+
+
+async def test_huge_numbers_never_reach_the_database(community: Community) -> None:
+    from emulator.driver import ControlError
+
+    # The Discord client refuses an integer option beyond ±2^53 (or the option's own bounds).
+    for command, options in (
+        ("meeting show", {"id": 2**63}),
+        ("announce show", {"id": 2**63}),
+        ("resource remove", {"id": 2**64}),
+    ):
+        with pytest.raises(ControlError, match=r"2\^53|max_value"):
+            await community.organizer.run(command, **options)
+    biggest = await community.organizer.run("meeting show", id=2**53)
+    assert "There is no meeting #9007199254740992" in biggest.text
+    # Typed text reaches autocomplete and "group:…" audiences as it is.
+    choices = await community.organizer.autocomplete("resource remove", "id", id="9" * 20)
+    assert choices == []
+    refused = await community.organizer.run(
+        "meeting schedule", title="Huge", when="in 3 days", audience="group:" + "9" * 25
+    )
+    assert "error" not in refused.raw
+    assert refused.ephemeral
