@@ -252,6 +252,9 @@ class Scheduler:
         self.on_missed = on_missed
         self._kinds: dict[str, _Kind] = {}
         self._outage: dict[int, int] = {}  # job id -> retryable failures in a row, until any job succeeds
+        self._missed: list[tuple[Job, str]] = []  # skipped as too late, not yet reported
+        self._reporting = False
+        self._executing: set[asyncio.Future[Any]] = set()
         self._aps: AsyncIOScheduler | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._inflight: set[int] = set()  # fired, not yet claimed: the refill leaves these alone
@@ -575,12 +578,16 @@ class Scheduler:
                 runnable[job.id] = kind
                 due.append((job.id, job.due_at))
         if missed:
-            self._spawn(self._report_missed(missed))
+            self._queue_missed(missed)
         if due and self._aps is not None:  # shutting down: leave them pending for the next start
             for job in await self.jobs.claim(due, now=now, late_before=now - self.late_after):
                 self._spawn(self._execute(job, runnable[job.id]))
 
     async def _execute(self, job: Job, kind: _Kind) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._executing.add(task)
+            task.add_done_callback(self._executing.discard)
         async with self._slots:
             now = self.clock.now()
             ctx = RunContext(
@@ -610,7 +617,7 @@ class Scheduler:
         if isinstance(error, StaleJob):
             log.info("job %d (%s, %s) skipped: %s", job.id, job.kind, job.owner, reason)
             if await self._finish(job, JobState.SKIPPED, reason, now) and error.missed:
-                await self._report_missed([(job, reason)])
+                self._queue_missed([(job, reason)])
             return
         if isinstance(error, PermanentJobError):
             log.warning("job %d (%s, %s) failed: %s", job.id, job.kind, job.owner, reason)
@@ -659,7 +666,7 @@ class Scheduler:
             late = f"{reason}; by the time it could be tried again it was too late to be useful"
             log.warning("job %d (%s, %s) skipped: %s", job.id, job.kind, job.owner, late)
             if await self._finish(job, JobState.SKIPPED, late[:_ERROR_LENGTH], now):
-                await self._report_missed([(job, late)])
+                self._queue_missed([(job, late)])
             return
         log.info("job %d (%s) attempt %d: %s; retrying in %s", job.id, job.kind, job.attempts, reason, delay)
         if await self.jobs.retry(job.id, due_at=now + delay, now=now, error=reason):
@@ -676,8 +683,23 @@ class Scheduler:
         for moved in await self.jobs.pull_forward(waiting, now, now=now):
             self._arm(moved, now)
 
-    async def _report_missed(self, skipped: list[tuple[Job, str]]) -> None:
-        """Tell `on_missed` about jobs skipped because they came too late (kinds with a `describe` only)."""
+    def _queue_missed(self, skipped: list[tuple[Job, str]]) -> None:
+        self._missed.extend(skipped)
+        if not self._reporting:
+            self._reporting = True
+            self._spawn(self._report_missed())
+
+    async def _report_missed(self) -> None:
+        """Tell `on_missed` about jobs skipped because they came too late (kinds with a `describe` only):
+        once the jobs running alongside have finished (bounded), so a batch is reported together."""
+        try:
+            current = asyncio.current_task()
+            running = {t for t in self._executing if t is not current and not t.done()}
+            if running:
+                await asyncio.wait(running, timeout=10)
+            skipped, self._missed = self._missed, []
+        finally:
+            self._reporting = False
         if self.on_missed is None:
             return
         found: list[Missed] = []

@@ -58,3 +58,29 @@ async def test_overdue_reminders_wait_for_a_held_gateway(community: Community) -
 async def _two(found: Any) -> list[dict[str, Any]] | None:
     messages = await found
     return messages if len(messages) >= 2 else None
+
+
+async def test_reminders_that_come_after_the_start_are_skipped_and_organizers_told_once(
+    community: Community,
+) -> None:
+    await community.organizer.run("cop channel", purpose="announcements", channel=community.general_id)
+    _, meeting_id = await schedule(community, title="Too late fair", when="in 3 hours", reminders="1h, 2h")
+    starts = await starts_of(community, meeting_id)
+    await community.runner.stop()
+    community.clock.set(starts + timedelta(minutes=10))  # down until after the meeting started
+    await community.restart()
+    await community.bot.scheduler.idle()
+    notices = await eventually(
+        lambda: posts(community, "could no longer be useful"), within=10, what="the organizers' notice"
+    )
+    await community.bot.scheduler.idle()
+    [notice] = await posts(community, "could no longer be useful")  # once, for both reminders
+    assert notices[0]["id"] == notice["id"]
+    assert notice["content"].count("Too late fair") == 2
+    assert "1 hour reminder" in notice["content"]
+    assert "2 hours reminder" in notice["content"]
+    assert "already started" in notice["content"]
+    assert await posts(community, "Reminder:") == []
+    rows = await _job_rows(community.bot, f"meeting:{meeting_id}")
+    reminders = [r for r in rows if r["kind"] == "meeting.reminder"]
+    assert [r["state"] for r in reminders] == [JobState.SKIPPED.value] * 2
