@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 PER_PAGE = 10
 CONNECT_SHOWN = 5
+REMAINS_SHOWN = 10  # messages named after `/profile delete` that could not be taken off Discord
 TOPIC_LIMIT = 200
 
 
@@ -124,33 +125,26 @@ class Profiles(commands.Cog):
             await answer.response.edit_message(content="Nothing was deleted.", view=None)
             return
         await answer.response.edit_message(content="Deleting…", view=None)
-        profile = await self.profiles.get(guild.id, interaction.user.id, include_hidden=True)
         member = guild.get_member(interaction.user.id)
         roles = await memberships(self.bot).remove_everything(member) if member else []
-        card_gone = False
-        if profile and profile.card_channel_id and profile.card_message_id:
-            channel = guild.get_channel(profile.card_channel_id)
-            if isinstance(channel, discord.TextChannel):
-                try:
-                    await channel.get_partial_message(profile.card_message_id).delete()
-                    card_gone = True
-                except discord.NotFound:
-                    card_gone = True
-                except discord.HTTPException as exc:
-                    log.warning("could not delete intro card %s: %s", profile.card_message_id, exc)
-        removed = await self.bot.personal_data.delete(guild.id, interaction.user.id)
-        lines = []
-        if card_gone:
-            lines.append("your intro card")
+        erased = await self.bot.personal_data.erase(guild.id, interaction.user.id)
+        lines = list(erased.posts)  # each feature's handler took its posts off Discord: "your intro card"
         if roles:
             lines.append(f"the roles of {human_list([f'**{safe_text(n, 80)}**' for n in roles])}")
         lines += [
             f"{feature} ({count} {'record' if count == 1 else 'records'})"
-            for feature, count in removed.items()
+            for feature, count in erased.removed.items()
         ]
-        await answer.edit_original_response(
-            content=("Deleted " + human_list(lines) + "." if lines else "copbot had no data about you here.")
-        )
+        text = "Deleted " + human_list(lines) + "." if lines else "copbot had no data about you here."
+        if erased.remains:
+            shown = list(erased.remains[:REMAINS_SHOWN])
+            if len(erased.remains) > REMAINS_SHOWN:
+                shown.append(f"{len(erased.remains) - REMAINS_SHOWN} more")
+            text += (
+                f"\n\nI couldn't remove {human_list(shown)} from Discord: I can't reach them there any more, or "
+                "Discord refused. Ask an organizer to delete them; your data in copbot is deleted all the same."
+            )
+        await answer.edit_original_response(content=text[:2000])
 
     @profile.command(name="export")
     async def export(self, interaction: discord.Interaction) -> None:

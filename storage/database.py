@@ -21,6 +21,9 @@ import aiosqlite
 Params = Sequence[Any] | dict[str, Any]
 MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 BUSY_TIMEOUT_MS = 5000
+# From this migration on, deleted rows are zeroed (`secure_delete`): a database that existed before is scrubbed
+# of what earlier deletions left in free space, once, when it is upgraded past it.
+SECURE_DELETE_SINCE = 12
 
 
 class DatabaseError(Exception):
@@ -68,7 +71,9 @@ class Database:
         await db.connect()
         if migrate:
             try:
-                await db.migrate()
+                applied = await db.migrate()
+                if SECURE_DELETE_SINCE in applied and applied[0] > 1:
+                    await db.erase_deleted(vacuum=True)
             except BaseException:
                 await db.close()
                 raise
@@ -85,6 +90,7 @@ class Database:
             "PRAGMA foreign_keys=ON",
             f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
             "PRAGMA synchronous=NORMAL",
+            "PRAGMA secure_delete=ON",  # deleted rows are overwritten with zeros, not left in free space
         ):
             await self._conn.execute(pragma)
 
@@ -229,6 +235,30 @@ class Database:
         return applied
 
     # -- maintenance ------------------------------------------------------------------------------------
+
+    async def erase_deleted(self, *, vacuum: bool = False) -> None:
+        """Leave nothing of deleted rows in the files: after a member's data is deleted (`/profile delete`).
+
+        `secure_delete` zeroes deleted rows and freed pages, but two copies remain: FTS5 keeps a deleted row's
+        terms in its index segments (marked deleted) until they are merged, so every full-text index is
+        merged into one segment ('optimize'); and the write-ahead log keeps old images of every page it
+        wrote, so it is checkpointed into the database file and truncated. Other rows are untouched.
+        `vacuum` also rewrites the whole file, for free space left by deletions made before `secure_delete`.
+        """
+        tables = [
+            str(r["name"])
+            for r in await self.fetchall(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%'"
+            )
+        ]
+        async with self.transaction():
+            for table in tables:
+                await self.execute(f'INSERT INTO "{table}" ("{table}") VALUES (\'optimize\')')
+        if self._in_tx.get():
+            return
+        if vacuum:
+            await self.execute("VACUUM")
+        await self.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def size_bytes(self) -> int:
         """Bytes used on disk by the database and its write-ahead log."""

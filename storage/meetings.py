@@ -188,6 +188,7 @@ class MemberDeletion:
     removed: int  # rows deleted
     answered: tuple[int, ...]  # meetings the member had answered (their cards list them)
     promoted: dict[int, tuple[int, ...]]  # meeting id -> members moved from the waitlist into their seat
+    agenda: tuple[int, ...] = ()  # meetings the member suggested topics for (their agenda lists showed them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -720,6 +721,11 @@ class MeetingRepository:
                 " JOIN meetings m ON m.id = r.meeting_id WHERE r.guild_id = ? AND r.user_id = ?",
                 params,
             )
+            suggested = await self.db.fetchall(
+                "SELECT DISTINCT meeting_id FROM meeting_agenda WHERE guild_id = ? AND author_id = ?"
+                " ORDER BY meeting_id",
+                params,
+            )
             for sql in (
                 "DELETE FROM meeting_rsvps WHERE guild_id = ? AND user_id = ?",
                 "DELETE FROM meeting_checkins WHERE guild_id = ? AND user_id = ?",
@@ -734,7 +740,35 @@ class MeetingRepository:
                     moved = await self._promote(row["meeting_id"], now)
                     if moved:
                         promoted[row["meeting_id"]] = moved
-        return MemberDeletion(removed, tuple(r["meeting_id"] for r in answered), promoted)
+        return MemberDeletion(
+            removed,
+            tuple(r["meeting_id"] for r in answered),
+            promoted,
+            tuple(int(r["meeting_id"]) for r in suggested),
+        )
+
+    # -- posted agenda lists --------------------------------------------------------------------------------
+
+    async def record_agenda_post(
+        self, guild_id: int, meeting_id: int, channel_id: int, message_id: int
+    ) -> None:
+        """A public `/meeting agenda` list: redrawn when a member whose topic it shows deletes their data."""
+        await self.db.execute(
+            "INSERT OR IGNORE INTO meeting_agenda_posts (guild_id, meeting_id, channel_id, message_id)"
+            " VALUES (?, ?, ?, ?)",
+            (guild_id, meeting_id, channel_id, message_id),
+        )
+
+    async def agenda_posts(self, meeting_id: int) -> list[tuple[int, int]]:
+        """(channel id, message id) of each public agenda list of the meeting."""
+        rows = await self.db.fetchall(
+            "SELECT channel_id, message_id FROM meeting_agenda_posts WHERE meeting_id = ? ORDER BY message_id",
+            (meeting_id,),
+        )
+        return [(int(r["channel_id"]), int(r["message_id"])) for r in rows]
+
+    async def forget_agenda_post(self, message_id: int) -> None:
+        await self.db.execute("DELETE FROM meeting_agenda_posts WHERE message_id = ?", (message_id,))
 
 
 async def next_meeting(

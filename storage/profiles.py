@@ -35,6 +35,15 @@ class Profile:
 
 
 @dataclass(frozen=True, slots=True)
+class MemberPost:
+    """A message copbot posted about a member (member_posts): a welcome, or a reminder mentioning them."""
+
+    kind: str  # 'welcome' | 'remind'
+    channel_id: int
+    message_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class Viewer:
     """Who is looking: protected members are shown only to organizers and their school teammates."""
 
@@ -294,12 +303,17 @@ class ProfileRepository:
         reminded = await self.db.fetchval(
             "SELECT reminded_at FROM intro_reminders WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
         )
-        if row is None and not connections and reminded is None:
+        posts = await self.posts_of(guild_id, user_id)
+        if row is None and not connections and reminded is None and not posts:
             return None
         return {
             "profile": dict(row) if row else None,
             "connections": [dict(c) for c in connections],
             "reminded_to_introduce_at": reminded,
+            "messages_about_you": [
+                {"kind": p.kind, "channel_id": str(p.channel_id), "message_id": str(p.message_id)}
+                for p in posts
+            ],
         }
 
     async def delete_member(self, guild_id: int, user_id: int) -> int:
@@ -321,7 +335,37 @@ class ProfileRepository:
             removed += await self.db.execute_rowcount(
                 "DELETE FROM departures WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
             )
+            removed += await self.db.execute_rowcount(
+                "DELETE FROM member_posts WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+            )
         return removed
+
+    # -- messages about a member ----------------------------------------------------------------------------
+
+    async def record_post(
+        self, guild_id: int, user_ids: list[int], kind: str, channel_id: int, message_id: int
+    ) -> None:
+        """A message mentioning these members was posted: it goes (or loses their mention) with their data."""
+        await self.db.executemany(
+            "INSERT OR IGNORE INTO member_posts (guild_id, user_id, kind, channel_id, message_id)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(guild_id, user_id, kind, channel_id, message_id) for user_id in user_ids],
+        )
+
+    async def posts_of(self, guild_id: int, user_id: int) -> list[MemberPost]:
+        rows = await self.db.fetchall(
+            "SELECT kind, channel_id, message_id FROM member_posts WHERE guild_id = ? AND user_id = ?"
+            " ORDER BY message_id",
+            (guild_id, user_id),
+        )
+        return [MemberPost(r["kind"], int(r["channel_id"]), int(r["message_id"])) for r in rows]
+
+    async def mentioned_in(self, message_id: int) -> list[int]:
+        """The members a recorded message mentions, in the order they were recorded."""
+        rows = await self.db.fetchall(
+            "SELECT user_id FROM member_posts WHERE message_id = ? ORDER BY rowid", (message_id,)
+        )
+        return [int(r["user_id"]) for r in rows]
 
     # -- visibility -------------------------------------------------------------------------------------------
 

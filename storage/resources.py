@@ -809,6 +809,29 @@ class ResourceRepository:
                 " WHERE guild_id = ? AND author_id = ?",
                 (guild_id, user_id),
             )
+            orphans: list[int] = []
             if shared:
+                marks = ",".join("?" * len(shared))
+                used = await self.db.fetchall(
+                    f"SELECT DISTINCT tag_id FROM resource_tags WHERE resource_id IN ({marks})", tuple(shared)
+                )
                 await self._delete(shared)
-            return removed + len(shared)
+                orphans = await self._unused_tags(guild_id, [int(r["tag_id"]) for r in used])
+            if orphans:  # tags only the member's resources carried (starter tags stay)
+                marks = ",".join("?" * len(orphans))
+                await self.db.execute(f"DELETE FROM resource_tag_names WHERE id IN ({marks})", tuple(orphans))
+            return removed + len(shared) + len(orphans)
+
+    async def _unused_tags(self, guild_id: int, tag_ids: Sequence[int]) -> list[int]:
+        """Of these tags, those no resource carries any more and that are not starter tags."""
+        if not tag_ids:
+            return []
+        marks = ",".join("?" * len(tag_ids))
+        starters = ",".join("?" * len(STARTER_TAGS))
+        rows = await self.db.fetchall(
+            f"SELECT id FROM resource_tag_names n WHERE guild_id = ? AND id IN ({marks})"
+            f" AND key NOT IN ({starters})"
+            " AND NOT EXISTS (SELECT 1 FROM resource_tags t WHERE t.tag_id = n.id)",
+            (guild_id, *tag_ids, *(tag_key(name) for name in STARTER_TAGS)),
+        )
+        return [int(r["id"]) for r in rows]

@@ -20,6 +20,7 @@ from bot.errors import UserError
 from bot.formatting import human_list, plural
 from bot.memberships import memberships
 from bot.permissions import permission_label, require_bot_permissions
+from bot.personal_data import Deleted
 from bot.scheduler import RunContext
 from cogs.introductions.cards import check_welcome, welcome_text
 from cogs.introductions.flow import NeedsButton, StartButton, open_intro, open_needs, post_card, start_view
@@ -58,7 +59,7 @@ class Introductions(commands.Cog):
         self.bot.add_dynamic_items(StartButton, NeedsButton)
         self.bot.scheduler.register(PURGE_KIND, self.purge, grace=PURGE_GRACE)
         self.bot.personal_data.register(
-            "profile", export=self.profiles.export_member, delete=self.profiles.delete_member
+            "profile", export=self.profiles.export_member, delete=self._delete_member
         )
 
     async def cog_unload(self) -> None:
@@ -166,15 +167,15 @@ class Introductions(commands.Cog):
         for start in range(0, len(members), REMIND_BATCH):
             batch = members[start : start + REMIND_BATCH]
             try:
-                await channel.send(
-                    " ".join(m.mention for m in batch)
-                    + " — welcome! Please take a minute to introduce yourself.",
+                sent = await channel.send(
+                    remind_mentions([m.id for m in batch]),
                     view=start_view(guild.id),
                     allowed_mentions=discord.AllowedMentions(users=batch),
                 )
             except discord.HTTPException as exc:
                 log.info("could not mention members in %s: %s", channel.id, exc)
                 return _mention_failed(channel, exc, done, len(members))
+            await self.profiles.record_post(guild.id, [m.id for m in batch], "remind", channel.id, sent.id)
             await self.profiles.mark_reminded(guild.id, [m.id for m in batch], now=self.bot.clock.now())
             done += len(batch)
         return f"I mentioned them in {channel.mention}."
@@ -201,11 +202,13 @@ class Introductions(commands.Cog):
         if isinstance(channel, discord.TextChannel):
             try:
                 require_bot_permissions(channel, "view_channel", "send_messages", doing="post welcomes")
-                await channel.send(
+                sent = await channel.send(
                     text, view=start_view(guild.id), allowed_mentions=discord.AllowedMentions(users=[member])
                 )
             except (UserError, discord.HTTPException) as exc:
                 log.warning("could not welcome %s in %s: %s", member.id, guild.id, exc)
+            else:  # taken down with the member's data
+                await self.profiles.record_post(guild.id, [member.id], "welcome", channel.id, sent.id)
         if settings.dm_welcome:
             try:
                 await member.send(text, view=start_view(guild.id))
@@ -233,6 +236,55 @@ class Introductions(commands.Cog):
         if guild is not None and profile is not None:
             await _retire_card(guild, profile.card_channel_id, profile.card_message_id, delete=False)
 
+    async def _delete_member(self, guild_id: int, user_id: int) -> Deleted:
+        """The member's intro card, the welcome and reminders that mention them (best effort), then their rows."""
+        profile = await self.profiles.get(guild_id, user_id, include_hidden=True)
+        posts: list[str] = []
+        remains: list[str] = []
+        if profile is not None and profile.card_channel_id and profile.card_message_id:
+            link = _link(guild_id, profile.card_channel_id, profile.card_message_id)
+            if await self._take_down(profile.card_channel_id, profile.card_message_id, "intro card"):
+                posts.append("your intro card")
+            else:
+                remains.append(f"your intro card ({link})")
+        reminders = 0
+        for post in await self.profiles.posts_of(guild_id, user_id):
+            link = _link(guild_id, post.channel_id, post.message_id)
+            others = [u for u in await self.profiles.mentioned_in(post.message_id) if u != user_id]
+            if post.kind == "remind" and others:  # a reminder to several members: only their mention goes
+                done = await self._take_down(
+                    post.channel_id, post.message_id, "reminder", content=remind_mentions(others)
+                )
+            else:
+                done = await self._take_down(post.channel_id, post.message_id, post.kind)
+            if post.kind == "welcome":
+                (posts if done else remains).append("your welcome message" + ("" if done else f" ({link})"))
+            elif done:
+                reminders += 1
+            else:
+                remains.append(f"a reminder that mentions you ({link})")
+        if reminders:
+            posts.append(f"your mention in {plural(reminders, 'reminder')}")
+        rows = await self.profiles.delete_member(guild_id, user_id)
+        return Deleted(rows, tuple(posts), tuple(remains))
+
+    async def _take_down(
+        self, channel_id: int, message_id: int, what: str, *, content: str | None = None
+    ) -> bool:
+        """Delete one of copbot's messages (or replace its content); whether it is gone (or changed)."""
+        message = self.bot.get_partial_messageable(channel_id).get_partial_message(message_id)
+        try:
+            if content is None:
+                await message.delete()
+            else:
+                await message.edit(content=content, allowed_mentions=discord.AllowedMentions.none())
+        except discord.NotFound:
+            return content is None  # deleted already; a reminder that is gone no longer mentions anyone
+        except discord.HTTPException as exc:  # 50001/50013: no access any more; 5xx: Discord had trouble
+            log.info("could not take down %s %s: %s", what, message_id, exc)
+            return False
+        return True
+
     async def purge(self, job: Job, ctx: RunContext) -> None:
         """The hidden period is over: delete everything about the member, unless they came back."""
         user_id = await self.profiles.departure(job.guild_id, int(job.payload["departure"]))
@@ -243,11 +295,17 @@ class Introductions(commands.Cog):
         if guild is not None and guild.get_member(user_id) is not None:
             await self.profiles.return_of(job.guild_id, user_id)  # came back while the bot was away
             return
-        profile = await self.profiles.get(job.guild_id, user_id, include_hidden=True)
-        if guild is not None and profile is not None:
-            await _retire_card(guild, profile.card_channel_id, profile.card_message_id, delete=True)
-        removed = await self.bot.personal_data.delete(job.guild_id, user_id)
+        removed = await self.bot.personal_data.delete(job.guild_id, user_id)  # the card too
         log.info("purged the data of a departed member in %s: %s", job.guild_id, removed)
+
+
+def remind_mentions(user_ids: list[int]) -> str:
+    """The reminder posted in the introductions channel for members whose DMs are closed."""
+    return " ".join(f"<@{u}>" for u in user_ids) + " — welcome! Please take a minute to introduce yourself."
+
+
+def _link(guild_id: int, channel_id: int, message_id: int) -> str:
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
 
 
 def _mention_failed(channel: discord.TextChannel, error: discord.HTTPException, done: int, total: int) -> str:

@@ -22,6 +22,7 @@ from bot.errors import NotOrganizer, UserError
 from bot.formatting import embed, fit_lines, human_list, plural, safe_text
 from bot.options import Capacity, Id, SeriesCount
 from bot.permissions import require_bot_permissions, require_can_mention
+from bot.personal_data import Deleted
 from bot.scheduler import PermanentJobError, RetryableJobError, RunContext, StaleJob
 from bot.spreadsheets import csv_file
 from bot.timeutil import discord_timestamp, format_duration, local_description
@@ -288,17 +289,49 @@ class Meetings(commands.Cog):
             except (discord.HTTPException, PermanentJobError) as exc:
                 log.warning("could not tell %s about their seat in meeting %s: %s", user_id, first.id, exc)
 
-    async def _delete_member(self, guild_id: int, user_id: int) -> int:
+    async def _delete_member(self, guild_id: int, user_id: int) -> Deleted:
         """`/profile delete`: the member's rows go; members promoted into freed seats are told and the
         cards that listed the member are redrawn."""
         deletion = await self.repo.delete_member(guild_id, user_id, now=self.bot.clock.now())
         for meeting_id in dict.fromkeys(deletion.answered):
-            self.cards.request(meeting_id)
+            if meeting_id not in deletion.agenda:
+                self.cards.request(meeting_id)
         for meeting_id, promoted in deletion.promoted.items():
             meeting = await self.repo.get(guild_id, meeting_id)
             if meeting is not None:
                 await self._tell_promoted(meeting, promoted)
-        return deletion.removed
+        remains: list[str] = []
+        for meeting_id in deletion.agenda:  # their topics leave the card and every posted agenda list now
+            meeting = await self.repo.get(guild_id, meeting_id)
+            if meeting is not None:
+                remains += await self._redraw_agenda(meeting)
+        topics = (f"your agenda topics from {plural(len(deletion.agenda), 'meeting')}",)
+        return Deleted(deletion.removed, topics if deletion.agenda else (), tuple(remains))
+
+    async def _redraw_agenda(self, meeting: Meeting) -> list[str]:
+        """Show the meeting's agenda as it now is on its card and its public agenda lists; those Discord
+        refused, for the member (a list that was deleted is forgotten)."""
+        left: list[str] = []
+        link = "https://discord.com/channels/{}/{}/{}"
+        if meeting.message_id is not None:
+            try:
+                await self.render_card(meeting.id)
+            except (discord.HTTPException, PermanentJobError, RetryableJobError) as exc:
+                log.info("meeting %s: could not redraw the card: %s", meeting.id, exc)
+                left.append(
+                    f"the meeting card ({link.format(meeting.guild_id, meeting.channel_id, meeting.message_id)})"
+                )
+        card, view = await self._agenda_message(meeting)
+        for channel_id, message_id in await self.repo.agenda_posts(meeting.id):
+            message = self.bot.get_partial_messageable(channel_id).get_partial_message(message_id)
+            try:
+                await message.edit(embed=card, view=view)
+            except discord.NotFound:
+                await self.repo.forget_agenda_post(message_id)
+            except discord.HTTPException as exc:
+                log.info("meeting %s: could not redraw agenda list %s: %s", meeting.id, message_id, exc)
+                left.append(f"an agenda list ({link.format(meeting.guild_id, channel_id, message_id)})")
+        return left
 
     # -- jobs ----------------------------------------------------------------------------------------
 
@@ -1429,7 +1462,12 @@ class Meetings(commands.Cog):
         # Posted for all to vote only in the meeting's own channel, read by those who may see it; elsewhere
         # (where others could read its topics) it is for the member alone.
         private = interaction.channel_id != meeting.channel_id
-        await interaction.response.send_message(embed=card, view=view, ephemeral=private)
+        sent = await interaction.response.send_message(embed=card, view=view, ephemeral=private)
+        if not private and sent.message_id is not None and interaction.channel_id is not None:
+            # redrawn if a member whose topic it shows deletes their data
+            await self.repo.record_agenda_post(
+                meeting.guild_id, meeting.id, interaction.channel_id, sent.message_id
+            )
 
     @meeting.command(name="agenda-pin")
     @organizer_only()

@@ -252,18 +252,25 @@ async def _card_message(bot: CopBot, resource: Resource) -> discord.PartialMessa
     return channel.get_partial_message(resource.card_message_id)
 
 
-async def refresh_card(bot: CopBot, resource: Resource, *, retitle: bool = False) -> None:
-    """Show the resource as it now is on its card (best effort: a card that is gone stays gone)."""
+async def refresh_card(bot: CopBot, resource: Resource, *, retitle: bool = False) -> bool:
+    """Show the resource as it now is on its card (best effort: a card that is gone stays gone); whether the
+    card shows it now (True when there is no card)."""
+    if resource.card_message_id is None:
+        return True
     message = await _card_message(bot, resource)
     if message is None:
-        return
+        return False
     try:
         await message.edit(embed=card_embed(resource), view=card_view(resource.id))
         thread = message.channel
         if retitle and isinstance(thread, discord.Thread) and isinstance(thread.parent, discord.ForumChannel):
             await thread.edit(name=resource.title[:100], applied_tags=forum_tags(thread.parent, resource))
+    except discord.NotFound:
+        return True
     except discord.HTTPException as exc:
         log.info("could not refresh the card of resource %s: %s", resource.id, exc)
+        return False
+    return True
 
 
 async def delete_card(bot: CopBot, resource: Resource) -> bool:

@@ -19,6 +19,7 @@ from bot.errors import NotOrganizer, UserError
 from bot.formatting import embed, fit_lines, human_list, plural, safe_text
 from bot.options import Id, typed_id
 from bot.permissions import require_bot_permissions
+from bot.personal_data import Deleted
 from bot.timeutil import discord_timestamp
 from bot.ui import Paginator, confirm, paginate_lines
 from bot.urls import UrlError, find_urls, normalize_url
@@ -735,16 +736,30 @@ class Resources(commands.Cog):
 
     # -- personal data -------------------------------------------------------------------------------------
 
-    async def _delete_member(self, guild_id: int, user_id: int) -> int:
+    async def _delete_member(self, guild_id: int, user_id: int) -> Deleted:
         cards = await self.repo.member_cards(guild_id, user_id)
         credited = await self.repo.saved_from_member(guild_id, user_id)
         removed = await self.repo.delete_member(guild_id, user_id)
+        gone = 0
+        remains: list[str] = []
         for resource in cards:
-            await delete_card(self.bot, resource)
+            if resource.card_message_id is None:
+                continue
+            if await delete_card(self.bot, resource):
+                gone += 1
+            else:
+                remains.append(f"the card of a resource you shared ({_card_link(guild_id, resource)})")
         for resource_id in credited:  # their cards still named the member as the author
-            if (kept := await self.repo.get(guild_id, resource_id)) is not None:
-                await refresh_card(self.bot, kept)
-        return removed
+            kept = await self.repo.get(guild_id, resource_id)
+            if kept is not None and not await refresh_card(self.bot, kept):
+                remains.append(f"your name on a resource card ({_card_link(guild_id, kept)})")
+        posts = (f"{plural(gone, 'resource card')} you shared",) if gone else ()
+        return Deleted(removed, posts, tuple(remains))
+
+
+def _card_link(guild_id: int, resource: Resource) -> str:
+    where = resource.card_thread_id or resource.card_channel_id
+    return f"https://discord.com/channels/{guild_id}/{where}/{resource.card_message_id}"
 
 
 def _host_title(link: str) -> str:
