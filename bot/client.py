@@ -111,6 +111,7 @@ class CopBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         self.db = await Database.open(self.settings.database)
+        self.personal_data.after_delete = self.db.erase_deleted
         self.guild_settings = GuildRepository(self.db)
         self.scheduler = Scheduler(
             self.db,
