@@ -1,6 +1,6 @@
 """Integer options and typed ids within Discord's range, so nothing larger ever reaches SQLite.
 
-Discord carries integer options between -2^53 and 2^53 (its clients refuse others); SQLite's integers stop at
+Discord carries integer options between -(2^53 - 1) and 2^53 - 1 (its clients refuse others); SQLite's integers stop at
 2^63 - 1 and raise OverflowError beyond. Every id or count option is declared with these bounds, and every
 id a member types as text (autocomplete, "group:12") goes through `typed_id`.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from discord import app_commands
 
-DISCORD_INT_MAX = 2**53  # Discord: integer options lie within ±2^53
+DISCORD_INT_MAX = 2**53 - 1  # Discord: integer options lie within ±(2^53 - 1)
 
 Id = app_commands.Range[int, 1, DISCORD_INT_MAX]  # a meeting, announcement, resource or topic number
 Capacity = app_commands.Range[int, 1, 100_000]  # seats at a meeting

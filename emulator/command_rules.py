@@ -30,6 +30,7 @@ CHOICES_MAX = 25
 CHOICE_TEXT_MAX = 100
 STRING_LENGTH_MAX = 6000
 COMMAND_SIZE_MAX = 8000
+NUMBER_MAX = 2**53 - 1  # min_value / max_value of an integer or number option
 COMMANDS_MAX = {CHAT_INPUT: 100, USER_COMMAND: 15, MESSAGE_COMMAND: 15}
 MAX_COMMANDS_REACHED = 30032
 
@@ -231,6 +232,16 @@ def _check_value_rules(errors: ErrorTree, p: str, option: JSON, kind: int) -> No
             errors.add(f"{p}{key}", f"Not allowed on this option type ({kind}).")
         elif isinstance(value, bool) or not isinstance(value, int | float):
             errors.add(f"{p}{key}", "Value is not a number.", "NUMBER_TYPE_COERCE")
+        elif value > NUMBER_MAX:
+            errors.add(
+                f"{p}{key}", f"float value should be less than or equal to {NUMBER_MAX}.", "NUMBER_TYPE_MAX"
+            )
+        elif value < -NUMBER_MAX:
+            errors.add(
+                f"{p}{key}",
+                f"float value should be greater than or equal to {-NUMBER_MAX}.",
+                "NUMBER_TYPE_MIN",
+            )
     for key, low in (("min_length", 0), ("max_length", 1)):
         value = option.get(key)
         if value is None:

@@ -108,7 +108,7 @@ def _leaf_options(
     return out
 
 
-OPTION_NUMBER_MAX = 2**53  # Discord: integer and number options lie within ±2^53
+OPTION_NUMBER_MAX = 2**53 - 1  # Discord: integer and number options lie within ±(2^53 - 1)
 
 
 def convert_option(resolver: Resolver, spec: JSON, value: Any, path: str) -> Any:
@@ -129,7 +129,7 @@ def convert_option(resolver: Resolver, spec: JSON, value: Any, path: str) -> Any
     if kind in (INTEGER, NUMBER):
         number = _number(value, kind == INTEGER, where)
         if abs(number) > OPTION_NUMBER_MAX:
-            raise ControlError(f"{where}: outside Discord's range of ±2^53 for a number option")
+            raise ControlError(f"{where}: outside Discord's range of ±(2^53 - 1) for a number option")
         if spec.get("min_value") is not None and number < spec["min_value"]:
             raise ControlError(f"{where}: below min_value {spec['min_value']}")
         if spec.get("max_value") is not None and number > spec["max_value"]:

@@ -179,6 +179,18 @@ CASES = [
         id="max-length-over-6000",
     ),
     pytest.param(sized(8001), "", sized(8000), id="over-8000-characters"),
+    pytest.param(
+        command(option(kind=INTEGER, min_value=1, max_value=2**53)),
+        "options.0.max_value",
+        command(option(kind=INTEGER, min_value=1, max_value=2**53 - 1)),
+        id="max-value-past-2-53",
+    ),
+    pytest.param(
+        command(option(kind=INTEGER, min_value=-(2**53))),
+        "options.0.min_value",
+        command(option(kind=INTEGER, min_value=-(2**53 - 1))),
+        id="min-value-past-minus-2-53",
+    ),
 ]
 
 
