@@ -56,12 +56,7 @@ def check_channel(body: JSON, kind: int) -> None:
 
     Names are checked by the routes themselves (they also normalise them)."""
     errors = ErrorTree()
-    topic = body.get("topic")
-    if topic is not None:
-        if not isinstance(topic, str):
-            errors.add("topic", "Could not interpret value as string.", "BASE_TYPE_STRING")
-        else:
-            errors.check_len("topic", topic, _topic_max(kind))
+    errors.check_text("topic", body.get("topic"), _topic_max(kind))
     if kind == CATEGORY and body.get("parent_id") is not None:
         errors.add("parent_id", "Categories cannot have subcategories", "CHANNEL_PARENT_INVALID_TYPE")
     errors.check_int("rate_limit_per_user", body.get("rate_limit_per_user"), 0, RATE_LIMIT_MAX)
@@ -139,12 +134,7 @@ def check_thread(body: JSON, *, creating: bool, forum: bool = False, with_type: 
 def check_role(body: JSON) -> None:
     """A role create or edit body: name 1-100, colours 0..0xFFFFFF, unicode_emoji up to 100."""
     errors = ErrorTree()
-    name = body.get("name")
-    if name is not None:
-        if not isinstance(name, str):
-            errors.add("name", "Could not interpret value as string.", "BASE_TYPE_STRING")
-        else:
-            errors.check_len("name", name, ROLE_NAME_MAX)
+    errors.check_text("name", body.get("name"), ROLE_NAME_MAX)
     errors.check_int("color", body.get("color"), 0, ROLE_COLOUR_MAX)
     colors = body.get("colors")
     if isinstance(colors, dict):

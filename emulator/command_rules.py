@@ -262,10 +262,7 @@ def _check_choice(errors: ErrorTree, p: str, choice: Any, kind: int) -> None:
     _check_localizations(errors, p, choice, "name", CHOICE_TEXT_MAX, False)
     value = choice.get("value")
     if kind == STRING:
-        if not isinstance(value, str):
-            errors.add(f"{p}value", "Could not interpret value as string.", "BASE_TYPE_STRING")
-        else:
-            errors.check_len(f"{p}value", value, CHOICE_TEXT_MAX)
+        errors.check_text(f"{p}value", value if value is not None else 0, CHOICE_TEXT_MAX)
     elif (
         isinstance(value, bool)
         or not isinstance(value, int | float)

@@ -70,6 +70,15 @@ class ErrorTree:
         if isinstance(value, str | list) and len(value) > limit:
             self.too_long(path, limit)
 
+    def check_text(self, path: str, value: Any, limit: int) -> None:
+        """A string of at most `limit` characters; absent (None) passes."""
+        if value is None:
+            return
+        if not isinstance(value, str):
+            self.add(path, "Could not interpret value as string.", "BASE_TYPE_STRING")
+        else:
+            self.check_len(path, value, limit)
+
     def bad_length(self, path: str, low: int, high: int) -> None:
         self.add(path, f"Must be between {low} and {high} in length.", "BASE_TYPE_BAD_LENGTH")
 
@@ -107,10 +116,7 @@ class ErrorTree:
 def validate_message(body: JSON, *, require_content: bool = True) -> None:
     """Content, embeds and components of a message body (create or edit)."""
     errors = ErrorTree()
-    content = body.get("content")
-    if content is not None and not isinstance(content, str):
-        errors.add("content", "Could not interpret value as string.", "BASE_TYPE_STRING")
-    errors.check_len("content", content, CONTENT_MAX)
+    errors.check_text("content", body.get("content"), CONTENT_MAX)
     embeds = body.get("embeds")
     if embeds is None and isinstance(body.get("embed"), dict):
         embeds = [body["embed"]]

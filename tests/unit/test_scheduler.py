@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -121,15 +121,6 @@ class Harness:
 
     async def schedule(self, due: datetime, *, owner: str = "meeting:1", guild_id: int = 1) -> int:
         return await self.scheduler.schedule(KIND, due, {"owner": owner}, guild_id=guild_id, owner=owner)
-
-
-@pytest.fixture
-async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = Harness(tmp_path / "sched.db")
-    try:
-        yield harness
-    finally:
-        await harness.stop(finish_within=0)
 
 
 async def until(check: Callable[[], object], what: str, within: float = 5.0) -> None:

@@ -7,24 +7,11 @@ Time is the test's `ManualClock`; the back-off is computed from it, so the tests
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.scheduler import MISSED, Missed, RetryableJobError, RunContext, StaleJob
 from storage.jobs import Job, JobState
 from tests.unit.test_scheduler import KIND, SOON, Call, Harness, idle, state_is
-
-
-@pytest.fixture
-async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = Harness(tmp_path / "sched.db")
-    try:
-        yield harness
-    finally:
-        await harness.stop(finish_within=0)
 
 
 class Reports:
