@@ -1,4 +1,5 @@
-"""The Discord scheduled event that mirrors each meeting, kept in step on edit and cancel."""
+"""The Discord scheduled event that mirrors each meeting everyone may see (`visibility.public_sight`), kept in
+step on edit and cancel."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from cogs.meetings.visibility import public_sight
 from storage.meetings import Meeting, MeetingRepository
 
 if TYPE_CHECKING:
@@ -52,6 +54,13 @@ async def sync_event(bot: CopBot, repo: MeetingRepository, meeting: Meeting, *, 
         return None
     try:
         event = await _existing(guild, meeting.event_id)
+        if not await public_sight(bot.db, guild).can_see(meeting):
+            # Discord lists an event to the whole server: a meeting not everyone may see has none.
+            if event is not None:
+                await event.delete(reason="the meeting is not for everyone to see")
+            if meeting.event_id is not None:
+                await repo.set_link(meeting.id, clear_event=True)
+            return None
         if meeting.cancelled or meeting.starts_at <= now:
             if event is not None and meeting.cancelled and event.status is discord.EventStatus.scheduled:
                 await event.cancel(reason="meeting cancelled in copbot")

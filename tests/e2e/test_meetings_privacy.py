@@ -11,7 +11,7 @@ from tests.e2e.conftest import Community, eventually
 from tests.e2e.test_groups import can_view, join, setup_groups
 from tests.e2e.test_introductions import introduce, ready
 from tests.e2e.test_meetings import card, schedule
-from tests.e2e.test_meetings_calendar import download
+from tests.e2e.test_meetings_calendar import download, events
 
 LOUNGE_TITLE = "College visit planning"
 LOUNGE_PLACE = "Room 12, Desert Ridge High"
@@ -115,6 +115,23 @@ async def test_a_lounge_meeting_is_seen_only_by_its_audience_and_organizers(comm
         assert private in choice_ids(offered), insider.username
         answered = await insider.run("meeting attendees", id=private)
         assert "Who answered" in answered.text, answered.text
+
+
+async def test_a_lounge_meeting_gets_no_discord_event_the_whole_server_would_list(
+    community: Community,
+) -> None:
+    _, students, _, public = await lounge(community)
+    names = [e["name"] for e in await events(community)]
+    assert "Open house" in names
+    assert LOUNGE_TITLE not in names
+
+    moved = await community.organizer.run("meeting edit", id=public, channel=students, audience="Students")
+    await community.control.settled(moved, "Updated")
+
+    async def gone() -> bool:
+        return all(e["name"] != "Open house" for e in await events(community))
+
+    await eventually(gone, what="the Discord event of the meeting moved into the lounge removed")
 
 
 async def test_the_agenda_is_answered_privately_outside_the_meetings_channel(community: Community) -> None:
