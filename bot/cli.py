@@ -29,6 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="copbot: a Discord bot that runs a community of practice.",
     )
     parser.add_argument("--version", action="version", version=f"copbot {__version__}")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="log everything and show the full details (traceback) of a failure",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser(
@@ -51,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="write a consistent copy of the database",
         description="Copy the database safely, even while the bot runs.",
     )
-    backup.add_argument("path", type=Path, help="where to write the copy")
+    backup.add_argument(
+        "path", help="the file to write, or a folder to write a dated copy in (copbot-YYYY-MM-DD-HHMMSS.db)"
+    )
     demo = sub.add_parser(
         "demo",
         help="try copbot offline against a local Discord emulator",
@@ -74,11 +81,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.settings import SettingsError, load_settings
     from storage.database import DatabaseError
 
+    debug = args.debug or os.environ.get("COPBOT_LOG_LEVEL", "").strip().upper() == "DEBUG"
     try:
         settings = load_settings()
-        quiet_demo = args.command == "demo" and "COPBOT_LOG_LEVEL" not in os.environ
+        debug = debug or settings.log_level == "DEBUG"
+        # The demo and sync print what they did; their progress logs would only hide it.
+        quiet = args.command in ("demo", "sync") and "COPBOT_LOG_LEVEL" not in os.environ
         logging.basicConfig(
-            level=logging.WARNING if quiet_demo else settings.log_level_number,
+            level=logging.DEBUG if args.debug else logging.WARNING if quiet else settings.log_level_number,
             format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
             datefmt="%Y-%m-%d %H:%M:%S",
         )
@@ -95,13 +105,57 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.demo import run_demo
 
             return run_demo(serve=args.serve, port=args.port)
-    except (SettingsError, DatabaseError) as exc:
+    except (SettingsError, DatabaseError, CliError) as exc:
+        if debug:
+            raise
         print(f"copbot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # one plain line, never a traceback (unless asked for)
+        if debug:
+            raise
+        print(f"copbot: {plain_failure(exc, args.command)}", file=sys.stderr)
+        return 1
     parser.error(f"unknown command {args.command}")
     return 2
+
+
+class CliError(Exception):
+    """A command failed for a reason the text explains; shown as one line, exit status 2."""
+
+
+def plain_failure(error: BaseException, command: str) -> str:
+    """One line a community organizer understands, for a failure no command explained itself."""
+    import aiohttp
+    import discord
+
+    if isinstance(error, discord.LoginFailure):
+        return TOKEN_REFUSED
+    if isinstance(error, aiohttp.ClientConnectorError):
+        return CANT_REACH.format(where=f" at {error.host}")
+    if isinstance(error, aiohttp.ClientConnectionError | TimeoutError):
+        return CANT_REACH.format(where="")
+    if isinstance(error, discord.DiscordServerError):
+        return (
+            f"Discord is having trouble right now (HTTP {error.status}); try `copbot {command}` again later."
+        )
+    if isinstance(error, discord.HTTPException):
+        return f"Discord refused: {error.status} {error.text or error.response.reason}".rstrip() + "."
+    if isinstance(error, OSError) and error.strerror:
+        where = f": {error.filename}" if error.filename else ""
+        return f"{error.strerror}{where}."
+    return (
+        f"`copbot {command}` failed unexpectedly ({type(error).__name__}: {error}). "
+        f"Run `copbot --debug {command}` to see the details."
+    )
+
+
+TOKEN_REFUSED = "Discord refused the token. Copy it again from the Developer Portal (Bot → Reset Token) into DISCORD_TOKEN."
+CANT_REACH = (
+    "can't reach Discord{where}: check this computer's internet connection (and COPBOT_DISCORD_API_URL, if you set "
+    "it), then try again."
+)
 
 
 def _token(settings: Settings) -> str | None:
@@ -138,10 +192,7 @@ async def serve(settings: Settings, token: str, *, fast_start: bool = False) -> 
             try:
                 runner.result()
             except discord.LoginFailure:
-                print(
-                    "copbot: Discord refused the token. Copy it again from the Developer Portal.",
-                    file=sys.stderr,
-                )
+                print(f"copbot: {TOKEN_REFUSED}", file=sys.stderr)
                 return 2
             except discord.PrivilegedIntentsRequired:
                 print(
@@ -175,11 +226,24 @@ async def sync_commands(settings: Settings, token: str, guild_id: int | None) ->
     from bot.client import CopBot
 
     async with CopBot(settings, mode="sync") as bot:
-        await bot.login(token)
+        try:
+            await bot.login(token)
+        except discord.LoginFailure:
+            print(f"copbot: {TOKEN_REFUSED}", file=sys.stderr)
+            return 2
         guild = discord.Object(guild_id) if guild_id else None
         if guild is not None:
             bot.tree.copy_global_to(guild=guild)
-        synced = await bot.tree.sync(guild=guild)
+        try:
+            synced = await bot.tree.sync(guild=guild)
+        except (discord.Forbidden, discord.NotFound) as exc:
+            if guild_id is None:
+                raise
+            raise CliError(
+                f"Discord refused to register the commands in server {guild_id} ({exc.status}): copbot is not "
+                "in that server, or the ID is wrong. Invite copbot there first (README, Connect to Discord, step "
+                "3), or copy the server's ID again (Developer Mode → right-click the server → Copy Server ID)."
+            ) from None
         where = f"server {guild_id}" if guild_id else "all servers (may take up to an hour to appear)"
         print(f"Synced {len(synced)} commands to {where}.")
     return 0
@@ -203,9 +267,30 @@ async def _migrate(settings: Settings) -> int:
     return 0
 
 
-def _backup(settings: Settings, path: Path) -> int:
+def _backup(settings: Settings, where: str) -> int:
     from storage.database import backup_database
 
+    path = backup_path(where)
     backup_database(settings.database, path)
     print(f"Backed up {settings.database} to {path} ({os.path.getsize(path)} bytes).")
     return 0
+
+
+def backup_path(where: str) -> Path:
+    """The file a backup goes to: `where` itself, or a dated file inside it when it names a folder."""
+    from bot.clock import SystemClock
+
+    path = Path(where)
+    if path.is_dir():
+        stamp = SystemClock().now().astimezone().strftime("%Y-%m-%d-%H%M%S")
+        dated = path / f"copbot-{stamp}.db"
+        n = 1
+        while dated.exists():  # two backups within a second
+            n += 1
+            dated = path / f"copbot-{stamp}-{n}.db"
+        return dated
+    if where.endswith(("/", os.sep)):
+        raise CliError(f"there is no folder {where}: create it first, or give a file name.")
+    if not path.parent.is_dir():
+        raise CliError(f"there is no folder {path.parent}: create it first, or back up somewhere else.")
+    return path

@@ -85,14 +85,22 @@ class Database:
         except sqlite3.Error as exc:
             raise DatabaseError(f"cannot open the database {self.path}: {exc}") from None
         self._conn.row_factory = aiosqlite.Row
-        for pragma in (
-            "PRAGMA journal_mode=WAL",
-            "PRAGMA foreign_keys=ON",
-            f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
-            "PRAGMA synchronous=NORMAL",
-            "PRAGMA secure_delete=ON",  # deleted rows are overwritten with zeros, not left in free space
-        ):
-            await self._conn.execute(pragma)
+        try:
+            for pragma in (
+                "PRAGMA journal_mode=WAL",
+                "PRAGMA foreign_keys=ON",
+                f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+                "PRAGMA synchronous=NORMAL",
+                "PRAGMA secure_delete=ON",  # deleted rows are overwritten with zeros, not left in free space
+            ):
+                await self._conn.execute(pragma)
+        except sqlite3.Error as exc:
+            await self.close()  # its worker thread would otherwise keep the process from exiting
+            if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
+                raise DatabaseError(
+                    f"{self.path} is not a copbot database (SQLite can't read it): check COPBOT_DATABASE"
+                ) from None
+            raise DatabaseError(f"cannot open the database {self.path}: {exc}") from None
 
     async def close(self) -> None:
         if self._conn is not None:
@@ -270,25 +278,47 @@ def _files_of(path: Path) -> list[Path]:
 
 
 def backup_database(source: Path | str, destination: Path | str) -> None:
-    """Write a consistent copy with SQLite's online backup API; safe while another process writes."""
+    """Write a consistent copy with SQLite's online backup API; safe while another process writes.
+
+    The copy is written beside the destination as `NAME.partial` and renamed into place only when complete:
+    on any failure (disk full, no permission, interrupted) the partial file is removed and nothing is left."""
     source, destination = Path(source), Path(destination)
     if not source.exists():
         raise DatabaseError(f"there is no database at {source}")
+    if destination.is_dir():
+        raise DatabaseError(f"{destination} is a folder: give a file name for the backup")
     if destination.exists() and destination.resolve() == source.resolve():
         raise DatabaseError("the backup must go to a different file than the database itself")
     partial = destination.with_name(destination.name + ".partial")
-    partial.unlink(missing_ok=True)
-    src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
-        dst = sqlite3.connect(partial)
-        try:
-            src.backup(dst, pages=256, sleep=0.005)
-            dst.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            dst.close()
-    except sqlite3.Error as exc:
         partial.unlink(missing_ok=True)
-        raise DatabaseError(f"the backup failed: {exc}") from None
-    finally:
-        src.close()
-    os.replace(partial, destination)
+        src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst, pages=256, sleep=0.005)
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        os.replace(partial, destination)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        if isinstance(exc, sqlite3.Error):
+            raise DatabaseError(_backup_failure(exc, source, destination)) from None
+        if isinstance(exc, OSError):
+            raise DatabaseError(
+                f"the backup failed: {exc.strerror or exc} ({destination}); nothing was written"
+            ) from None
+        raise
+
+
+def _backup_failure(error: sqlite3.Error, source: Path, destination: Path) -> str:
+    text = str(error)
+    if "unable to open" in text:
+        return f"the backup failed: can't write in {destination.parent} (check it exists and you may write there)"
+    if "not a database" in text:
+        return f"the backup failed: {source} is not a database copbot can read"
+    return f"the backup failed: {text}; nothing was written"

@@ -104,7 +104,7 @@ async def _all_done(process: CopbotProcess) -> bool:
 
 async def _copbot(emulator: Emulator, cwd: Path, *args: str, **extra: str) -> tuple[int, str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COPBOT_", "DISCORD_"))}
-    env.update(DISCORD_TOKEN=emulator.bot_token, COPBOT_DISCORD_API_URL=emulator.url, **extra)
+    env.update({"DISCORD_TOKEN": emulator.bot_token, "COPBOT_DISCORD_API_URL": emulator.url, **extra})
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", *args, env=env, cwd=cwd, stdout=PIPE, stderr=PIPE
     )
@@ -129,3 +129,28 @@ async def test_sync_registers_the_commands_in_one_guild_or_globally(
     assert code == 0, err
     assert "all servers" in out
     assert "cop" in [c["name"] for c in emulator.state.global_commands.values()]
+
+
+def _single_line(stderr: str) -> str:
+    assert "Traceback" not in stderr, stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+async def test_sync_and_run_with_a_wrong_token_say_so_plainly(emulator: Emulator, tmp_path: Path) -> None:
+    for command in ("sync", "run"):
+        code, _, err = await _copbot(
+            emulator, tmp_path, command, DISCORD_TOKEN="MTA.wrong.token", COPBOT_LOG_LEVEL="WARNING"
+        )
+        assert code == 2, err
+        assert _single_line(err).startswith("copbot: Discord refused the token."), err
+
+
+async def test_sync_to_an_unknown_server_says_so_plainly(emulator: Emulator, tmp_path: Path) -> None:
+    code, out, err = await _copbot(emulator, tmp_path, "sync", "--guild", "123456789012345678")
+    assert code == 2, err
+    line = _single_line(err)
+    assert "Discord refused to register the commands in server 123456789012345678" in line
+    assert "copbot is not in that server, or the ID is wrong" in line
+    assert not out
