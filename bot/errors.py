@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
 import secrets
 from typing import Any
@@ -46,7 +47,27 @@ def _friendly(error: BaseException) -> str | None:
         )
     if isinstance(error, app_commands.CheckFailure):
         return GENERIC_CHECK_FAILURE
+    if isinstance(error, app_commands.CommandSignatureMismatch):
+        return (
+            f"`/{error.command.qualified_name}` changed in this version of copbot, and Discord still shows the "
+            "old one. Ask a server admin to run `copbot sync`, then try again."
+        )
     return None
+
+
+def unknown_command(interaction: discord.Interaction, error: app_commands.CommandNotFound) -> str:
+    """A command copbot does not have (mistyped through the emulator, or left over from an older version):
+    say which ones are close."""
+    typed = " ".join(_typed_path(dict(interaction.data or {})) or [*error.parents, error.name])
+    tree = getattr(interaction.client, "tree", None)
+    known = [f"{c.qualified_name}" for c in tree.walk_commands()] if tree is not None else []
+    close = difflib.get_close_matches(typed, known, n=3, cutoff=0.6)
+    hint = f" Did you mean {' or '.join(f'`/{c}`' for c in close)}?" if close else ""
+    return (
+        f"I don't have a `/{discord.utils.escape_markdown(typed)[:100]}` command.{hint} Type `/` to pick "
+        "from copbot's commands; if this one was in that list, it is from an older copbot and a server admin "
+        "can refresh the list with `copbot sync`."
+    )
 
 
 async def send_private(interaction: discord.Interaction, text: str) -> None:
@@ -68,7 +89,8 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
     """Show an expected failure as is; log anything else with a reference the member can pass on."""
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
-    text = _friendly(error)
+    text = unknown_command(interaction, error) if isinstance(error, app_commands.CommandNotFound) else None
+    text = text or _friendly(error)
     if text is None:
         reference = secrets.token_hex(3).upper()
         log.error(
@@ -85,6 +107,16 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
             f"happening, tell an organizer and give them this reference: `{reference}`."
         )
     await send_private(interaction, text)
+
+
+def _typed_path(data: dict[str, Any]) -> list[str]:
+    """The command and subcommand names an interaction carries: ["cops", "settings"]."""
+    path = [str(data.get("name") or "")] if data.get("name") else []
+    options = data.get("options") or []
+    while options and options[0].get("type") in (1, 2):  # a subcommand or a subcommand group
+        path.append(str(options[0].get("name")))
+        options = options[0].get("options") or []
+    return path
 
 
 def _what(interaction: discord.Interaction) -> str:

@@ -408,8 +408,9 @@ class ControlActions:
         user = self._user(_id(body, "user_id"))
         guild, channel = self._where(body, user)
         path = body.get("command")
-        if not isinstance(path, str) or not path.strip():
+        if not isinstance(path, str) or not path.strip().lstrip("/"):
             raise ControlError("command is required")
+        path = path.strip().lstrip("/")  # "/cop settings", as a member types it, is "cop settings"
         options = body.get("options") or {}
         if not isinstance(options, dict):
             raise ControlError("options must be an object")

@@ -84,7 +84,29 @@ async def test_demo_serve_keeps_running_until_asked_to_stop(tmp_path: Path) -> N
             lambda: urllib.request.urlopen(f"{url[1]}/_emulator/guilds/{guild[1]}", timeout=10).read()
         )
         assert "meetings" in [c["name"] for c in json.loads(body)["channels"]]
+        who = re.search(r'"channel_id":"(\d+)","user_id":"(\d+)"', seen)
+        assert who, seen
+
+        def run(command: str) -> str:
+            request = urllib.request.Request(
+                f"{url[1]}/_emulator/interactions",
+                data=json.dumps(
+                    {"guild_id": guild[1], "channel_id": who[1], "user_id": who[2], "command": command}
+                ).encode(),
+                headers={"Content-Type": "application/json"},
+            )
+            answer = json.loads(urllib.request.urlopen(request, timeout=10).read())
+            return json.dumps(answer["response"]["data"], ensure_ascii=False)
+
+        # As a member types it, with the slash; and mistyped: a helpful answer, not "went wrong on my side".
+        assert "Settings for **Arizona STEM Network (demo)**." in await asyncio.to_thread(
+            run, "/cop settings"
+        )
+        mistyped = await asyncio.to_thread(run, "cops settings")
+        assert "I don't have a `/cops settings` command. Did you mean `/cop settings`" in mistyped
+        assert "Something went wrong" not in mistyped
     finally:
         process.send_signal(signal.SIGTERM)
         _, err = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0, err.decode()
+    assert not err.decode().strip(), err.decode()  # quiet: no warnings ("Can't keep up …"), no errors
