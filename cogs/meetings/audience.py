@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import discord
 from discord import app_commands
 
 from bot.errors import UserError
@@ -21,6 +22,36 @@ class Audiences:
     def __init__(self, db: Database) -> None:
         self.groups = GroupRepository(db)
         self.schools = SchoolRepository(db)
+
+    async def private_channel(
+        self, guild: discord.Guild, audience: Audience, chosen: discord.TextChannel | None
+    ) -> discord.TextChannel | None:
+        """The channel a protected group's meeting must use, or None when the audience isn't protected.
+
+        A meeting card shows its title, place and who is going to whoever can read the channel, so a
+        protected group's meeting (Students) goes in a channel @everyone can't read: its own lounge when
+        none is `chosen`; a `chosen` channel everyone can read is refused."""
+        kind, audience_id = audience
+        group = await self.groups.get(guild.id, audience_id) if kind == "group" and audience_id else None
+        if group is None or not group.protected:
+            return None
+        if chosen is not None:
+            if chosen.permissions_for(guild.default_role).view_channel:
+                lounge = guild.get_channel(group.channel_id) if group.channel_id else None
+                where = f", such as {lounge.mention}" if isinstance(lounge, discord.TextChannel) else ""
+                raise UserError(
+                    f"**{safe_text(group.name, 60)}** is a protected group, and everyone can read "
+                    f"{chosen.mention}: its meeting card would show the title, place and who is going. "
+                    f"Choose a channel only they and organizers can read{where}."
+                )
+            return chosen
+        lounge = guild.get_channel(group.channel_id) if group.channel_id else None
+        if not isinstance(lounge, discord.TextChannel):
+            raise UserError(
+                f"**{safe_text(group.name, 60)}** is a protected group and its private channel is missing: "
+                "run `/groups setup` to restore it, or choose a `channel` only they and organizers can read."
+            )
+        return lounge
 
     async def label(self, meeting: Meeting) -> str:
         if meeting.audience_kind == "group" and meeting.audience_id is not None:

@@ -596,7 +596,8 @@ class Meetings(commands.Cog):
             raise UserError(
                 "`ping_audience` mentions a group's or school's role; this meeting is for everyone."
             )
-        target = channel or await self._default_channel(interaction)
+        private = await self.audiences.private_channel(guild, (audience_kind, audience_id), channel)
+        target = private or channel or await self._default_channel(interaction)
         require_bot_permissions(
             target,
             "view_channel",
@@ -772,6 +773,19 @@ class Meetings(commands.Cog):
             changes["audience_kind"], changes["audience_id"] = await self.audiences.read(
                 interaction.guild.id, audience
             )
+        if audience is not None or channel is not None:
+            chosen = channel
+            current = interaction.guild.get_channel(meeting.channel_id)
+            if chosen is None and isinstance(current, discord.TextChannel):
+                hidden = not current.permissions_for(interaction.guild.default_role).view_channel
+                chosen = current if hidden else None  # a private channel stays; a public one is left
+            audience_now = (
+                str(changes.get("audience_kind", meeting.audience_kind)),
+                changes.get("audience_id", meeting.audience_id),
+            )
+            private = await self.audiences.private_channel(interaction.guild, audience_now, chosen)
+            if private is not None and channel is None and private.id != meeting.channel_id:
+                channel = private  # the card moves into the protected group's lounge
         if channel is not None and channel.id != meeting.channel_id:
             require_bot_permissions(
                 channel, "view_channel", "send_messages", "embed_links", doing=f"post in {channel.mention}"

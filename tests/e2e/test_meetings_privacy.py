@@ -180,3 +180,28 @@ async def test_directory_interest_autocomplete_hides_a_protected_profiles_intere
     assert sorted(await offered(community.bob)) == ["robotics", "robots"]
     assert "rocketry" in await offered(sam)
     assert "rocketry" in await offered(community.organizer)
+
+
+async def test_a_protected_groups_meeting_card_goes_only_where_everyone_cannot_read_it(
+    community: Community,
+) -> None:
+    await setup_groups(community)
+    students = await community.control.channel_id(community.guild_id, "students")
+    # No channel given: the card goes to the students' lounge, not the public meetings channel.
+    _, defaulted = await schedule(community, title=LOUNGE_TITLE, location=LOUNGE_PLACE, audience="Students")
+    await card(community, defaulted, students)
+    # A channel everyone can read is refused, and nothing is saved.
+    refused = await community.organizer.run(
+        "meeting schedule", title="Leaky", when="in 3 days", audience="Students", channel=community.general_id
+    )
+    assert "**Students** is a protected group, and everyone can read" in refused.text
+    assert f"only they and organizers can read, such as <#{students}>" in refused.text
+    assert not await community.bot.db.fetchall("SELECT id FROM meetings WHERE title = 'Leaky'")
+    # An open meeting given to Students moves its card into their lounge.
+    _, opened = await schedule(community, title="Open house", when="in 4 days")
+    moved = await community.organizer.run("meeting edit", id=opened, audience="Students")
+    assert "error" not in moved.raw
+    await card(community, opened, students)
+    row = await community.bot.db.fetchone("SELECT channel_id FROM meetings WHERE id = ?", (opened,))
+    assert row is not None
+    assert str(row["channel_id"]) == students
