@@ -50,6 +50,7 @@ from .cards import (
     refresh_card,
 )
 from .digest import DAYS, DIGEST_GRACE, DIGEST_KIND, DIGEST_OWNER, describe_digest, run_digest
+from .files import FileRefused, check_file, safe_filename
 from .forms import AddTagsView, EditModal, ShareForm, ShareModal, Source
 from .inputs import clean_description, clean_title, parse_tags, split_tags
 
@@ -114,7 +115,7 @@ class Resources(commands.Cog):
     @app_commands.describe(
         title="A short name people will recognise",
         url="The web link (https://…) — or attach a file instead",
-        file="A document to share instead of a link",
+        file="A document, slides, spreadsheet, PDF or image instead of a link (no programs or scripts)",
         tags="Topics, separated by commas; pick from the list or type new ones",
         description="What it is and who it helps",
         grades="The grade band it suits",
@@ -179,25 +180,31 @@ class Resources(commands.Cog):
         assert interaction.guild is not None
         guild = interaction.guild
         upload: discord.File | None = None
-        if file is not None:
+        filename = safe_filename(file.filename) if file is not None else None
+        if file is not None and filename is not None:
             if file.size > MAX_FILE_BYTES:
                 raise UserError(
                     f"That file is too large to keep; files up to {MAX_FILE_BYTES // 2**20} MB work."
                 )
             try:
-                data = await file.read()
-            except discord.HTTPException:
-                raise UserError(
-                    "I couldn't download that file from Discord; please attach it again."
-                ) from None
+                check_file(filename, file.content_type)  # before downloading it
+                try:
+                    data = await file.read()
+                except discord.HTTPException:
+                    raise UserError(
+                        "I couldn't download that file from Discord; please attach it again."
+                    ) from None
+                check_file(filename, file.content_type, data)
+            except FileRefused as refused:
+                raise UserError(str(refused)) from None
             url, key = file.url, "file:" + hashlib.sha256(data).hexdigest()
-            upload = discord.File(io.BytesIO(data), filename=file.filename)
+            upload = discord.File(io.BytesIO(data), filename=filename)
         else:
             assert link is not None
             url, key = link
         await self.repo.ensure_starter_tags(guild.id)
         canonical = await self.repo.canonical_tags(guild.id, tags)
-        new = replace(new, url=url, url_key=key, tags=canonical, filename=file.filename if file else None)
+        new = replace(new, url=url, url_key=key, tags=canonical, filename=filename)
         outcome = await self.repo.share(new, now=self.bot.clock.now())
         if not outcome.created:
             await self._duplicate(interaction, outcome.resource, canonical)
@@ -274,12 +281,21 @@ class Resources(commands.Cog):
                 "That message has no link or file to save. Use this on a message that shares a web link "
                 "or a document, or share one yourself with `/resource share`."
             )
+        if not links:
+            try:  # say so before the member fills in the form
+                check_file(
+                    safe_filename(message.attachments[0].filename), message.attachments[0].content_type
+                )
+            except FileRefused as refused:
+                raise UserError(str(refused)) from None
         text = message.content
         for found in links[:1]:
             text = text.replace(found, " ")
         text = " ".join(text.split()).strip(" .,:;-–—")
         link = links[0] if links else message.attachments[0].url
-        guess = (text[:100] or _host_title(links[0])) if links else message.attachments[0].filename
+        guess = (
+            (text[:100] or _host_title(links[0])) if links else safe_filename(message.attachments[0].filename)
+        )
         form = ShareForm(title=guess[:256], link=link, description=message.content[:2000], tags="")
         source = Source(message.channel.id, message.id, message.author.id, tuple(message.attachments))
         await interaction.response.send_modal(ShareModal(form, partial(self._save_submitted, source)))
