@@ -12,8 +12,9 @@ import asyncio
 import logging
 import re
 import time
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TypeVar
 
@@ -311,6 +312,14 @@ class Layout:
         return out
 
 
+# Builds of one kind in one guild take turns (per database, i.e. per running bot). Two at once — two organizers,
+# `/groups add` during `/groups setup` — each found the other's channels missing and made them again (ten
+# copies of every lounge for ten overlapping runs) and together passed a category's 50 channels.
+_turns: weakref.WeakKeyDictionary[object, dict[tuple[int, str], asyncio.Lock]] = weakref.WeakKeyDictionary()
+SETTLE_WITHIN = 5.0  # seconds to wait for what a build made to reach the cache (the next build looks there)
+SETTLE_STEP = 0.02
+
+
 class StructureBuilder:
     """Builds or repairs the categories of one kind of unit for one guild."""
 
@@ -335,6 +344,7 @@ class StructureBuilder:
         self.reason = reason
         self.command = command  # what finishes an interrupted run, e.g. "/schools setup"
         self._target = ""  # the category being filled, for an organizer-readable refusal
+        self._made: list[Callable[[], object | None]] = []  # cache lookups of what this build created
 
     @property
     def whats(self) -> str:
@@ -473,13 +483,36 @@ class StructureBuilder:
     async def build(self, units: Sequence[Unit], progress: Progress | None = None) -> BuildReport:
         """Create or repair every unit's role and channel, and the categories; ids are recorded as they
         appear. `units` are all of this kind (the categories are planned from all the names)."""
-        layout = await self.preflight(units)
-        report = BuildReport()
-        try:
-            await self._build(units, layout, report, ProgressReporter(progress))
-        except discord.HTTPException as exc:
-            raise BuildInterrupted(self.interrupted(units, report, exc)) from exc
-        return report
+        locks = _turns.setdefault(self.repo.db, {})
+        async with locks.setdefault((self.guild.id, self.repo.kind), asyncio.Lock()):
+            units = await self._recorded(units)
+            layout = await self.preflight(units)
+            report = BuildReport()
+            try:
+                await self._build(units, layout, report, ProgressReporter(progress))
+            except discord.HTTPException as exc:
+                raise BuildInterrupted(self.interrupted(units, report, exc)) from exc
+            finally:
+                await self._settle()
+            return report
+
+    async def _recorded(self, units: Sequence[Unit]) -> list[Unit]:
+        """`units` with the role, channel and category recorded now (a build that ran while this one waited
+        its turn may have made them); units removed meanwhile are left out."""
+        placed = await self.repo.placements(self.guild.id)
+        return [
+            replace(u, role_id=placed[u.id][0], channel_id=placed[u.id][1], category_id=placed[u.id][2])
+            for u in units
+            if u.id in placed
+        ]
+
+    async def _settle(self) -> None:
+        """Wait (bounded) until the gateway has brought what this build made into the cache."""
+        for _ in range(int(SETTLE_WITHIN / SETTLE_STEP)):
+            if all(lookup() is not None for lookup in self._made):
+                break
+            await asyncio.sleep(SETTLE_STEP)
+        self._made.clear()
 
     async def _build(
         self, units: Sequence[Unit], layout: Layout, report: BuildReport, say: ProgressReporter
@@ -491,6 +524,7 @@ class StructureBuilder:
             role = self._existing_role(unit, taken_roles)
             if role is None:
                 role = await patiently(partial(self.guild.create_role, name=unit.name, reason=self.reason))
+                self._made.append(partial(self.guild.get_role, role.id))
                 report.created_roles.append(f"the role **{safe_text(unit.name, 60)}**")
             else:
                 report.found += 1
@@ -512,6 +546,7 @@ class StructureBuilder:
                 channel = await category.create_text_channel(
                     unit.slug, topic=unit.topic[:1024], overwrites=wanted, reason=self.reason
                 )
+                self._made.append(partial(self.guild.get_channel, channel.id))
                 report.created_channels.append(channel.mention)
             else:
                 changes: dict[str, object] = {}
@@ -551,6 +586,7 @@ class StructureBuilder:
             self._target = name
             if category is None:
                 category = await patiently(partial(self.guild.create_category, name, reason=self.reason))
+                self._made.append(partial(self.guild.get_channel, category.id))
                 report.created_categories.append(f"**{safe_text(name, 100)}**")
             elif index in layout.rename and category.name != name:
                 old = category.name

@@ -17,7 +17,7 @@ from bot.formatting import embed, fit_lines, format_bytes, human_list, plural, s
 from bot.permissions import require_bot_permissions
 from bot.profile_stats import stats_embed
 from bot.structure import check_room, explain_refusal
-from bot.timeutil import discord_timestamp, format_duration, suggest_zones, valid_zone
+from bot.timeutil import canonical_zone, discord_timestamp, format_duration, suggest_zones
 from storage.guilds import Purpose
 from storage.jobs import Job, JobState
 
@@ -85,8 +85,9 @@ class Admin(commands.Cog):
     ) -> None:
         """Set the time zone in which members' times are read."""
         assert interaction.guild_id is not None
-        zone = zone.strip()
-        if not valid_zone(zone):
+        found = canonical_zone(zone)
+        if found is None:
+            zone = zone.strip()
             suggestions = suggest_zones(zone, limit=5)
             hint = (
                 f" Did you mean {human_list([f'`{s}`' for s in suggestions], 'or')}?" if suggestions else ""
@@ -95,6 +96,9 @@ class Admin(commands.Cog):
                 f"“{safe_text(zone, 64)}” isn't a time zone I know.{hint} "
                 "Start typing a city and pick from the list, e.g. `America/Phoenix`."
             )
+        # Stored as IANA spells it: the lookup above forgives case and spaces, zoneinfo (the scheduler,
+        # calendar files) does not, so "ASIA/KOLKATA" stored as typed broke every job in the guild.
+        zone = found
         await self.bot.guild_settings.set_timezone(interaction.guild_id, zone)
         now = self.bot.clock.now()
         await interaction.response.send_message(

@@ -95,6 +95,19 @@ class UnitRepository:
         """The category copbot put the unit's channel in (see the migration 0011)."""
         await self.db.execute(f"UPDATE {self.table} SET category_id = ? WHERE id = ?", (category_id, unit_id))
 
+    async def placements(self, guild_id: int) -> dict[int, tuple[int | None, int | None, int | None]]:
+        """Per unit id: its (role id, channel id, category id) as recorded now."""
+        rows = await self.db.fetchall(
+            f"SELECT id, role_id, channel_id, category_id FROM {self.table} WHERE guild_id = ?", (guild_id,)
+        )
+
+        def known(value: object) -> int | None:
+            return None if value is None else int(str(value))
+
+        return {
+            int(r["id"]): (known(r["role_id"]), known(r["channel_id"]), known(r["category_id"])) for r in rows
+        }
+
     async def category_ranges(self, guild_id: int) -> list[tuple[str, int]]:
         """(first key, category id) of each alphabetical range of this kind's categories, in order."""
         rows = await self.db.fetchall(
