@@ -3,8 +3,8 @@
 The commands come from what the bot registered with Discord (the emulator's stored copy), so a new command
 or option is fuzzed without touching this file. `tests/e2e/hostile.py` makes, for every command and
 subcommand, at least 200 hostile values the Discord client would let through, spread over its options
-(fewer only where the options have fewer distinct values, e.g. a boolean). Each case runs as an ordinary
-member and as the organizer, 16 interactions at a time. A modal a command opens is filled with hostile text
+(fewer only where the options have fewer distinct values, e.g. a boolean). The cases alternate between an
+ordinary member and the organizer, 16 interactions at a time. A modal a command opens is filled with hostile text
 and submitted too.
 
 For every interaction: the bot answered; no answer says "Something went wrong on my side" (an unexpected
@@ -187,7 +187,9 @@ async def test_every_command_survives_hostile_options(community: Community) -> N
             else:
                 skipped[bug] += 1
     actors = (community.alice, community.organizer)
-    outcomes = [Outcome(case, actor.username) for case in plan for actor in actors]
+    # Cases alternate between the two, so each command meets both and the run stays within a minute in CI
+    # (under coverage) while every value is still tried.
+    outcomes = [Outcome(case, actors[index % len(actors)].username) for index, case in enumerate(plan)]
     by_name = {a.username: a for a in actors}
 
     errors = Errors()
