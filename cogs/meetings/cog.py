@@ -33,7 +33,7 @@ from cogs.meetings.buttons import MeetingButton
 from cogs.meetings.calendar import calendar_file, meeting_file
 from cogs.meetings.cards import REPEAT_TEXT, card_embed, card_link, card_view, when_text
 from cogs.meetings.events import interested_members, sync_event
-from cogs.meetings.notify import meeting_channel, send_dm, tell_members
+from cogs.meetings.notify import meeting_channel, public_name, send_dm, tell_members
 from cogs.meetings.refresher import CardRefresher
 from cogs.meetings.visibility import Sight, can_see, sight_of
 from storage.guilds import Purpose
@@ -340,11 +340,11 @@ class Meetings(commands.Cog):
         meeting = await self.repo.get_any(int(job.payload["meeting_id"]))
         if meeting is None or meeting.cancelled:
             return None  # nobody is waiting for it any more
-        name = f"“{safe_text(meeting.title)}” (#{meeting.id}, {discord_timestamp(meeting.starts_at, 'f')})"
+        name = await public_name(self.bot, meeting)  # the notice is read by the whole server
         if job.kind == REMINDER_KIND:
             ahead = format_duration(timedelta(seconds=int(job.payload["offset"])))
-            return f"the {ahead} reminder of the meeting {name}"
-        return f"the start notice of the meeting {name}"
+            return f"the {ahead} reminder of {name}"
+        return f"the start notice of {name}"
 
     async def _live(self, job: Job, now: datetime) -> Meeting:
         meeting = await self.repo.get_any(int(job.payload["meeting_id"]))

@@ -10,8 +10,11 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.delivery import ChannelDeleted, job_channel, organizer_channel, send_once
+from cogs.meetings.visibility import public_sight
+from storage.groups import GroupRepository
 from storage.guilds import Purpose
 from storage.meetings import Meeting, MeetingRepository
+from storage.schools import SchoolRepository
 
 if TYPE_CHECKING:
     from bot.client import CopBot
@@ -23,37 +26,62 @@ MENTION_ROOM = 25  # "<@" + 20 digits + "> "
 MAX_ALLOWED_USERS = 100  # Discord's limit on allowed_mentions.users
 
 
+async def public_name(bot: CopBot, meeting: Meeting) -> str:
+    """How a meeting is named where the whole server may read it (the organizers' notices go to the
+    announcements channel): its title only when everyone may see the meeting (`visibility.public_sight`)."""
+    guild = bot.get_guild(meeting.guild_id)
+    if guild is not None and await public_sight(bot.db, guild).can_see(meeting):
+        return f"the meeting “{discord.utils.escape_mentions(meeting.title)}” (#{meeting.id})"
+    return f"meeting #{meeting.id} (a private meeting: `/meeting show id:{meeting.id}` has its details)"
+
+
 async def meeting_channel(bot: CopBot, repo: MeetingRepository, meeting: Meeting) -> discord.abc.Messageable:
     """The meeting's channel (`delivery.job_channel`: waiting for the server while the bot starts, then
-    by REST); if Discord says it was deleted, the meetings channel (organizers are told once)."""
+    by REST). If Discord says it was deleted: for a meeting everyone may see, the meetings channel; for a
+    group's or school's meeting, that team's own channel — never a channel wider than its audience.
+    Organizers are told once."""
     try:
         channel = await job_channel(bot, meeting.channel_id, guild_id=meeting.guild_id)
     except ChannelDeleted:
         channel = None
     if isinstance(channel, discord.abc.Messageable):
         return channel
-    settings = await bot.guild_settings.get(meeting.guild_id)
-    fallback_id = settings.channels.get(Purpose.MEETINGS)
+    name = await public_name(bot, meeting)
+    fallback_id = await _fallback_channel_id(bot, meeting)
     fallback = None
     if fallback_id and fallback_id != meeting.channel_id:
         with contextlib.suppress(ChannelDeleted):
             fallback = await job_channel(bot, fallback_id, guild_id=meeting.guild_id)
     if not isinstance(fallback, discord.TextChannel):
+        where = (
+            "its group's or school's channel is missing too"
+            if meeting.audience_kind != "all"
+            else ("no meetings channel is set")
+        )
         raise ChannelDeleted(
-            f"the channel of meeting {meeting.id} was deleted and there is no meetings channel",
-            organizer_message=f"the channel of the meeting “{discord.utils.escape_mentions(meeting.title)}” "
-            "was deleted and no meetings channel is set. Choose one with `/cop channel`, then move the "
-            "meeting there with `/meeting edit`.",
+            f"the channel of meeting {meeting.id} was deleted and {where}",
+            organizer_message=f"the channel of {name} was deleted and {where}. Restore it (`/groups setup` "
+            "or `/schools setup`) or choose a meetings channel with `/cop channel`, then move the meeting "
+            "with `/meeting edit`.",
         )
     await repo.move_to_channel(meeting.id, fallback.id)
     await _tell_organizers(
         bot,
         meeting.guild_id,
-        f"**Organizers:** the channel of the meeting “{discord.utils.escape_mentions(meeting.title)}” "
-        f"(#{meeting.id}) was deleted, so its messages now go to {fallback.mention}.",
+        f"**Organizers:** the channel of {name} was deleted, so its messages now go to {fallback.mention}.",
         nonce=f"mtg-moved-{meeting.id}",
     )
     return fallback
+
+
+async def _fallback_channel_id(bot: CopBot, meeting: Meeting) -> int | None:
+    """Where a meeting whose channel was deleted goes: its audience's own channel, or for everyone the
+    meetings channel."""
+    if meeting.audience_kind == "all" or meeting.audience_id is None:
+        return (await bot.guild_settings.get(meeting.guild_id)).channels.get(Purpose.MEETINGS)
+    repo = GroupRepository(bot.db) if meeting.audience_kind == "group" else SchoolRepository(bot.db)
+    unit = await repo.get(meeting.guild_id, meeting.audience_id)
+    return unit.channel_id if unit is not None else None
 
 
 async def _tell_organizers(bot: CopBot, guild_id: int, text: str, *, nonce: str) -> None:

@@ -205,3 +205,40 @@ async def test_a_protected_groups_meeting_card_goes_only_where_everyone_cannot_r
     row = await community.bot.db.fetchone("SELECT channel_id FROM meetings WHERE id = ?", (opened,))
     assert row is not None
     assert str(row["channel_id"]) == students
+
+
+async def test_organizer_notices_in_public_never_name_a_private_meeting(community: Community) -> None:
+    from datetime import timedelta
+
+    from tests.e2e.test_meetings_reminders import posts, starts_of
+
+    await community.organizer.run("cop channel", purpose="announcements", channel=community.general_id)
+    await setup_groups(community)
+    students = await community.control.channel_id(community.guild_id, "students")
+    _, private = await schedule(
+        community, title=LOUNGE_TITLE, when="in 3 hours", reminders="1h", audience="Students"
+    )
+    _, public = await schedule(community, title="Open house", when="in 3 hours", reminders="1h")
+    starts = await starts_of(community, private)
+    await community.runner.stop()
+    community.clock.set(starts + timedelta(minutes=10))  # down until after both started: reminders missed
+    await community.restart()
+    await community.bot.scheduler.idle()
+    [notice] = await eventually(
+        lambda: posts(community, "could no longer be useful"), within=10, what="the organizers' notice"
+    )
+    assert "Open house" in notice["content"]
+    assert f"meeting #{private} (a private meeting" in notice["content"]
+    assert LOUNGE_TITLE not in notice["content"]
+    assert public != private
+
+    # The lounge is deleted: its next reminder goes nowhere public, and the public notice has no title.
+    _, later = await schedule(
+        community, title=LOUNGE_TITLE, when="in 2 days", reminders="1h", audience="Students", channel=students
+    )
+    await community.control.call("DELETE", f"/channels/{students}")
+    await community.advance(timedelta(days=2))
+    await community.bot.scheduler.idle()
+    general = [m["content"] for m in await community.control.messages(community.general_id)]
+    assert not [text for text in general if LOUNGE_TITLE in text], general
+    assert any(f"meeting #{later} (a private meeting" in text for text in general), general
