@@ -252,6 +252,8 @@ class Scheduler:
         self.on_missed = on_missed
         self._kinds: dict[str, _Kind] = {}
         self._outage: dict[int, int] = {}  # job id -> retryable failures in a row, until any job succeeds
+        self._told_to_wait: set[int] = set()  # of those, waiting out a `retry_after` Discord gave: left alone
+        self._unexpected: dict[int, int] = {}  # job id -> unexpected failures (outages don't count)
         self._missed: list[tuple[Job, str]] = []  # skipped as too late, not yet reported
         self._reporting = False
         self._executing: set[asyncio.Future[Any]] = set()
@@ -614,6 +616,9 @@ class Scheduler:
         now = self.clock.now()
         if not isinstance(error, RetryableJobError):
             self._outage.pop(job.id, None)
+            self._told_to_wait.discard(job.id)
+        if isinstance(error, StaleJob | PermanentJobError):
+            self._unexpected.pop(job.id, None)
         if isinstance(error, StaleJob):
             log.info("job %d (%s, %s) skipped: %s", job.id, job.kind, job.owner, reason)
             if await self._finish(job, JobState.SKIPPED, reason, now) and error.missed:
@@ -626,20 +631,25 @@ class Scheduler:
         if isinstance(error, RetryableJobError):
             await self._retry_transient(job, error, reason, now)
             return
-        # Anything else is unexpected (a bug, or a failure nobody sorted): a few attempts, slowly.
+        # Anything else is unexpected (a bug, or a failure nobody sorted): a few attempts, slowly. Only
+        # these count towards `max_attempts`: a job that sat out an outage keeps all of them.
         log.error("job %d (%s, %s) raised unexpectedly", job.id, job.kind, job.owner, exc_info=exc)
-        if job.attempts >= self.max_attempts:
+        unexpected = self._unexpected.get(job.id, 0) + 1
+        self._unexpected[job.id] = unexpected
+        if unexpected >= self.max_attempts:
+            self._unexpected.pop(job.id, None)
             log.warning(
-                "job %d (%s, %s) failed after %d attempts: %s",
+                "job %d (%s, %s) failed after %d unexpected errors (%d attempts): %s",
                 job.id,
                 job.kind,
                 job.owner,
+                unexpected,
                 job.attempts,
                 reason,
             )
             await self._fail(job, error, reason, now)
             return
-        delay = min(self.retry_base * 2 ** (job.attempts - 1), MAX_BACKOFF)
+        delay = min(self.retry_base * 2 ** (unexpected - 1), MAX_BACKOFF)
         log.info(
             "job %d (%s) attempt %d failed (%s); retrying in %s",
             job.id,
@@ -659,10 +669,14 @@ class Scheduler:
         self._outage[job.id] = failures
         if error.retry_after is not None:
             delay = min(max(error.retry_after, self.transient_base), MAX_BACKOFF)
+            self._told_to_wait.add(job.id)  # Discord said how long: a success elsewhere doesn't shorten it
         else:
+            self._told_to_wait.discard(job.id)
             delay = min(self.transient_base * 2 ** min(failures - 1, 16), self.transient_cap)
         if now + delay - job.scheduled_for > self._grace(job.kind):
             self._outage.pop(job.id, None)
+            self._told_to_wait.discard(job.id)
+            self._unexpected.pop(job.id, None)
             late = f"{reason}; by the time it could be tried again it was too late to be useful"
             log.warning("job %d (%s, %s) skipped: %s", job.id, job.kind, job.owner, late)
             if await self._finish(job, JobState.SKIPPED, late[:_ERROR_LENGTH], now):
@@ -676,9 +690,13 @@ class Scheduler:
         """A job succeeded, so Discord answers again: retries waiting out an outage run now, and their
         back-off starts again from the beginning."""
         self._outage.pop(job.id, None)
-        if not self._outage:
+        self._told_to_wait.discard(job.id)
+        self._unexpected.pop(job.id, None)
+        waiting = [j for j in self._outage if j not in self._told_to_wait]
+        if not waiting:
             return
-        waiting, self._outage = list(self._outage), {}
+        for j in waiting:
+            del self._outage[j]
         now = self.clock.now()
         for moved in await self.jobs.pull_forward(waiting, now, now=now):
             self._arm(moved, now)

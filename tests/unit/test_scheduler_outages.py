@@ -131,3 +131,39 @@ async def test_a_job_past_its_grace_and_a_late_stale_job_are_reported_but_an_org
     assert (await h.job(past)).state is JobState.DONE  # within grace: it ran late
     by_owner = {m.job.owner: m.reason for m in reports.missed}
     assert by_owner == {"started": "the meeting already started", "offline2": MISSED}
+
+
+async def test_a_success_elsewhere_does_not_cut_short_a_wait_discord_asked_for(h: Harness) -> None:
+    async def handler(job: Job, ctx: RunContext) -> None:
+        h.calls.append(Call(job, ctx))
+        if job.owner == "limited" and ctx.attempt == 1:
+            raise RetryableJobError("429", retry_after=timedelta(seconds=60))
+
+    await boot(h, handler, Reports())
+    limited = await h.schedule(h.clock.now() + SOON, owner="limited")
+    await h.advance(SOON)
+    for n in range(5):  # other posts go through meanwhile
+        await h.schedule(h.clock.now() + timedelta(seconds=1), owner=f"ok:{n}")
+        await h.advance(timedelta(seconds=2))
+    runs = [c.ctx.now for c in h.calls if c.job.id == limited]
+    assert len(runs) == 1, "retried before Discord's retry_after"
+    await h.advance(timedelta(seconds=60))
+    await state_is(h, limited, JobState.DONE)
+    runs = [c.ctx.now for c in h.calls if c.job.id == limited]
+    assert runs[1] - runs[0] == timedelta(seconds=60)
+
+
+async def test_an_outage_sat_out_leaves_every_attempt_for_unexpected_errors(h: Harness) -> None:
+    async def handler(job: Job, ctx: RunContext) -> None:
+        h.calls.append(Call(job, ctx))
+        if ctx.attempt <= 6:
+            raise RetryableJobError("HTTP 503")
+        if ctx.attempt == 7:
+            raise RuntimeError("database is locked")  # once, after the outage
+
+    await boot(h, handler, Reports())
+    job_id = await h.schedule(h.clock.now() + SOON)
+    await h.advance(SOON + timedelta(minutes=5))
+    await state_is(h, job_id, JobState.DONE)
+    assert len(h.calls) == 8
+    assert h.failures == []
