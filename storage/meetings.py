@@ -779,10 +779,18 @@ async def next_meeting(
     Only meetings for everyone by default: the answer is often shown in public, where the title of a
     meeting meant for one group or school team should not appear.
     """
+    found = await next_meetings(db, guild_id, now, limit=1, everyone_only=everyone_only)
+    return found[0] if found else None
+
+
+async def next_meetings(
+    db: Database, guild_id: int, now: datetime, *, limit: int, everyone_only: bool = True
+) -> list[Meeting]:
+    """The next `limit` meetings (see `next_meeting`), soonest first."""
     audience = " AND audience_kind = 'all'" if everyone_only else ""
-    row = await db.fetchone(
+    rows = await db.fetchall(
         f"SELECT * FROM meetings WHERE guild_id = ? AND state = 'scheduled' AND starts_at > ?{audience}"
-        " ORDER BY starts_at, id LIMIT 1",
-        (guild_id, to_db_time(now)),
+        " ORDER BY starts_at, id LIMIT ?",
+        (guild_id, to_db_time(now), limit),
     )
-    return None if row is None else Meeting.from_row(row)
+    return [Meeting.from_row(row) for row in rows]

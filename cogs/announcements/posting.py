@@ -17,7 +17,7 @@ from bot.scheduler import PermanentJobError, RetryableJobError, RunContext, Stal
 from bot.timeutil import discord_timestamp, local_description
 from storage.announcements import Announcement, AnnouncementRepository, AnnouncementState, RunOutcome
 from storage.jobs import Job
-from storage.meetings import next_meeting
+from storage.meetings import next_meetings
 
 if TYPE_CHECKING:
     from bot.client import CopBot
@@ -129,13 +129,25 @@ def rendered_length(rendered: Rendered) -> tuple[int, int]:
     return len(rendered.content or ""), len(description or "")
 
 
+NEXT_MEETING_LOOKAHEAD = 25  # meetings looked at for the next one everyone may see
+
+
+def _everyone_sees(guild: discord.Guild, channel_id: int) -> bool:
+    channel = guild.get_channel_or_thread(channel_id)
+    return channel is not None and channel.permissions_for(guild.default_role).view_channel
+
+
 async def next_meeting_text(bot: CopBot, guild_id: int, zone: str, at: datetime) -> str:
     """`{next_meeting}`: the title and local time of the guild's next meeting after `at`."""
     try:
-        meeting = await next_meeting(bot.db, guild_id, at)
+        upcoming = await next_meetings(bot.db, guild_id, at, limit=NEXT_MEETING_LOOKAHEAD)
     except Exception:  # the post matters more than the placeholder
         log.exception("the next-meeting query failed; {next_meeting} says none is scheduled")
         return NO_MEETING
+    # An announcement is read by everyone: a meeting for everyone that sits in a private channel (an
+    # organizers' planning meeting) stays out of it, as the meeting visibility rule says.
+    guild = bot.get_guild(guild_id)
+    meeting = next((m for m in upcoming if guild is not None and _everyone_sees(guild, m.channel_id)), None)
     if meeting is None:
         return NO_MEETING
     return (

@@ -643,3 +643,32 @@ async def test_show_buttons_work_after_a_restart(community: Community) -> None:
     assert again.buttons == ["Send now", "Resume"]
     resumed = await community.organizer.click(again, "Resume")
     assert "Resumed announcement" in resumed.text
+
+
+async def test_next_meeting_names_only_a_meeting_everyone_may_see(community: Community) -> None:
+    from tests.e2e.test_meetings import schedule as schedule_meeting
+
+    guild = await community.control.guild(community.guild_id)
+    bot_can = str((1 << 10) | (1 << 11) | (1 << 14))  # View Channel, Send Messages, Embed Links
+    planning = await community.control.call(
+        "POST",
+        f"/guilds/{community.guild_id}/channels",
+        {
+            "name": "organizers",
+            "private": True,
+            "permission_overwrites": [{"id": guild["bot_role_id"], "type": 0, "allow": bot_can, "deny": "0"}],
+        },
+    )
+    await eventually(lambda: _cached_channel(community, planning["id"]), what="the private channel")
+    await schedule_meeting(community, title="Budget planning", when="tomorrow 9am", channel=planning["id"])
+    await schedule_meeting(community, title="Open lab night", when="in 3 days")
+    await schedule(community, "Coming up: {next_meeting}", when=SOON)
+    await soon_passes(community)
+    await wait_for(lambda: count_posts(community, "Coming up:"), "the post")
+    [post] = [c for c in await contents(community) if "Coming up:" in c]
+    assert "Open lab night" in post
+    assert "Budget planning" not in post
+
+
+async def _cached_channel(community: Community, channel_id: str) -> bool:
+    return community.bot.get_channel(int(channel_id)) is not None
