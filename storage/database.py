@@ -72,8 +72,9 @@ class Database:
         if migrate:
             try:
                 applied = await db.migrate()
-                if SECURE_DELETE_SINCE in applied and applied[0] > 1:
-                    await db.erase_deleted(vacuum=True)
+                if SECURE_DELETE_SINCE in applied and applied[0] > 1:  # upgraded, not new
+                    await db.execute("INSERT OR IGNORE INTO pending_maintenance (task) VALUES ('vacuum')")
+                await db.maintain()
             except BaseException:
                 await db.close()
                 raise
@@ -267,6 +268,12 @@ class Database:
         if vacuum:
             await self.execute("VACUUM")
         await self.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    async def maintain(self) -> None:
+        """Run what an upgrade left to do (`pending_maintenance`); each task is forgotten once it succeeded."""
+        if await self.fetchval("SELECT 1 FROM pending_maintenance WHERE task = 'vacuum'"):
+            await self.erase_deleted(vacuum=True)
+            await self.execute("DELETE FROM pending_maintenance WHERE task = 'vacuum'")
 
     async def size_bytes(self) -> int:
         """Bytes used on disk by the database and its write-ahead log."""

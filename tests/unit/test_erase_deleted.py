@@ -67,3 +67,30 @@ async def test_a_database_from_before_secure_delete_is_scrubbed_once_when_upgrad
         assert await names_matching(db, KEPT) == [f"Bo {KEPT}"]
     finally:
         await db.close()
+
+
+async def test_a_scrub_that_failed_is_tried_again_at_the_next_start(tmp_path: Path) -> None:
+    path = tmp_path / "copbot.db"
+    older = [m for m in bundled_migrations() if m.version < SECURE_DELETE_SINCE]
+    db = await Database.open(path, migrate=False)
+    try:
+        await db.migrate(older)
+        await db.execute("PRAGMA secure_delete=OFF")
+        await add(db, 1, f"Ann {GONE}")
+        await db.execute("DELETE FROM profiles WHERE user_id = 1")
+        await db.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        await db.close()
+    db = await Database.open(path, migrate=False)
+    try:
+        await db.migrate()  # upgraded, and then the VACUUM failed (say the disk was full): the task stays
+        await db.execute("INSERT INTO pending_maintenance (task) VALUES ('vacuum')")
+        assert found(path, GONE) > 0
+    finally:
+        await db.close()
+    db = await Database.open(path)
+    try:
+        assert found(path, GONE) == 0
+        assert await db.fetchval("SELECT COUNT(*) FROM pending_maintenance") == 0
+    finally:
+        await db.close()
