@@ -172,8 +172,7 @@ class Poster:
         if announcement is None or announcement.state is AnnouncementState.CANCELLED:
             return None
         guild = self.bot.get_guild(job.guild_id)
-        channel = guild.get_channel(announcement.channel_id) if guild is not None else None
-        public = channel is not None and channel.permissions_for(channel.guild.default_role).view_channel
+        public = guild is not None and _everyone_sees(guild, announcement.channel_id)
         # The notice is read by the whole server: a title meant for a private channel stays out of it.
         title = f" “{safe_text(announcement.title)}”" if announcement.title and public else ""
         return f"announcement #{announcement.id}{title} in <#{announcement.channel_id}>"

@@ -47,8 +47,8 @@ async def test_a_deleted_row_leaves_nothing_in_the_files_and_the_others_stay(tmp
         await db.close()
 
 
-async def test_a_database_from_before_secure_delete_is_scrubbed_once_when_upgraded(tmp_path: Path) -> None:
-    path = tmp_path / "copbot.db"
+async def older_database_with_deleted_text(path: Path) -> None:
+    """A database as copbot left it before secure_delete: Ann deleted yet in the file, Bo kept."""
     older = [m for m in bundled_migrations() if m.version < SECURE_DELETE_SINCE]
     db = await Database.open(path, migrate=False)
     try:
@@ -61,6 +61,11 @@ async def test_a_database_from_before_secure_delete_is_scrubbed_once_when_upgrad
         assert found(path, GONE) > 0  # what an audit found: deleted, yet in the file
     finally:
         await db.close()
+
+
+async def test_a_database_from_before_secure_delete_is_scrubbed_once_when_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "copbot.db"
+    await older_database_with_deleted_text(path)
     db = await Database.open(path)
     try:
         assert found(path, GONE) == 0
@@ -71,16 +76,7 @@ async def test_a_database_from_before_secure_delete_is_scrubbed_once_when_upgrad
 
 async def test_a_scrub_that_failed_is_tried_again_at_the_next_start(tmp_path: Path) -> None:
     path = tmp_path / "copbot.db"
-    older = [m for m in bundled_migrations() if m.version < SECURE_DELETE_SINCE]
-    db = await Database.open(path, migrate=False)
-    try:
-        await db.migrate(older)
-        await db.execute("PRAGMA secure_delete=OFF")
-        await add(db, 1, f"Ann {GONE}")
-        await db.execute("DELETE FROM profiles WHERE user_id = 1")
-        await db.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        await db.close()
+    await older_database_with_deleted_text(path)
     db = await Database.open(path, migrate=False)
     try:
         await db.migrate()  # upgraded, and then the VACUUM failed (say the disk was full): the task stays
