@@ -13,9 +13,9 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bot.clock import SystemClock
 from bot.recurrence import parse_recurrence
 from cogs.announcements.plans import describe, upcoming_runs
+from core.clock import SystemClock
 from storage.announcements import AnnouncementRepository, NewAnnouncement, Schedule
 from storage.database import Database
 

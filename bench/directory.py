@@ -22,10 +22,10 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.clock import SystemClock
 from bot.local import LocalBot
 from bot.matching import Candidate, Seeker, rank
 from cogs.profiles import school_key, snippet_text
+from core.clock import SystemClock
 from emulator import Emulator
 from emulator.driver import Control, Reply
 from storage.database import Database

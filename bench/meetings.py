@@ -18,8 +18,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from bot.clock import SystemClock
 from cogs.meetings.cog import Meetings
+from core.clock import SystemClock
 from storage.database import Database
 from storage.meetings import MeetingRepository, NewMeeting, RsvpStatus
 

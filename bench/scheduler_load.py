@@ -15,8 +15,8 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.clock import SystemClock
-from bot.scheduler import RunContext, Scheduler
+from core.clock import SystemClock
+from core.scheduler import RunContext, Scheduler
 from storage.database import Database
 from storage.jobs import Job, JobRepository, JobState, NewJob
 

@@ -26,8 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the scenario lives with the tests
 
-from bot.clock import ManualClock
 from bot.local import LocalBot
+from core.clock import ManualClock
 from emulator import Emulator, conformance, recording
 from emulator.driver import Control
 from tests.e2e.conftest import Community, eventually

@@ -278,7 +278,7 @@ def _backup(settings: Settings, where: str) -> int:
 
 def backup_path(where: str) -> Path:
     """The file a backup goes to: `where` itself, or a dated file inside it when it names a folder."""
-    from bot.clock import SystemClock
+    from core.clock import SystemClock
 
     path = Path(where)
     if path.is_dir():

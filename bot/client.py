@@ -14,7 +14,6 @@ import discord
 from discord.ext import commands
 
 import cogs
-from bot.clock import Clock, SystemClock
 from bot.delivery import (
     POST_GRACE,
     POST_KIND,
@@ -25,9 +24,10 @@ from bot.delivery import (
     tell_organizers,
 )
 from bot.errors import report_error
-from bot.personal_data import PersonalDataRegistry
-from bot.scheduler import PermanentJobError, Scheduler
 from bot.settings import Settings
+from core.clock import Clock, SystemClock
+from core.personal_data import PersonalDataRegistry
+from core.scheduler import PermanentJobError, Scheduler
 from storage.database import Database
 from storage.guilds import GuildRepository
 from storage.jobs import Job

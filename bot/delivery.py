@@ -12,8 +12,8 @@ import aiohttp
 import discord
 
 from bot.formatting import fit_lines, format_late_note, safe_text
-from bot.scheduler import MISSED, JobError, Missed, PermanentJobError, RetryableJobError, RunContext
-from bot.timeutil import discord_timestamp
+from core.scheduler import MISSED, JobError, Missed, PermanentJobError, RetryableJobError, RunContext
+from core.timeutil import discord_timestamp
 from storage.guilds import Purpose
 from storage.jobs import Job
 

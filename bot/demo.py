@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 
 from bot import demo_scenes
 from bot.client import HANDLER_TASKS
-from bot.clock import Clock
 from bot.local import LocalBot
+from core.clock import Clock
 from emulator import Emulator
 from emulator.driver import Actor, Control, Reply, flatten_components, message_text
 

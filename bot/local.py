@@ -7,8 +7,8 @@ import contextlib
 from pathlib import Path
 
 from bot.client import CopBot
-from bot.clock import Clock
 from bot.settings import Settings
+from core.clock import Clock
 
 READY_TIMEOUT = 15.0
 

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.scheduler import fire_time
+from core.scheduler import fire_time
 
 __all__ = [
     "EXAMPLES",

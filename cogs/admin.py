@@ -17,7 +17,7 @@ from bot.formatting import embed, fit_lines, format_bytes, human_list, plural, s
 from bot.permissions import require_bot_permissions
 from bot.profile_stats import stats_embed
 from bot.structure import check_room, explain_refusal
-from bot.timeutil import canonical_zone, discord_timestamp, format_duration, suggest_zones
+from core.timeutil import canonical_zone, discord_timestamp, format_duration, suggest_zones
 from storage.guilds import Purpose
 from storage.jobs import Job, JobState
 

@@ -1,4 +1,4 @@
-"""Scheduled jobs and recurring series: the durable half of the scheduler (bot/scheduler.py is the clock)."""
+"""Scheduled jobs and recurring series: the durable half of the scheduler (core/scheduler.py is the clock)."""
 
 from __future__ import annotations
 

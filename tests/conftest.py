@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.clock import ManualClock
-from bot.scheduler import Scheduler
+from core.clock import ManualClock
+from core.scheduler import Scheduler
 
 PINNED_ENV = "COPBOT_TEST_NOW"
 DEFAULT_NOW = datetime(2026, 10, 14, 17, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Phoenix

@@ -20,9 +20,9 @@ from bot.errors import ErrorReportingModal, UserError
 from bot.formatting import embed, fit_lines, plural, safe_text
 from bot.options import Id
 from bot.permissions import require_bot_permissions, require_can_mention
-from bot.scheduler import MISSED
-from bot.timeutil import discord_timestamp, local_description
 from bot.ui import ConfirmView, Paginator, add_field, confirm, paginate_lines
+from core.scheduler import MISSED
+from core.timeutil import discord_timestamp, local_description
 from storage.announcements import (
     OPEN_STATES,
     Announcement,

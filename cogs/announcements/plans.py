@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from bot.errors import UserError
 from bot.recurrence import RecurrenceError, anchor_week, occurrences, parse_recurrence, shortest_gap
-from bot.timeutil import TimeInputError, discord_timestamp, local_description, parse_when
+from core.timeutil import TimeInputError, discord_timestamp, local_description, parse_when
 from storage.announcements import Announcement, AnnouncementState, Schedule
 
 from .posting import recurrence_of

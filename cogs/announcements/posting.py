@@ -13,8 +13,8 @@ import discord
 from bot.delivery import resolve_channel, send_once
 from bot.formatting import embed, format_late_note, safe_text
 from bot.recurrence import Recurrence, in_cycle, occurrences
-from bot.scheduler import PermanentJobError, RetryableJobError, RunContext, StaleJob
-from bot.timeutil import discord_timestamp, local_description
+from core.scheduler import PermanentJobError, RetryableJobError, RunContext, StaleJob
+from core.timeutil import discord_timestamp, local_description
 from storage.announcements import Announcement, AnnouncementRepository, AnnouncementState, RunOutcome
 from storage.jobs import Job
 from storage.meetings import next_meetings

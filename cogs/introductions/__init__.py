@@ -20,10 +20,10 @@ from bot.errors import UserError
 from bot.formatting import human_list, plural
 from bot.memberships import memberships
 from bot.permissions import permission_label, require_bot_permissions
-from bot.personal_data import Deleted
-from bot.scheduler import RunContext
 from cogs.introductions.cards import check_welcome, welcome_text
 from cogs.introductions.flow import NeedsButton, StartButton, open_intro, open_needs, post_card, start_view
+from core.personal_data import Deleted
+from core.scheduler import RunContext
 from storage.guilds import Purpose
 from storage.jobs import Job
 from storage.profiles import IntroSettings, ProfileRepository

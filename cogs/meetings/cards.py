@@ -7,8 +7,8 @@ from datetime import datetime
 import discord
 
 from bot.formatting import EMBED_COLOUR, fit_lines, plural, safe_text
-from bot.timeutil import discord_timestamp, format_duration
 from cogs.meetings.buttons import MeetingButton
+from core.timeutil import discord_timestamp, format_duration
 from storage.meetings import AgendaItem, Meeting, RsvpStatus, RsvpSummary
 
 CARD_LISTED = 15  # members listed per status on the card; the rest are "+N more"

@@ -22,10 +22,7 @@ from bot.errors import NotOrganizer, UserError
 from bot.formatting import embed, fit_lines, human_list, plural, safe_text
 from bot.options import Capacity, Id, SeriesCount
 from bot.permissions import require_bot_permissions, require_can_mention
-from bot.personal_data import Deleted
-from bot.scheduler import PermanentJobError, RetryableJobError, RunContext, StaleJob
 from bot.spreadsheets import csv_file
-from bot.timeutil import discord_timestamp, format_duration, local_description
 from bot.ui import Paginator, confirm, paginate_lines
 from cogs.meetings import inputs
 from cogs.meetings.audience import Audiences
@@ -36,6 +33,9 @@ from cogs.meetings.events import interested_members, sync_event
 from cogs.meetings.notify import meeting_channel, public_name, send_dm, tell_members
 from cogs.meetings.refresher import CardRefresher
 from cogs.meetings.visibility import Sight, can_see, sight_of
+from core.personal_data import Deleted
+from core.scheduler import PermanentJobError, RetryableJobError, RunContext, StaleJob
+from core.timeutil import discord_timestamp, format_duration, local_description
 from storage.guilds import Purpose
 from storage.jobs import Job
 from storage.meetings import (

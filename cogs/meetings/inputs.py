@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.calendar_files import occurrences
 from bot.errors import UserError
 from bot.formatting import human_list, safe_text
-from bot.timeutil import TimeInputError, format_duration, parse_duration, parse_durations, parse_when
+from core.timeutil import TimeInputError, format_duration, parse_duration, parse_durations, parse_when
 
 TITLE_LIMIT = 100  # Discord's limit for a scheduled event's name
 DESCRIPTION_LIMIT = 1000  # a scheduled event's description

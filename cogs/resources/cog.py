@@ -19,10 +19,10 @@ from bot.errors import NotOrganizer, UserError
 from bot.formatting import embed, fit_lines, human_list, plural, safe_text
 from bot.options import Id, typed_id
 from bot.permissions import require_bot_permissions
-from bot.personal_data import Deleted
-from bot.timeutil import discord_timestamp
 from bot.ui import Paginator, confirm, paginate_lines
 from bot.urls import UrlError, find_urls, normalize_url
+from core.personal_data import Deleted
+from core.timeutil import discord_timestamp
 from storage.fts import terms
 from storage.guilds import Purpose
 from storage.resources import (

@@ -9,7 +9,7 @@ import discord
 
 from bot.delivery import classify, job_channel, send_once
 from bot.formatting import embed, fit_lines
-from bot.scheduler import PermanentJobError, RunContext
+from core.scheduler import PermanentJobError, RunContext
 from storage.guilds import Purpose
 from storage.jobs import Job
 from storage.resources import Mark, Resource, ResourceRepository

@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 import pytest
 
 from bot.client import CopBot
-from bot.clock import ManualClock
 from bot.local import LocalBot
+from core.clock import ManualClock
 from emulator import Emulator
 from emulator.driver import Actor, Control
 from tests.conftest import pass_time

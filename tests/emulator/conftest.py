@@ -17,7 +17,7 @@ from emu_helpers import ControlClient, start_bot
 from emu_testbot import EmuBot
 from refusals import Rest, rest_client
 
-from bot.clock import ManualClock
+from core.clock import ManualClock
 from emulator import Emulator
 from emulator.discord_target import pointed_at
 

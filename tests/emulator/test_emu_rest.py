@@ -12,7 +12,7 @@ import pytest
 from emu_helpers import ControlClient, until, waiter
 from emu_testbot import EmuBot
 
-from bot.clock import ManualClock
+from core.clock import ManualClock
 from emulator import Emulator
 from emulator import permissions as P
 

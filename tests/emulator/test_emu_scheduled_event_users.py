@@ -11,7 +11,7 @@ import pytest
 from emu_helpers import ControlClient, waiter
 from emu_testbot import EmuBot
 
-from bot.clock import ManualClock
+from core.clock import ManualClock
 
 Json = dict[str, Any]
 

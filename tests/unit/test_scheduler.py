@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.clock import Clock, ManualClock, SystemClock
-from bot.scheduler import (
+from core.clock import Clock, ManualClock, SystemClock
+from core.scheduler import (
     MISSED,
     PermanentJobError,
     RetryableJobError,

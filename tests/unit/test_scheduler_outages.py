@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 
-from bot.scheduler import MISSED, Missed, RetryableJobError, RunContext, StaleJob
+from core.scheduler import MISSED, Missed, RetryableJobError, RunContext, StaleJob
 from storage.jobs import Job, JobState
 from tests.unit.test_scheduler import KIND, SOON, Call, Harness, idle, state_is
 

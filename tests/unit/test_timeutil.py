@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import timeutil
-from bot.clock import ManualClock, SystemClock
-from bot.timeutil import (
+from core import timeutil
+from core.clock import ManualClock, SystemClock
+from core.timeutil import (
     MAX_DURATIONS,
     MAX_INPUT_LENGTH,
     TimeInputError,

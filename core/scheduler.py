@@ -32,7 +32,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.clock import Clock, SystemClock
+from core.clock import Clock, SystemClock
 from storage.database import Database
 from storage.jobs import Job, JobFilter, JobRepository, JobState, NewJob, Series, to_db_time
 
