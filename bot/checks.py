@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar
 
 import discord
 from discord import app_commands
@@ -21,17 +21,25 @@ NOT_ORGANIZER = (
 )
 
 
-async def is_organizer(interaction: discord.Interaction) -> bool:
-    """Manage Server, or the guild's configured organizer role."""
+async def can_organize(interaction: discord.Interaction[CopBot]) -> bool:
+    """Whether the member may do organizers' things here (Manage Server, or the guild's organizer role);
+    False outside a server. Never raises: for showing more or less, not for refusing."""
     member = interaction.user
     if interaction.guild is None or not isinstance(member, discord.Member):
-        raise app_commands.NoPrivateMessage()
+        return False
     if member.guild_permissions.manage_guild:
         return True
-    bot = cast("CopBot", interaction.client)
-    role_id = (await bot.guild_settings.get(interaction.guild.id)).organizer_role_id
-    if role_id is not None and any(role.id == role_id for role in member.roles):
+    role_id = (await interaction.client.guild_settings.get(interaction.guild.id)).organizer_role_id
+    return role_id is not None and any(role.id == role_id for role in member.roles)
+
+
+async def is_organizer(interaction: discord.Interaction[CopBot]) -> bool:
+    """`can_organize`, refusing with a clear message (`NotOrganizer`) when the member is not an organizer."""
+    if interaction.guild is None or not isinstance(interaction.user, discord.Member):
+        raise app_commands.NoPrivateMessage()
+    if await can_organize(interaction):
         return True
+    role_id = (await interaction.client.guild_settings.get(interaction.guild.id)).organizer_role_id
     role = interaction.guild.get_role(role_id) if role_id else None
     raise NotOrganizer(NOT_ORGANIZER.format(role=f" or the **{role.name}** role" if role else ""))
 

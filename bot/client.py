@@ -20,10 +20,9 @@ from bot.delivery import (
     classify,
     describe_post,
     post_message,
-    tell_missed,
-    tell_organizers,
 )
 from bot.errors import report_error
+from bot.reach import DiscordPlatform, tell_job_failed, tell_missed
 from bot.settings import Settings
 from core.clock import Clock, SystemClock
 from core.personal_data import PersonalDataRegistry
@@ -67,6 +66,7 @@ class CopBot(commands.Bot):
 
     db: Database
     guild_settings: GuildRepository
+    platform: DiscordPlatform  # what the core's use cases ask of Discord (core.platform.Platform)
     scheduler: Scheduler
 
     def __init__(
@@ -113,6 +113,7 @@ class CopBot(commands.Bot):
         self.db = await Database.open(self.settings.database)
         self.personal_data.after_delete = self.db.erase_deleted
         self.guild_settings = GuildRepository(self.db)
+        self.platform = DiscordPlatform(self)
         self.scheduler = Scheduler(
             self.db,
             clock=self.clock,
@@ -131,7 +132,7 @@ class CopBot(commands.Bot):
 
     async def _job_failed(self, job: Job, error: Exception) -> None:
         if isinstance(error, PermanentJobError):
-            await tell_organizers(self, job, error)
+            await tell_job_failed(self, job, error)
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         cancelled = await self.scheduler.cancel_guild(guild.id)

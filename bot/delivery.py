@@ -11,10 +11,8 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 import discord
 
-from bot.formatting import fit_lines, format_late_note, safe_text
-from core.scheduler import MISSED, JobError, Missed, PermanentJobError, RetryableJobError, RunContext
-from core.timeutil import discord_timestamp
-from storage.guilds import Purpose
+from bot.formatting import format_late_note
+from core.scheduler import Cause, PermanentJobError, RetryableJobError, RunContext
 from storage.jobs import Job
 
 if TYPE_CHECKING:
@@ -37,12 +35,10 @@ def classify(error: BaseException) -> Exception:
             f"Discord refused: {error.text or error.status}",
             organizer_message="I'm not allowed to post there: give my role **View Channel** and **Send Messages** "
             "in that channel (channel settings → Permissions).",
+            cause=Cause.NOT_ALLOWED,
         )
     if isinstance(error, discord.NotFound) and error.code == UNKNOWN_CHANNEL:
-        return PermanentJobError(
-            "the channel was deleted",
-            organizer_message="the channel it was meant for was deleted. Choose another with `/cop channel`.",
-        )
+        return ChannelDeleted("the channel was deleted")
     if isinstance(error, discord.RateLimited):
         return RetryableJobError(
             f"Discord was rate limiting ({error})", retry_after=timedelta(seconds=error.retry_after)
@@ -54,7 +50,9 @@ def classify(error: BaseException) -> Exception:
             return RetryableJobError("Discord was rate limiting (429)", retry_after=_retry_after(error))
         if error.status >= 500:
             return RetryableJobError(f"Discord was unavailable ({error.status})")
-        return PermanentJobError(f"Discord rejected the message: {error.text or error.status}")
+        return PermanentJobError(
+            f"Discord rejected the message: {error.text or error.status}", cause=Cause.REJECTED
+        )
     if isinstance(error, aiohttp.ClientError | asyncio.TimeoutError | ConnectionError):
         return RetryableJobError(f"could not reach Discord ({type(error).__name__})")
     return error if isinstance(error, Exception) else RetryableJobError(repr(error))
@@ -67,6 +65,15 @@ GUILD_WAIT = 30.0
 
 class ChannelDeleted(PermanentJobError):
     """Discord answered 404 Unknown Channel (10003): the only case in which a job says "deleted"."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        organizer_message: str
+        | None = "the channel it was meant for was deleted. Choose another with `/cop channel`.",
+    ) -> None:
+        super().__init__(reason, organizer_message=organizer_message, cause=Cause.CHANNEL_DELETED)
 
 
 def _not_yet(guild_id: int) -> RetryableJobError:
@@ -105,8 +112,7 @@ async def job_channel(
     except discord.NotFound as exc:
         if exc.code == UNKNOWN_CHANNEL:
             raise ChannelDeleted(
-                f"the channel {channel_id} was deleted (Discord answered 404 Unknown Channel)",
-                organizer_message="the channel it was meant for was deleted. Choose another with `/cop channel`.",
+                f"the channel {channel_id} was deleted (Discord answered 404 Unknown Channel)"
             ) from exc
         raise classify(exc) from exc
     except (TimeoutError, discord.HTTPException, aiohttp.ClientError, ConnectionError) as exc:
@@ -134,24 +140,6 @@ async def resolve_channel(bot: CopBot, channel_id: int, *, guild_id: int) -> dis
     return channel
 
 
-async def organizer_channel(bot: CopBot, guild_id: int, *purposes: Purpose) -> discord.TextChannel | None:
-    """The first of the guild's channels for `purposes` that can be found (announcements by default), for
-    telling organizers something; None (logged by the caller) when none is set or can be reached."""
-    settings = await bot.guild_settings.get(guild_id)
-    for purpose in purposes or (Purpose.ANNOUNCEMENTS,):
-        channel_id = settings.channels.get(purpose)
-        if not channel_id:
-            continue
-        try:
-            channel = await job_channel(bot, channel_id, guild_id=guild_id)
-        except JobError as exc:
-            log.warning("guild %s: the %s channel cannot be used: %s", guild_id, purpose.value, exc)
-            continue
-        if isinstance(channel, discord.TextChannel):
-            return channel
-    return None
-
-
 async def send_once(channel: discord.abc.Messageable, nonce: str, **message: Any) -> discord.Message:
     """Post with a nonce Discord enforces: a retry after a crash returns the earlier message, not a second one.
 
@@ -163,67 +151,9 @@ async def send_once(channel: discord.abc.Messageable, nonce: str, **message: Any
         raise classify(exc) from exc
 
 
-async def tell_organizers(bot: CopBot, job: Job, error: PermanentJobError) -> None:
-    """Post once in the announcements channel when a scheduled post failed for a reason organizers can fix."""
-    if not error.organizer_message:
-        return
-    channel = await organizer_channel(bot, job.guild_id)
-    if channel is None:
-        log.warning(
-            "job %s failed (%s) and the guild %s has no announcements channel", job.id, error, job.guild_id
-        )
-        return
-    try:
-        await channel.send(
-            f"**Organizers:** a scheduled post ({job.kind.replace('.', ' ')}) could not be delivered: "
-            f"{error.organizer_message}",
-            nonce=f"fail-{job.id}"[:25],
-        )
-    except discord.HTTPException as exc:
-        log.warning("could not tell the organizers of guild %s about job %s: %s", job.guild_id, job.id, exc)
-
-
 POST_KIND = "message.post"
 POST_GRACE = timedelta(hours=6)
 MISSED_OWNER = "organizers:missed"
-
-
-async def tell_missed(bot: CopBot, missed: list[Missed]) -> None:
-    """Scheduled posts skipped because they could no longer be useful: organizers are told once per guild
-    and batch, in the announcements (else meetings) channel, with what was missed and why.
-
-    The notice is itself a durable `message.post` job: it waits for the server, retries through an outage
-    and is posted once (its nonce).
-    """
-    by_guild: dict[int, list[Missed]] = {}
-    for item in missed:
-        by_guild.setdefault(item.job.guild_id, []).append(item)
-    for guild_id, items in by_guild.items():
-        settings = await bot.guild_settings.get(guild_id)
-        channel_id = settings.channels.get(Purpose.ANNOUNCEMENTS) or settings.channels.get(Purpose.MEETINGS)
-        lines = [
-            f"• {item.what}, due {discord_timestamp(item.job.scheduled_for, 'f')}: {_why(item.reason)}"
-            for item in items
-        ]
-        log.warning("guild %s: skipped as too late: %s", guild_id, "; ".join(lines))
-        if channel_id is None:
-            continue
-        head = f"**Organizers:** {'this scheduled post was' if len(items) == 1 else 'these scheduled posts were'} "
-        head += "not sent because by then it could no longer be useful:\n"
-        content = head + fit_lines(lines, 2000 - len(head) - 60)
-        await bot.scheduler.schedule(
-            POST_KIND,
-            bot.clock.now(),
-            {"channel_id": channel_id, "content": content},
-            guild_id=guild_id,
-            owner=MISSED_OWNER,
-        )
-
-
-def _why(reason: str) -> str:
-    if reason == MISSED:
-        return "it fell due while I was offline, too long ago"
-    return safe_text(reason, 300)
 
 
 async def describe_post(job: Job) -> str | None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import difflib
 import logging
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ui import Item
+
+if TYPE_CHECKING:
+    from bot.client import CopBot
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +58,7 @@ def _friendly(error: BaseException) -> str | None:
     return None
 
 
-def unknown_command(interaction: discord.Interaction, error: app_commands.CommandNotFound) -> str:
+def unknown_command(interaction: discord.Interaction[CopBot], error: app_commands.CommandNotFound) -> str:
     """A command copbot does not have (mistyped through the emulator, or left over from an older version):
     say which ones are close."""
     typed = " ".join(_typed_path(dict(interaction.data or {})) or [*error.parents, error.name])
@@ -70,7 +73,7 @@ def unknown_command(interaction: discord.Interaction, error: app_commands.Comman
     )
 
 
-async def send_private(interaction: discord.Interaction, text: str) -> None:
+async def send_private(interaction: discord.Interaction[CopBot], text: str) -> None:
     """Reply (or follow up) privately; an interaction that already expired is only logged. A text over
     Discord's 2 000 characters is cut (with "…") rather than refused, which members would see as
     "interaction failed"; refusals keep lists short with `bot.formatting.short_list`."""
@@ -85,10 +88,12 @@ async def send_private(interaction: discord.Interaction, text: str) -> None:
         log.warning("could not deliver an error message to %s: %s", interaction.user.id, exc)
 
 
-async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
+async def report_error(interaction: discord.Interaction[CopBot], error: BaseException) -> None:
     """Show an expected failure as is; log anything else with a reference the member can pass on."""
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
+    if isinstance(error, app_commands.TransformerError) and isinstance(error.__cause__, UserError):
+        error = error.__cause__  # an argument transformer's refusal (bot/arguments.py), shown as it says
     text = unknown_command(interaction, error) if isinstance(error, app_commands.CommandNotFound) else None
     text = text or _friendly(error)
     if text is None:
@@ -119,7 +124,7 @@ def _typed_path(data: dict[str, Any]) -> list[str]:
     return path
 
 
-def _what(interaction: discord.Interaction) -> str:
+def _what(interaction: discord.Interaction[CopBot]) -> str:
     if interaction.command is not None:
         return f"/{interaction.command.qualified_name}"
     data: dict[str, Any] = dict(interaction.data or {})
@@ -129,14 +134,16 @@ def _what(interaction: discord.Interaction) -> str:
 class ErrorReportingView(discord.ui.View):
     """A view whose callback errors go through the same reporting as slash commands."""
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception, item: Item[Any], /) -> None:
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: Exception, item: Item[Any], /
+    ) -> None:
         await report_error(interaction, error)
 
 
 class ErrorReportingModal(discord.ui.Modal):
     """A modal whose submit errors go through the same reporting as slash commands."""
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
+    async def on_error(self, interaction: discord.Interaction[CopBot], error: Exception, /) -> None:  # type: ignore[override]
         await report_error(interaction, error)
 
 
@@ -147,11 +154,11 @@ class ReportsErrors:
     "This interaction failed". Subclasses implement `respond` instead of `callback`.
     """
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
             await self.respond(interaction)
         except Exception as error:
             await report_error(interaction, error)
 
-    async def respond(self, interaction: discord.Interaction) -> None:
+    async def respond(self, interaction: discord.Interaction[CopBot]) -> None:
         raise NotImplementedError

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.formatting import human_list, plural, safe_text
+from bot.reach import tell_organizers
 from storage.groups import Group, GroupRepository
-from storage.guilds import Purpose
 from storage.schools import School, SchoolRepository
 
 if TYPE_CHECKING:
@@ -100,15 +100,7 @@ class Memberships:
         if now - self._noticed.get(key, -ORGANIZER_NOTICE_INTERVAL) < ORGANIZER_NOTICE_INTERVAL:
             return
         self._noticed[key] = now
-        channel_id = (await self.bot.guild_settings.get(guild.id)).channels.get(Purpose.ANNOUNCEMENTS)
-        channel = guild.get_channel(channel_id) if channel_id else None
-        if not isinstance(channel, discord.TextChannel):
-            log.warning("organizers of %s could not be told: %s", guild.id, text)
-            return
-        try:
-            await channel.send(f"**For organizers:** {text}")
-        except discord.HTTPException as exc:
-            log.warning("could not tell the organizers of %s: %s", guild.id, exc)
+        await tell_organizers(self.bot, guild.id, f"**For organizers:** {text}")
 
     # -- groups --------------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import discord
 
@@ -26,6 +26,9 @@ from bot.formatting import human_list, plural, safe_text, short_list
 from bot.permissions import require_bot_permissions
 from bot.ui import confirm
 from storage.groups import UnitRepository
+
+if TYPE_CHECKING:
+    from bot.client import CopBot
 
 log = logging.getLogger(__name__)
 
@@ -742,7 +745,7 @@ def forbidden_message(what: str, command: str) -> str:
 
 
 async def confirm_and_archive(
-    interaction: discord.Interaction,
+    interaction: discord.Interaction[CopBot],
     *,
     question: str,
     confirm_label: str,
@@ -759,11 +762,10 @@ async def confirm_and_archive(
     Nothing is forgotten when Discord refuses part way, so running the command again finishes the job.
     """
     assert interaction.guild is not None
-    confirmed, answer = await confirm(interaction, question, confirm_label=confirm_label)
+    answer = await confirm(
+        interaction, question, declined="Nothing was removed.", confirm_label=confirm_label
+    )
     if answer is None:
-        return
-    if not confirmed:
-        await answer.response.edit_message(content="Nothing was removed.", view=None)
         return
     shown = safe_text(name, 100)
     await answer.response.edit_message(content=f"Removing **{shown}**…", view=None)
@@ -785,7 +787,7 @@ async def confirm_and_archive(
 
 
 async def run_build(
-    interaction: discord.Interaction,
+    interaction: discord.Interaction[CopBot],
     builder: StructureBuilder,
     units: Sequence[Unit],
     *,

@@ -6,11 +6,14 @@ from __future__ import annotations
 import contextlib
 import secrets
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.errors import ErrorReportingView
+
+if TYPE_CHECKING:
+    from bot.client import CopBot
 
 # Interaction tokens live 15 minutes; stop a little before so the last edit (disabling buttons) still works.
 PRIVATE_VIEW_TIMEOUT = 14 * 60
@@ -44,9 +47,9 @@ class OwnedView(ErrorReportingView):
     def __init__(self, owner_id: int, *, timeout: float = PRIVATE_VIEW_TIMEOUT) -> None:
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
-        self.interaction: discord.Interaction | None = None  # the one whose reply carries this view
+        self.interaction: discord.Interaction[CopBot] | None = None  # the one whose reply carries this view
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         if interaction.user.id != self.owner_id:
             await interaction.response.send_message(NOT_YOURS, ephemeral=True)
             return False
@@ -74,19 +77,23 @@ class ConfirmView(OwnedView):
     def __init__(self, owner_id: int, *, confirm_label: str = "Confirm", danger: bool = True) -> None:
         super().__init__(owner_id, timeout=5 * 60)
         self.confirmed: bool | None = None
-        self.answer: discord.Interaction | None = None
+        self.answer: discord.Interaction[CopBot] | None = None
         self.confirm.label = confirm_label
         self.confirm.style = discord.ButtonStyle.danger if danger else discord.ButtonStyle.primary
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmView]) -> None:
+    async def confirm(
+        self, interaction: discord.Interaction[CopBot], button: discord.ui.Button[ConfirmView]
+    ) -> None:
         await self._decide(interaction, True)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmView]) -> None:
+    async def cancel(
+        self, interaction: discord.Interaction[CopBot], button: discord.ui.Button[ConfirmView]
+    ) -> None:
         await self._decide(interaction, False)
 
-    async def _decide(self, interaction: discord.Interaction, confirmed: bool) -> None:
+    async def _decide(self, interaction: discord.Interaction[CopBot], confirmed: bool) -> None:
         self.confirmed = confirmed
         self.answer = interaction
         self.disable()
@@ -94,17 +101,16 @@ class ConfirmView(OwnedView):
 
 
 async def confirm(
-    interaction: discord.Interaction,
+    interaction: discord.Interaction[CopBot],
     question: str,
     *,
+    declined: str,
     confirm_label: str = "Confirm",
     danger: bool = True,
-) -> tuple[bool, discord.Interaction | None]:
-    """Ask privately; return whether the member confirmed and the interaction of their click.
-
-    The caller must answer that click interaction (e.g. `response.edit_message(content=…, view=None)`).
-    A timeout returns (False, None) and the buttons are disabled.
-    """
+) -> discord.Interaction[CopBot] | None:
+    """Ask privately. Returns the interaction of the Confirm click, which the caller must answer (e.g.
+    `response.edit_message(content=…, view=None)`); None when the member declined (the question is then
+    replaced by `declined`, e.g. "Nothing was removed.") or let it time out (the buttons are disabled)."""
     view = ConfirmView(interaction.user.id, confirm_label=confirm_label, danger=danger)
     view.interaction = interaction
     if interaction.response.is_done():
@@ -112,7 +118,12 @@ async def confirm(
     else:
         await interaction.response.send_message(question, view=view, ephemeral=True)
     await view.wait()
-    return bool(view.confirmed), view.answer
+    if view.answer is None:
+        return None
+    if not view.confirmed:
+        await view.answer.response.edit_message(content=declined, view=None)
+        return None
+    return view.answer
 
 
 class Paginator(OwnedView):
@@ -134,19 +145,23 @@ class Paginator(OwnedView):
         self.next.disabled = self.index >= len(self.pages) - 1
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
-    async def previous(self, interaction: discord.Interaction, button: discord.ui.Button[Paginator]) -> None:
+    async def previous(
+        self, interaction: discord.Interaction[CopBot], button: discord.ui.Button[Paginator]
+    ) -> None:
         await self._show(interaction, self.index - 1)
 
     @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
-    async def next(self, interaction: discord.Interaction, button: discord.ui.Button[Paginator]) -> None:
+    async def next(
+        self, interaction: discord.Interaction[CopBot], button: discord.ui.Button[Paginator]
+    ) -> None:
         await self._show(interaction, self.index + 1)
 
-    async def _show(self, interaction: discord.Interaction, index: int) -> None:
+    async def _show(self, interaction: discord.Interaction[CopBot], index: int) -> None:
         self.index = max(0, min(index, len(self.pages) - 1))
         self._sync_buttons()
         await interaction.response.edit_message(embed=self.pages[self.index], view=self)
 
-    async def send(self, interaction: discord.Interaction) -> None:
+    async def send(self, interaction: discord.Interaction[CopBot]) -> None:
         """Answer `interaction` privately with the first page (buttons only when there is more than one)."""
         self.interaction = interaction
         view = self if len(self.pages) > 1 else discord.utils.MISSING

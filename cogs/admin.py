@@ -41,7 +41,7 @@ class Admin(commands.Cog):
 
     @cop.command(name="settings")
     @organizer_only()
-    async def show_settings(self, interaction: discord.Interaction) -> None:
+    async def show_settings(self, interaction: discord.Interaction[CopBot]) -> None:
         """Show this community's copbot settings."""
         assert interaction.guild is not None
         guild = interaction.guild
@@ -81,7 +81,7 @@ class Admin(commands.Cog):
     @organizer_only()
     @app_commands.describe(zone="A time zone name such as America/Phoenix or America/New_York")
     async def set_timezone(
-        self, interaction: discord.Interaction, zone: app_commands.Range[str, 1, 64]
+        self, interaction: discord.Interaction[CopBot], zone: app_commands.Range[str, 1, 64]
     ) -> None:
         """Set the time zone in which members' times are read."""
         assert interaction.guild_id is not None
@@ -109,14 +109,14 @@ class Admin(commands.Cog):
 
     @set_timezone.autocomplete("zone")
     async def zone_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[CopBot], current: str
     ) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=z, value=z) for z in suggest_zones(current, limit=25)]
 
     @cop.command(name="organizer-role")
     @organizer_only()
     @app_commands.describe(role="Members with this role can use organizer commands")
-    async def set_organizer_role(self, interaction: discord.Interaction, role: discord.Role) -> None:
+    async def set_organizer_role(self, interaction: discord.Interaction[CopBot], role: discord.Role) -> None:
         """Choose the role whose members are organizers (besides those with Manage Server)."""
         assert interaction.guild is not None
         if role.is_default():
@@ -141,7 +141,7 @@ class Admin(commands.Cog):
         purpose=[app_commands.Choice(name=p.value.title(), value=p.value) for p in Purpose],
     )
     async def set_channel(
-        self, interaction: discord.Interaction, purpose: str, channel: discord.TextChannel
+        self, interaction: discord.Interaction[CopBot], purpose: str, channel: discord.TextChannel
     ) -> None:
         """Choose the channel used for introductions, announcements, meetings or resources."""
         assert interaction.guild is not None
@@ -156,7 +156,7 @@ class Admin(commands.Cog):
 
     @cop.command(name="setup")
     @organizer_only()
-    async def setup_channels(self, interaction: discord.Interaction) -> None:
+    async def setup_channels(self, interaction: discord.Interaction[CopBot]) -> None:
         """Create (or find) the introductions, announcements, meetings and resources channels."""
         assert interaction.guild is not None
         guild = interaction.guild
@@ -212,7 +212,7 @@ class Admin(commands.Cog):
 
     @cop.command(name="stats")
     @organizer_only()
-    async def stats(self, interaction: discord.Interaction) -> None:
+    async def stats(self, interaction: discord.Interaction[CopBot]) -> None:
         """How many members have introduced themselves, by stakeholder group and by school."""
         assert interaction.guild is not None
         await interaction.response.send_message(
@@ -220,7 +220,7 @@ class Admin(commands.Cog):
         )
 
     @cop.command(name="about")
-    async def about(self, interaction: discord.Interaction) -> None:
+    async def about(self, interaction: discord.Interaction[CopBot]) -> None:
         """What copbot is, its version and how it is doing."""
         card = embed(
             "About copbot",
@@ -237,7 +237,7 @@ class Admin(commands.Cog):
 
     @cop.command(name="jobs")
     @organizer_only()
-    async def jobs(self, interaction: discord.Interaction) -> None:
+    async def jobs(self, interaction: discord.Interaction[CopBot]) -> None:
         """What copbot will post next in this server, and any scheduled posts that failed."""
         assert interaction.guild_id is not None
         upcoming = await self.bot.scheduler.upcoming(interaction.guild_id, limit=UPCOMING_SHOWN)

@@ -125,16 +125,16 @@ class PickerSelect(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> PickerSelect:
         return cls(int(match["page"]))
 
-    async def respond(self, interaction: discord.Interaction) -> None:
+    async def respond(self, interaction: discord.Interaction[CopBot]) -> None:
         member = interaction.user
         if not isinstance(member, discord.Member):
             raise UserError("This picker works inside the server.")
         ids = [int(v) for v in self.item.values if v.isdigit() and v != "0"]
-        joined, left = await memberships(_bot(interaction)).toggle_groups(member, ids)
+        joined, left = await memberships(interaction.client).toggle_groups(member, ids)
         await interaction.response.send_message(describe_change(joined, left), ephemeral=True)
 
 
@@ -171,11 +171,11 @@ class ChooseView(OwnedView):
             self.add_item(select)
 
     def _chosen(self, select: discord.ui.Select[ChooseView]) -> Any:
-        async def callback(interaction: discord.Interaction) -> None:
+        async def callback(interaction: discord.Interaction[CopBot]) -> None:
             member = interaction.user
             assert isinstance(member, discord.Member)
             ids = [int(v) for v in select.values]
-            service = memberships(_bot(interaction))
+            service = memberships(interaction.client)
             change = await (
                 service.join_groups(member, ids) if self.join else service.leave_groups(member, ids)
             )
@@ -185,12 +185,6 @@ class ChooseView(OwnedView):
             self.stop()
 
         return callback
-
-
-def _bot(interaction: discord.Interaction) -> CopBot:
-    client = interaction.client
-    assert isinstance(client, CopBot)
-    return client
 
 
 class Groups(commands.Cog):
@@ -262,7 +256,7 @@ class Groups(commands.Cog):
                 log.warning("could not update the group picker %s: %s", message_id, exc)
 
     async def group_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[CopBot], current: str
     ) -> list[app_commands.Choice[str]]:
         assert interaction.guild_id is not None
         typed = current.casefold()
@@ -276,7 +270,7 @@ class Groups(commands.Cog):
 
     @groups.command(name="setup")
     @organizer_only()
-    async def setup_groups(self, interaction: discord.Interaction) -> None:
+    async def setup_groups(self, interaction: discord.Interaction[CopBot]) -> None:
         """Create or repair the stakeholder groups' roles and private channels."""
         assert interaction.guild is not None
         guild = interaction.guild
@@ -305,7 +299,7 @@ class Groups(commands.Cog):
     )
     async def add_group(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CopBot],
         name: app_commands.Range[str, 1, 200],
         description: app_commands.Range[str, 0, 200] | None = None,
         emoji: app_commands.Range[str, 0, 64] | None = None,
@@ -361,7 +355,7 @@ class Groups(commands.Cog):
     @app_commands.autocomplete(name=group_autocomplete)
     async def edit_group(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CopBot],
         name: str,
         new_name: app_commands.Range[str, 1, 200] | None = None,
         description: app_commands.Range[str, 0, 200] | None = None,
@@ -419,7 +413,7 @@ class Groups(commands.Cog):
     @organizer_only()
     @app_commands.describe(name="The group to remove (its channel is archived, not deleted)")
     @app_commands.autocomplete(name=group_autocomplete)
-    async def remove_group(self, interaction: discord.Interaction, name: str) -> None:
+    async def remove_group(self, interaction: discord.Interaction[CopBot], name: str) -> None:
         """Remove a stakeholder group: its channel is locked and archived, members lose the role."""
         assert interaction.guild is not None
         guild = interaction.guild
@@ -448,7 +442,7 @@ class Groups(commands.Cog):
     @organizer_only()
     @app_commands.describe(channel="Where to post the picker (default: this channel)")
     async def post_picker(
-        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+        self, interaction: discord.Interaction[CopBot], channel: discord.TextChannel | None = None
     ) -> None:
         """Post a message from which members join or leave stakeholder groups themselves."""
         assert interaction.guild is not None
@@ -471,7 +465,7 @@ class Groups(commands.Cog):
 
     @groups.command(name="join")
     @app_commands.guild_only()
-    async def join(self, interaction: discord.Interaction) -> None:
+    async def join(self, interaction: discord.Interaction[CopBot]) -> None:
         """Join one or more stakeholder groups and see their private channels."""
         assert interaction.guild is not None
         groups = await self.repo.all(interaction.guild.id)
@@ -491,7 +485,7 @@ class Groups(commands.Cog):
 
     @groups.command(name="leave")
     @app_commands.guild_only()
-    async def leave(self, interaction: discord.Interaction) -> None:
+    async def leave(self, interaction: discord.Interaction[CopBot]) -> None:
         """Leave one or more of your stakeholder groups."""
         assert interaction.guild is not None
         mine = await self.repo.groups_of(interaction.guild.id, interaction.user.id)
@@ -505,7 +499,7 @@ class Groups(commands.Cog):
 
     @groups.command(name="list")
     @app_commands.guild_only()
-    async def list_groups(self, interaction: discord.Interaction) -> None:
+    async def list_groups(self, interaction: discord.Interaction[CopBot]) -> None:
         """Every stakeholder group with its member count and description."""
         assert interaction.guild is not None
         groups = await self.repo.all(interaction.guild.id)
@@ -527,7 +521,7 @@ class Groups(commands.Cog):
     @app_commands.guild_only()
     @app_commands.describe(group="The group whose members to list")
     @app_commands.autocomplete(group=group_autocomplete)
-    async def members(self, interaction: discord.Interaction, group: str) -> None:
+    async def members(self, interaction: discord.Interaction[CopBot], group: str) -> None:
         """Who is in a stakeholder group."""
         assert interaction.guild is not None
         guild = interaction.guild

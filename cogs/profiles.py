@@ -39,7 +39,7 @@ REMAINS_SHOWN = 10  # messages named after `/profile delete` that could not be t
 TOPIC_LIMIT = 200
 
 
-async def viewer_of(interaction: discord.Interaction) -> Viewer:
+async def viewer_of(interaction: discord.Interaction[CopBot]) -> Viewer:
     try:
         organizer = await is_organizer(interaction)
     except app_commands.CheckFailure:
@@ -84,7 +84,9 @@ class Profiles(commands.Cog):
 
     @profile.command(name="view")
     @app_commands.describe(member="Whose card to show (default: yours)")
-    async def view(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
+    async def view(
+        self, interaction: discord.Interaction[CopBot], member: discord.Member | None = None
+    ) -> None:
         """Show a member's profile card (only you see it)."""
         assert interaction.guild is not None
         target = member or interaction.user
@@ -108,21 +110,19 @@ class Profiles(commands.Cog):
         await interaction.response.send_message(embed=shown, ephemeral=True)
 
     @profile.command(name="delete")
-    async def delete(self, interaction: discord.Interaction) -> None:
+    async def delete(self, interaction: discord.Interaction[CopBot]) -> None:
         """Delete your profile, your intro card, the roles copbot gave you and all copbot data about you."""
         assert interaction.guild is not None
         guild = interaction.guild
-        confirmed, answer = await confirm(
+        answer = await confirm(
             interaction,
             "Delete **everything copbot keeps about you** in this server: your profile and intro card, your "
             "stakeholder groups and school team (and their roles), and your data in every other feature? "
             "This can't be undone.",
+            declined="Nothing was deleted.",
             confirm_label="Delete my data",
         )
         if answer is None:
-            return
-        if not confirmed:
-            await answer.response.edit_message(content="Nothing was deleted.", view=None)
             return
         await answer.response.edit_message(content="Deleting…", view=None)
         member = guild.get_member(interaction.user.id)
@@ -147,7 +147,7 @@ class Profiles(commands.Cog):
         await answer.edit_original_response(content=text[:2000])
 
     @profile.command(name="export")
-    async def export(self, interaction: discord.Interaction) -> None:
+    async def export(self, interaction: discord.Interaction[CopBot]) -> None:
         """Download everything copbot keeps about you in this server, as a JSON file."""
         assert interaction.guild is not None
         data = await self.bot.personal_data.export(interaction.guild.id, interaction.user.id)
@@ -169,7 +169,7 @@ class Profiles(commands.Cog):
     # -- /directory --------------------------------------------------------------------------------------
 
     async def group_choices(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[CopBot], current: str
     ) -> list[app_commands.Choice[str]]:
         assert interaction.guild_id is not None
         return [
@@ -179,7 +179,7 @@ class Profiles(commands.Cog):
         ][:25]
 
     async def school_choices(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[CopBot], current: str
     ) -> list[app_commands.Choice[str]]:
         assert interaction.guild_id is not None
         names = await self.profiles.organizations_like(interaction.guild_id, current)
@@ -189,7 +189,7 @@ class Profiles(commands.Cog):
         return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names[:25]]
 
     async def interest_choices(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[CopBot], current: str
     ) -> list[app_commands.Choice[str]]:
         assert interaction.guild_id is not None
         found = await self.profiles.interests_like(
@@ -210,7 +210,7 @@ class Profiles(commands.Cog):
     @app_commands.autocomplete(group=group_choices, school=school_choices, interest=interest_choices)
     async def directory(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CopBot],
         group: app_commands.Range[str, 1, 100] | None = None,
         school: app_commands.Range[str, 1, 100] | None = None,
         interest: app_commands.Range[str, 1, 100] | None = None,
@@ -268,7 +268,9 @@ class Profiles(commands.Cog):
     @app_commands.guild_only()
     @app_commands.describe(topic="What you need help with (default: “I'm looking for” in your profile)")
     async def connect(
-        self, interaction: discord.Interaction, topic: app_commands.Range[str, 1, TOPIC_LIMIT] | None = None
+        self,
+        interaction: discord.Interaction[CopBot],
+        topic: app_commands.Range[str, 1, TOPIC_LIMIT] | None = None,
     ) -> None:
         """Who can help me? Members whose offers match what you're looking for, other sectors first."""
         assert interaction.guild is not None
@@ -314,7 +316,7 @@ class Profiles(commands.Cog):
         await interaction.response.send_message(embed=result, view=view, ephemeral=True)
 
     async def introduce(
-        self, interaction: discord.Interaction, need: str, match: Match, profile: Profile
+        self, interaction: discord.Interaction[CopBot], need: str, match: Match, profile: Profile
     ) -> str:
         """Tell the match about the seeker (DM, else a mention in the introductions channel) and record it."""
         guild = interaction.guild
@@ -371,7 +373,7 @@ class ConnectView(OwnedView):
     def _make(
         self, cog: Profiles, need: str, match: Match, profile: Profile, button: discord.ui.Button[Any]
     ) -> Any:
-        async def callback(interaction: discord.Interaction) -> None:
+        async def callback(interaction: discord.Interaction[CopBot]) -> None:
             button.disabled = True
             await interaction.response.edit_message(view=self)
             await interaction.followup.send(

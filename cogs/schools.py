@@ -167,7 +167,7 @@ class Schools(commands.Cog):
         )
 
     async def _build(
-        self, interaction: discord.Interaction, *, before_refusal: str = ""
+        self, interaction: discord.Interaction[CopBot], *, before_refusal: str = ""
     ) -> tuple[BuildReport | None, list[School]]:
         """Build or repair every school team (the categories are planned from all the names)."""
         assert interaction.guild is not None
@@ -177,7 +177,7 @@ class Schools(commands.Cog):
         return await run_build(interaction, builder, units, before_refusal=before_refusal), schools
 
     async def school_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[CopBot], current: str
     ) -> list[app_commands.Choice[str]]:
         assert interaction.guild_id is not None
         found = await self.repo.search(interaction.guild_id, current.strip(), limit=25)
@@ -189,7 +189,7 @@ class Schools(commands.Cog):
         ]
 
     async def my_school_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[CopBot], current: str
     ) -> list[app_commands.Choice[str]]:
         assert interaction.guild_id is not None
         mine = await self.repo.schools_of(interaction.guild_id, interaction.user.id)
@@ -206,7 +206,7 @@ class Schools(commands.Cog):
     @app_commands.describe(name="The school's name", district="Its district (optional)")
     async def add_school(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CopBot],
         name: app_commands.Range[str, 1, 200],
         district: app_commands.Range[str, 0, 200] | None = None,
     ) -> None:
@@ -245,7 +245,9 @@ class Schools(commands.Cog):
     @schools.command(name="import")
     @organizer_only()
     @app_commands.describe(file="A CSV file with columns name,district (a header row is optional)")
-    async def import_schools(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+    async def import_schools(
+        self, interaction: discord.Interaction[CopBot], file: discord.Attachment
+    ) -> None:
         """Add many schools at once from a CSV file with name and district columns."""
         assert interaction.guild is not None
         guild = interaction.guild
@@ -296,7 +298,7 @@ class Schools(commands.Cog):
 
     @schools.command(name="setup")
     @organizer_only()
-    async def setup_schools(self, interaction: discord.Interaction) -> None:
+    async def setup_schools(self, interaction: discord.Interaction[CopBot]) -> None:
         """Create or repair every school team's role and private channel."""
         assert interaction.guild is not None
         require_structure_permissions(interaction.guild, "set up the school teams")
@@ -315,7 +317,7 @@ class Schools(commands.Cog):
     @organizer_only()
     @app_commands.describe(name="The school to remove (its channel is archived, not deleted)")
     @app_commands.autocomplete(name=school_autocomplete)
-    async def remove_school(self, interaction: discord.Interaction, name: str) -> None:
+    async def remove_school(self, interaction: discord.Interaction[CopBot], name: str) -> None:
         """Remove a school team: its channel is locked and archived, members lose the role."""
         assert interaction.guild is not None
         guild = interaction.guild
@@ -337,7 +339,7 @@ class Schools(commands.Cog):
 
     @schools.command(name="gaps")
     @organizer_only()
-    async def gaps(self, interaction: discord.Interaction) -> None:
+    async def gaps(self, interaction: discord.Interaction[CopBot]) -> None:
         """Which school teams lack a stakeholder group (no business partner, no parent, no student…)."""
         assert interaction.guild is not None
         guild_id = interaction.guild.id
@@ -368,7 +370,7 @@ class Schools(commands.Cog):
 
     @schools.command(name="list")
     @app_commands.guild_only()
-    async def list_schools(self, interaction: discord.Interaction) -> None:
+    async def list_schools(self, interaction: discord.Interaction[CopBot]) -> None:
         """Every school team with its size and which stakeholder groups it has and lacks."""
         assert interaction.guild is not None
         guild_id = interaction.guild.id
@@ -398,7 +400,7 @@ class Schools(commands.Cog):
     @app_commands.guild_only()
     @app_commands.describe(school="Your school (start typing to pick it)")
     @app_commands.autocomplete(school=school_autocomplete)
-    async def join(self, interaction: discord.Interaction, school: str) -> None:
+    async def join(self, interaction: discord.Interaction[CopBot], school: str) -> None:
         """Join your school's team and its private channel."""
         assert interaction.guild is not None
         assert isinstance(interaction.user, discord.Member)
@@ -412,7 +414,7 @@ class Schools(commands.Cog):
     @app_commands.guild_only()
     @app_commands.describe(school="The school team to leave (needed only if you're in more than one)")
     @app_commands.autocomplete(school=my_school_autocomplete)
-    async def leave(self, interaction: discord.Interaction, school: str | None = None) -> None:
+    async def leave(self, interaction: discord.Interaction[CopBot], school: str | None = None) -> None:
         """Leave a school team."""
         assert interaction.guild is not None
         assert isinstance(interaction.user, discord.Member)

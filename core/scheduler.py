@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import dataclasses
+import enum
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
@@ -85,12 +86,24 @@ class RetryableJobError(JobError):
         self.retry_after = retry_after
 
 
+class Cause(enum.StrEnum):
+    """Why a job failed for good, as data: handlers decide on this, never on the words of `reason`."""
+
+    CHANNEL_DELETED = "channel deleted"  # the platform answered that the channel no longer exists
+    NOT_ALLOWED = "not allowed"  # the bot lacks a permission there
+    REJECTED = "rejected"  # the platform refused what was sent
+    OTHER = "other"
+
+
 class PermanentJobError(JobError):
     """Retrying will not help (channel deleted, permission missing); organizers should be told."""
 
-    def __init__(self, reason: str, *, organizer_message: str | None = None) -> None:
+    def __init__(
+        self, reason: str, *, organizer_message: str | None = None, cause: Cause = Cause.OTHER
+    ) -> None:
         super().__init__(reason)
         self.organizer_message = organizer_message
+        self.cause = cause
 
 
 class StaleJob(JobError):

@@ -1,26 +1,28 @@
 """Persistent announcement buttons on `/announce show`: the state is in the custom id (`ann:<action>:<id>`),
-so they keep working after a restart. Clicks are handed to the Announcements cog."""
+so they keep working after a restart. Clicks go to the Announcements cog's `on_component` (`bot.persistent`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.errors import ReportsErrors
+from bot.persistent import PersistentItem
 
 if TYPE_CHECKING:
-    from cogs.announcements.cog import Announcements
+    pass
 
 LABELS = {"now": "Send now", "pause": "Pause", "resume": "Resume"}
 
 
 class AnnouncementButton(
-    ReportsErrors,
+    PersistentItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"ann:(?P<action>now|pause|resume):(?P<id>\d{1,20})",
 ):
     """Send now / Pause / Resume for one announcement."""
+
+    feature = "Announcements"
 
     def __init__(self, action: str, announcement_id: int) -> None:
         super().__init__(
@@ -35,12 +37,6 @@ class AnnouncementButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any, /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: Any, /
     ) -> AnnouncementButton:
         return cls(match["action"], int(match["id"]))
-
-    async def respond(self, interaction: discord.Interaction) -> None:
-        cog = cast("Announcements | None", interaction.client.get_cog("Announcements"))  # type: ignore[attr-defined]
-        if cog is None:
-            raise RuntimeError("the announcements feature is not loaded")
-        await cog.on_button(interaction, self.action, self.announcement_id)

@@ -54,7 +54,7 @@ log = logging.getLogger(__name__)
 DEFAULT_RECURRING_LIMIT = 25
 TITLE_LIMIT = 256
 SNIPPET = 60
-TextHandler = Callable[[discord.Interaction, str | None, str], Awaitable[None]]
+TextHandler = Callable[["discord.Interaction[CopBot]", str | None, str], Awaitable[None]]
 
 
 def _jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
@@ -100,7 +100,7 @@ class MessageModal(ErrorReportingModal):
         add_field(self, "Title (optional: posts it as a card)", self.title_input)
         add_field(self, "Message", self.body_input)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         await self.on_text(interaction, self.title_input.value.strip() or None, self.body_input.value)
 
 
@@ -143,7 +143,7 @@ class Announcements(commands.Cog):
     )
     async def create(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CopBot],
         channel: discord.TextChannel | None = None,
         when: app_commands.Range[str, 1, 100] | None = None,
         repeat: app_commands.Range[str, 1, 100] | None = None,
@@ -164,7 +164,7 @@ class Announcements(commands.Cog):
         await interaction.response.send_modal(modal)
 
     async def _preview_new(
-        self, draft: Draft, interaction: discord.Interaction, title: str | None, body: str
+        self, draft: Draft, interaction: discord.Interaction[CopBot], title: str | None, body: str
     ) -> None:
         if title:
             require_bot_permissions(
@@ -267,7 +267,7 @@ class Announcements(commands.Cog):
 
     @announce.command(name="list")
     @organizer_only()
-    async def list_(self, interaction: discord.Interaction) -> None:
+    async def list_(self, interaction: discord.Interaction[CopBot]) -> None:
         """Upcoming and paused announcements, with when each posts next."""
         assert interaction.guild_id is not None
         now = self.now()
@@ -298,7 +298,7 @@ class Announcements(commands.Cog):
     @announce.command(name="show")
     @organizer_only()
     @app_commands.describe(id="The announcement's number (see /announce list)")
-    async def show(self, interaction: discord.Interaction, id: Id) -> None:
+    async def show(self, interaction: discord.Interaction[CopBot], id: Id) -> None:
         """Show an announcement as it will look, its schedule and its next run times."""
         announcement = await self._get(interaction, id)
         now = self.now()
@@ -330,8 +330,9 @@ class Announcements(commands.Cog):
         view.add_item(AnnouncementButton("resume" if paused else "pause", announcement.id))
         return view
 
-    async def on_button(self, interaction: discord.Interaction, action: str, announcement_id: int) -> None:
+    async def on_component(self, interaction: discord.Interaction[CopBot], item: AnnouncementButton) -> None:
         """A click on a persistent button (see buttons.py): organizers only, as the commands."""
+        action, announcement_id = item.action, item.announcement_id
         await is_organizer(interaction)
         assert interaction.guild_id is not None
         act = {"now": self._send_now, "pause": self._pause, "resume": self._resume}[action]
@@ -341,7 +342,7 @@ class Announcements(commands.Cog):
     @announce.command(name="history")
     @organizer_only()
     @app_commands.describe(id="The announcement's number (see /announce list)")
-    async def history(self, interaction: discord.Interaction, id: Id) -> None:
+    async def history(self, interaction: discord.Interaction[CopBot], id: Id) -> None:
         """When each occurrence was posted, with links, and any that failed or were skipped."""
         announcement = await self._get(interaction, id)
         entries: list[tuple[datetime, str]] = [
@@ -396,7 +397,7 @@ class Announcements(commands.Cog):
     )
     async def edit(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CopBot],
         id: Id,
         channel: discord.TextChannel | None = None,
         when: app_commands.Range[str, 1, 100] | None = None,
@@ -460,7 +461,7 @@ class Announcements(commands.Cog):
         self,
         announcement_id: int,
         changes: _Changes,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CopBot],
         title: str | None,
         body: str | None,
     ) -> None:
@@ -509,7 +510,7 @@ class Announcements(commands.Cog):
     @announce.command(name="pause")
     @organizer_only()
     @app_commands.describe(id="The announcement's number (see /announce list)")
-    async def pause(self, interaction: discord.Interaction, id: Id) -> None:
+    async def pause(self, interaction: discord.Interaction[CopBot], id: Id) -> None:
         """Stop posting an announcement for now; nothing it misses is posted later."""
         assert interaction.guild_id is not None
         await interaction.response.send_message(await self._pause(interaction.guild_id, id), ephemeral=True)
@@ -532,7 +533,7 @@ class Announcements(commands.Cog):
     @announce.command(name="resume")
     @organizer_only()
     @app_commands.describe(id="The announcement's number (see /announce list)")
-    async def resume(self, interaction: discord.Interaction, id: Id) -> None:
+    async def resume(self, interaction: discord.Interaction[CopBot], id: Id) -> None:
         """Start posting a paused announcement again, from its next run."""
         assert interaction.guild_id is not None
         await interaction.response.send_message(await self._resume(interaction.guild_id, id), ephemeral=True)
@@ -569,21 +570,19 @@ class Announcements(commands.Cog):
     @announce.command(name="cancel")
     @organizer_only()
     @app_commands.describe(id="The announcement's number (see /announce list)")
-    async def cancel(self, interaction: discord.Interaction, id: Id) -> None:
+    async def cancel(self, interaction: discord.Interaction[CopBot], id: Id) -> None:
         """Cancel an announcement for good; what was already posted stays."""
         announcement = await self._get(interaction, id)
         if announcement.state not in OPEN_STATES:
             raise UserError(f"Announcement #{id} is already {announcement.state.value}.")
-        ok, answer = await confirm(
+        answer = await confirm(
             interaction,
             f"Cancel announcement **#{id}** (“{_snippet(announcement)}”, {describe(announcement)})? "
             "It will not be posted again.",
+            declined="Kept: nothing was changed.",
             confirm_label="Cancel it",
         )
         if answer is None:
-            return
-        if not ok:
-            await answer.response.edit_message(content="Kept: nothing was changed.", view=None)
             return
         async with self.bot.db.transaction():
             changed = await self.repo.set_state(
@@ -605,7 +604,7 @@ class Announcements(commands.Cog):
     @announce.command(name="send-now")
     @organizer_only()
     @app_commands.describe(id="The announcement's number (see /announce list)")
-    async def send_now(self, interaction: discord.Interaction, id: Id) -> None:
+    async def send_now(self, interaction: discord.Interaction[CopBot], id: Id) -> None:
         """Post an announcement right away; its schedule stays as it is."""
         assert interaction.guild_id is not None
         await interaction.response.send_message(
@@ -638,7 +637,7 @@ class Announcements(commands.Cog):
     @cancel.autocomplete("id")
     @send_now.autocomplete("id")
     async def id_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[CopBot], current: str
     ) -> list[app_commands.Choice[int]]:
         if interaction.guild_id is None:
             return []
@@ -653,7 +652,7 @@ class Announcements(commands.Cog):
 
     # -- shared checks and messages ----------------------------------------------------------------------
 
-    async def _get(self, interaction: discord.Interaction, announcement_id: int) -> Announcement:
+    async def _get(self, interaction: discord.Interaction[CopBot], announcement_id: int) -> Announcement:
         assert interaction.guild_id is not None
         return await self._find(interaction.guild_id, announcement_id)
 

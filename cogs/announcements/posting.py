@@ -13,7 +13,7 @@ import discord
 from bot.delivery import resolve_channel, send_once
 from bot.formatting import embed, format_late_note, safe_text
 from bot.recurrence import Recurrence, in_cycle, occurrences
-from core.scheduler import PermanentJobError, RetryableJobError, RunContext, StaleJob
+from core.scheduler import Cause, PermanentJobError, RetryableJobError, RunContext, StaleJob
 from core.timeutil import discord_timestamp, local_description
 from storage.announcements import Announcement, AnnouncementRepository, AnnouncementState, RunOutcome
 from storage.jobs import Job
@@ -296,9 +296,9 @@ class Poster:
         if previous is not None and previous.outcome is RunOutcome.FAILED:
             return PermanentJobError(error.reason)
         where = f"<#{announcement.channel_id}>"
-        if "deleted" in error.reason:
+        if error.cause is Cause.CHANNEL_DELETED:
             problem = f"the channel it was meant for ({where}) was deleted"
-        elif "refused" in error.reason:
+        elif error.cause is Cause.NOT_ALLOWED:
             problem = f"I'm not allowed to post in {where}: give my role **View Channel** and **Send Messages** there"
         else:
             problem = f"Discord would not accept it ({safe_text(error.reason, 200)})"

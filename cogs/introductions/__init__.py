@@ -70,13 +70,13 @@ class Introductions(commands.Cog):
     # -- members ------------------------------------------------------------------------------------------
 
     @intro.command(name="me")
-    async def intro_me(self, interaction: discord.Interaction) -> None:
+    async def intro_me(self, interaction: discord.Interaction[CopBot]) -> None:
         """Introduce yourself (or edit your introduction): who you are, your school and your group."""
         assert interaction.guild_id is not None
         await open_intro(interaction, interaction.guild_id)
 
     @intro.command(name="needs")
-    async def intro_needs(self, interaction: discord.Interaction) -> None:
+    async def intro_needs(self, interaction: discord.Interaction[CopBot]) -> None:
         """Say what you can offer and what you're looking for (step 2 of your introduction)."""
         assert interaction.guild_id is not None
         await open_needs(interaction, interaction.guild_id)
@@ -92,7 +92,7 @@ class Introductions(commands.Cog):
     )
     async def settings(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CopBot],
         welcome: app_commands.Range[str, 1, 2000] | None = None,
         dm_welcome: bool | None = None,
         hidden_days: app_commands.Range[int, 1, 365] | None = None,
@@ -120,7 +120,7 @@ class Introductions(commands.Cog):
     @intro.command(name="remind")
     @organizer_only()
     @app_commands.describe(again="Also remind members who were reminded before")
-    async def remind(self, interaction: discord.Interaction, again: bool = False) -> None:
+    async def remind(self, interaction: discord.Interaction[CopBot], again: bool = False) -> None:
         """Remind members who joined but haven't introduced themselves (by DM, or a mention if DMs are closed)."""
         assert interaction.guild is not None
         guild = interaction.guild

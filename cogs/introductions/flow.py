@@ -38,12 +38,6 @@ log = logging.getLogger(__name__)
 NO_GROUP = "none"
 
 
-def _bot(interaction: discord.Interaction) -> CopBot:
-    client = interaction.client
-    assert isinstance(client, CopBot)
-    return client
-
-
 async def member_of(bot: CopBot, guild_id: int, user: discord.abc.User) -> discord.Member:
     """The member in that server; a UserError when they are no longer in it."""
     guild = bot.get_guild(guild_id)
@@ -108,7 +102,7 @@ class IntroModal(ErrorReportingModal, title="Introduce yourself (1 of 2)"):
         add_field(self, "Role or title", self.title_input)
         add_field(self, "STEM interests (comma separated)", self.interests)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         fields = check_intro(
             self.name.value, self.organization.value, self.title_input.value, self.interests.value
@@ -187,7 +181,7 @@ class NeedsModal(ErrorReportingModal, title="What you offer and seek (2 of 2)"):
         add_field(self, "I can offer", self.offers)
         add_field(self, "I'm looking for", self.seeks)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         offers, seeks = check_needs(self.offers.value, self.seeks.value)
         member = await member_of(self.bot, self.guild_id, interaction.user)
@@ -299,9 +293,9 @@ async def post_card(bot: CopBot, guild: discord.Guild, profile: Profile) -> Card
     )
 
 
-async def open_intro(interaction: discord.Interaction, guild_id: int) -> None:
+async def open_intro(interaction: discord.Interaction[CopBot], guild_id: int) -> None:
     """Answer with the first form, pre-filled when the member introduced themselves before."""
-    bot = _bot(interaction)
+    bot = interaction.client
     await member_of(bot, guild_id, interaction.user)
     groups = await GroupRepository(bot.db).all(guild_id)
     profile = await ProfileRepository(bot.db).get(guild_id, interaction.user.id, include_hidden=True)
@@ -326,11 +320,11 @@ class StartButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> StartButton:
         return cls(int(match["guild"]))
 
-    async def respond(self, interaction: discord.Interaction) -> None:
+    async def respond(self, interaction: discord.Interaction[CopBot]) -> None:
         await open_intro(interaction, self.guild_id)
 
 
@@ -354,18 +348,18 @@ class NeedsButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> NeedsButton:
         return cls(int(match["guild"]), int(match["user"]))
 
-    async def respond(self, interaction: discord.Interaction) -> None:
+    async def respond(self, interaction: discord.Interaction[CopBot]) -> None:
         if interaction.user.id != self.user_id:
             raise UserError("This button is for someone else. Use `/intro me` for your own introduction.")
         await open_needs(interaction, self.guild_id)
 
 
-async def open_needs(interaction: discord.Interaction, guild_id: int) -> None:
-    bot = _bot(interaction)
+async def open_needs(interaction: discord.Interaction[CopBot], guild_id: int) -> None:
+    bot = interaction.client
     profile = await ProfileRepository(bot.db).get(guild_id, interaction.user.id)
     if profile is None:
         raise UserError("Introduce yourself first with `/intro me`.")

@@ -1,5 +1,5 @@
 """Persistent meeting buttons: the state is in the custom id (`mtg:<action>:<id>[:<arg>]`), so they work
-after a restart. Clicks are handed to the Meetings cog."""
+after a restart. Clicks go to the Meetings cog's `on_component` (`bot.persistent`)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.errors import ReportsErrors
+from bot.persistent import PersistentItem
 
 if TYPE_CHECKING:
-    from cogs.meetings.cog import Meetings
+    pass
 
 PREFIX = "mtg"
 
@@ -20,11 +20,13 @@ def custom_id(action: str, ref: int, arg: str | None = None) -> str:
 
 
 class MeetingButton(
-    ReportsErrors,
+    PersistentItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"mtg:(?P<action>rsvp|ics|here|vote):(?P<ref>\d{1,20})(?::(?P<arg>going|maybe|no))?",
 ):
     """A Going / Maybe / Can't go / Add to calendar / I'm here / agenda vote button."""
+
+    feature = "Meetings"
 
     def __init__(
         self,
@@ -54,13 +56,7 @@ class MeetingButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any, /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: Any, /
     ) -> MeetingButton:
         button = cast("discord.ui.Button[Any]", item)
         return cls(match["action"], int(match["ref"]), match["arg"], label=button.label, style=button.style)
-
-    async def respond(self, interaction: discord.Interaction) -> None:
-        cog = cast("Meetings | None", interaction.client.get_cog("Meetings"))  # type: ignore[attr-defined]
-        if cog is None:
-            raise RuntimeError("the meetings feature is not loaded")
-        await cog.on_button(interaction, self.action, self.ref, self.arg)

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import discord
@@ -22,6 +23,7 @@ from bot.errors import NotOrganizer, UserError
 from bot.formatting import embed, fit_lines, human_list, plural, safe_text
 from bot.options import Capacity, Id, SeriesCount
 from bot.permissions import require_bot_permissions, require_can_mention
+from bot.reach import reach_member
 from bot.spreadsheets import csv_file
 from bot.ui import Paginator, confirm, paginate_lines
 from cogs.meetings import inputs
@@ -30,11 +32,11 @@ from cogs.meetings.buttons import MeetingButton
 from cogs.meetings.calendar import calendar_file, meeting_file
 from cogs.meetings.cards import REPEAT_TEXT, card_embed, card_link, card_view, when_text
 from cogs.meetings.events import interested_members, sync_event
-from cogs.meetings.notify import meeting_channel, public_name, send_dm, tell_members
+from cogs.meetings.notify import meeting_channel, public_name, tell_members
 from cogs.meetings.refresher import CardRefresher
 from cogs.meetings.visibility import Sight, can_see, sight_of
 from core.personal_data import Deleted
-from core.scheduler import PermanentJobError, RetryableJobError, RunContext, StaleJob
+from core.scheduler import Cause, PermanentJobError, RetryableJobError, RunContext, StaleJob
 from core.timeutil import discord_timestamp, format_duration, local_description
 from storage.guilds import Purpose
 from storage.jobs import Job
@@ -144,7 +146,7 @@ class Meetings(commands.Cog):
             raise _unknown(meeting_id)
         return found
 
-    async def _seen(self, interaction: discord.Interaction, meeting_id: int) -> Meeting:
+    async def _seen(self, interaction: discord.Interaction[CopBot], meeting_id: int) -> Meeting:
         """The meeting, if the member may see it (`cogs.meetings.visibility`); else the unknown-id answer."""
         found = await self.repo.get(interaction.guild_id, meeting_id) if interaction.guild_id else None
         if found is None or not await can_see(self.bot.db, found, interaction):
@@ -202,7 +204,11 @@ class Meetings(commands.Cog):
             await step
         except (PermanentJobError, RetryableJobError, discord.HTTPException) as exc:
             log.warning("meeting %s: could not %s: %s", meeting.id, what, exc)
-            if isinstance(exc, PermanentJobError) and exc.organizer_message and "deleted" in str(exc):
+            if (
+                isinstance(exc, PermanentJobError)
+                and exc.organizer_message
+                and exc.cause is Cause.CHANNEL_DELETED
+            ):
                 reason = exc.organizer_message
             elif isinstance(exc, discord.Forbidden | PermanentJobError):
                 reason = f"give my role **View Channel**, **Send Messages** and **Embed Links** in <#{meeting.channel_id}>"
@@ -278,16 +284,10 @@ class Meetings(commands.Cog):
                 f"🎉 A seat opened up: you're now **going** to **{safe_text(first.title)}**, "
                 f"{when}. {card_link(first)}"
             )
-            if await send_dm(self.bot, user_id, text):
-                continue
-            try:
-                channel = await meeting_channel(self.bot, self.repo, first)
-                await channel.send(
-                    f"<@{user_id}> {text}",
-                    allowed_mentions=discord.AllowedMentions(users=[discord.Object(user_id)]),
-                )
-            except (discord.HTTPException, PermanentJobError) as exc:
-                log.warning("could not tell %s about their seat in meeting %s: %s", user_id, first.id, exc)
+            if not await reach_member(
+                self.bot, user_id, text, fallback=partial(meeting_channel, self.bot, self.repo, first)
+            ):
+                log.warning("could not tell %s about their seat in meeting %s", user_id, first.id)
 
     async def _delete_member(self, guild_id: int, user_id: int) -> Deleted:
         """`/profile delete`: the member's rows go; members promoted into freed seats are told and the
@@ -409,9 +409,9 @@ class Meetings(commands.Cog):
 
     # -- buttons -------------------------------------------------------------------------------------
 
-    async def on_button(
-        self, interaction: discord.Interaction, action: str, ref: int, arg: str | None
-    ) -> None:
+    async def on_component(self, interaction: discord.Interaction[CopBot], item: MeetingButton) -> None:
+        """A click on a meeting card's persistent button (`buttons.MeetingButton`)."""
+        action, ref, arg = item.action, item.ref, item.arg
         if action == "vote":
             await self._vote(interaction, ref)
             return
@@ -428,7 +428,9 @@ class Meetings(commands.Cog):
         elif action == "here":
             await self._check_in(interaction, meeting)
 
-    async def _rsvp(self, interaction: discord.Interaction, meeting: Meeting, choice: RsvpStatus) -> None:
+    async def _rsvp(
+        self, interaction: discord.Interaction[CopBot], meeting: Meeting, choice: RsvpStatus
+    ) -> None:
         if meeting.cancelled:
             raise UserError("This meeting was cancelled, so it no longer takes answers.")
         await self.audiences.check(meeting, interaction.user.id)
@@ -455,7 +457,7 @@ class Meetings(commands.Cog):
         if outcome.promoted:
             await self._tell_promoted(meeting, outcome.promoted)
 
-    async def _check_in(self, interaction: discord.Interaction, meeting: Meeting) -> None:
+    async def _check_in(self, interaction: discord.Interaction[CopBot], meeting: Meeting) -> None:
         now = self.bot.clock.now()
         if meeting.cancelled:
             raise UserError("This meeting was cancelled.")
@@ -469,7 +471,7 @@ class Meetings(commands.Cog):
         text = "Welcome! You're checked in." if new else "You were already checked in. Welcome!"
         await interaction.response.send_message(f"{text} (**{safe_text(meeting.title)}**)", ephemeral=True)
 
-    async def _vote(self, interaction: discord.Interaction, item_id: int) -> None:
+    async def _vote(self, interaction: discord.Interaction[CopBot], item_id: int) -> None:
         assert interaction.guild_id is not None
         item = await self.repo.agenda_item(interaction.guild_id, item_id)
         meeting = await self.repo.get(interaction.guild_id, item.meeting_id) if item else None
@@ -487,7 +489,7 @@ class Meetings(commands.Cog):
     # -- autocomplete --------------------------------------------------------------------------------
 
     async def meeting_choices(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[CopBot], current: str
     ) -> list[app_commands.Choice[int]]:
         if interaction.guild_id is None:
             return []
@@ -507,14 +509,14 @@ class Meetings(commands.Cog):
         return choices
 
     async def audience_choices(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[CopBot], current: str
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
         return await self.audiences.choices(interaction.guild_id, current)
 
     async def agenda_choices(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[CopBot], current: str
     ) -> list[app_commands.Choice[int]]:
         meeting_id = getattr(interaction.namespace, "id", None)
         if interaction.guild_id is None or not isinstance(meeting_id, int):
@@ -557,7 +559,7 @@ class Meetings(commands.Cog):
     )
     async def schedule(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CopBot],
         title: app_commands.Range[str, 1, inputs.TITLE_LIMIT],
         when: app_commands.Range[str, 1, 100],
         duration: app_commands.Range[str, 1, 40] | None = None,
@@ -619,19 +621,15 @@ class Meetings(commands.Cog):
 
         responder = interaction
         if start - now >= inputs.FAR_AWAY:
-            confirmed, click = await confirm(
+            click = await confirm(
                 interaction,
                 f"“{safe_text(when, 60)}” is {local_description(start, zone)}: more than a year away. "
                 "Schedule it anyway?",
+                declined="Not scheduled. Run `/meeting schedule` again with another time.",
                 confirm_label="Schedule it",
                 danger=False,
             )
             if click is None:
-                return
-            if not confirmed:
-                await click.response.edit_message(
-                    content="Not scheduled. Run `/meeting schedule` again with another time.", view=None
-                )
                 return
             responder = click
             await click.response.defer()
@@ -687,7 +685,7 @@ class Meetings(commands.Cog):
             lines.append(note)
         await responder.edit_original_response(content="\n".join(lines), view=None)
 
-    async def _default_channel(self, interaction: discord.Interaction) -> discord.TextChannel:
+    async def _default_channel(self, interaction: discord.Interaction[CopBot]) -> discord.TextChannel:
         assert interaction.guild is not None
         settings = await self.bot.guild_settings.get(interaction.guild.id)
         channel_id = settings.channels.get(Purpose.MEETINGS)
@@ -725,7 +723,7 @@ class Meetings(commands.Cog):
     )
     async def edit(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CopBot],
         meeting_id: Id,
         title: app_commands.Range[str, 1, inputs.TITLE_LIMIT] | None = None,
         when: app_commands.Range[str, 1, 100] | None = None,
@@ -1098,7 +1096,7 @@ class Meetings(commands.Cog):
     )
     async def cancel(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CopBot],
         meeting_id: Id,
         reason: app_commands.Range[str, 1, 500] | None = None,
         series: bool = False,
@@ -1178,7 +1176,7 @@ class Meetings(commands.Cog):
         ]
     )
     async def list_meetings(
-        self, interaction: discord.Interaction, when: str = "upcoming", audience: str | None = None
+        self, interaction: discord.Interaction[CopBot], when: str = "upcoming", audience: str | None = None
     ) -> None:
         """List upcoming or past meetings."""
         assert interaction.guild_id is not None
@@ -1229,7 +1227,7 @@ class Meetings(commands.Cog):
     @meeting.command(name="show")
     @app_commands.rename(meeting_id="id")
     @app_commands.describe(meeting_id="The meeting (start typing its title)")
-    async def show(self, interaction: discord.Interaction, meeting_id: Id) -> None:
+    async def show(self, interaction: discord.Interaction[CopBot], meeting_id: Id) -> None:
         """Show a meeting's card, with your own answer."""
         meeting = await self._seen(interaction, meeting_id)
         card, _ = await self.card_parts(meeting)
@@ -1245,7 +1243,7 @@ class Meetings(commands.Cog):
     @meeting.command(name="attendees")
     @app_commands.rename(meeting_id="id")
     @app_commands.describe(meeting_id="The meeting (start typing its title)")
-    async def attendees(self, interaction: discord.Interaction, meeting_id: Id) -> None:
+    async def attendees(self, interaction: discord.Interaction[CopBot], meeting_id: Id) -> None:
         """Everyone who answered, in order (organizers also get a CSV file)."""
         assert interaction.guild is not None
         meeting = await self._seen(interaction, meeting_id)
@@ -1282,7 +1280,7 @@ class Meetings(commands.Cog):
                 ephemeral=True,
             )
 
-    async def _quiet_organizer(self, interaction: discord.Interaction) -> bool:
+    async def _quiet_organizer(self, interaction: discord.Interaction[CopBot]) -> bool:
         try:
             return await is_organizer(interaction)
         except NotOrganizer:
@@ -1297,7 +1295,7 @@ class Meetings(commands.Cog):
     @organizer_only()
     @app_commands.rename(meeting_id="id")
     @app_commands.describe(meeting_id="The meeting (start typing its title)")
-    async def attendance(self, interaction: discord.Interaction, meeting_id: Id) -> None:
+    async def attendance(self, interaction: discord.Interaction[CopBot], meeting_id: Id) -> None:
         """Who said they would come, and who checked in (with a CSV file)."""
         assert interaction.guild is not None
         meeting = await self._seen(interaction, meeting_id)
@@ -1350,7 +1348,7 @@ class Meetings(commands.Cog):
             app_commands.Choice(name="Off", value="off"),
         ]
     )
-    async def reminders(self, interaction: discord.Interaction, mode: str) -> None:
+    async def reminders(self, interaction: discord.Interaction[CopBot], mode: str) -> None:
         """Choose how you get reminders for meetings you're going to or might attend."""
         assert interaction.guild_id is not None
         if mode not in ("dm", "channel", "off"):
@@ -1367,7 +1365,9 @@ class Meetings(commands.Cog):
     @organizer_only()
     @app_commands.describe(reminders="Default reminder offsets for new meetings, e.g. 1w,1d,1h")
     async def settings(
-        self, interaction: discord.Interaction, reminders: app_commands.Range[str, 1, 200] | None = None
+        self,
+        interaction: discord.Interaction[CopBot],
+        reminders: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
         """Show or change meeting settings for this server (default reminders)."""
         assert interaction.guild_id is not None
@@ -1384,7 +1384,7 @@ class Meetings(commands.Cog):
     @meeting.command(name="ics")
     @app_commands.rename(meeting_id="id")
     @app_commands.describe(meeting_id="The meeting (start typing its title)")
-    async def ics(self, interaction: discord.Interaction, meeting_id: Id) -> None:
+    async def ics(self, interaction: discord.Interaction[CopBot], meeting_id: Id) -> None:
         """Get a calendar file (.ics) for one meeting (a series comes as one repeating event)."""
         meeting = await self._seen(interaction, meeting_id)
         await interaction.response.send_message(
@@ -1394,7 +1394,7 @@ class Meetings(commands.Cog):
         )
 
     @meeting.command(name="calendar")
-    async def calendar(self, interaction: discord.Interaction) -> None:
+    async def calendar(self, interaction: discord.Interaction[CopBot]) -> None:
         """Get one calendar file (.ics) with every upcoming meeting."""
         assert interaction.guild is not None
         guild_id, now = interaction.guild.id, self.bot.clock.now()
@@ -1418,7 +1418,7 @@ class Meetings(commands.Cog):
     )
     async def agenda_suggest(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CopBot],
         meeting_id: Id,
         topic: app_commands.Range[str, 1, inputs.TOPIC_LIMIT],
     ) -> None:
@@ -1469,7 +1469,7 @@ class Meetings(commands.Cog):
     @meeting.command(name="agenda")
     @app_commands.rename(meeting_id="id")
     @app_commands.describe(meeting_id="The meeting (start typing its title)")
-    async def agenda(self, interaction: discord.Interaction, meeting_id: Id) -> None:
+    async def agenda(self, interaction: discord.Interaction[CopBot], meeting_id: Id) -> None:
         """Show suggested topics, most wanted first, with buttons to vote."""
         meeting = await self._seen(interaction, meeting_id)
         card, view = await self._agenda_message(meeting)
@@ -1492,7 +1492,7 @@ class Meetings(commands.Cog):
         pinned="On the agenda (default) or taken off it",
     )
     async def agenda_pin(
-        self, interaction: discord.Interaction, meeting_id: Id, topic: Id, pinned: bool = True
+        self, interaction: discord.Interaction[CopBot], meeting_id: Id, topic: Id, pinned: bool = True
     ) -> None:
         """Put a suggested topic on the meeting card's agenda (or take it off)."""
         meeting = await self._seen(interaction, meeting_id)

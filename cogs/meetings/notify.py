@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.delivery import ChannelDeleted, job_channel, organizer_channel, send_once
+from bot.delivery import ChannelDeleted, job_channel, send_once
+from bot.reach import channel_for, send_dm, tell_organizers
 from cogs.meetings.visibility import public_sight
 from storage.groups import GroupRepository
 from storage.guilds import Purpose
@@ -65,11 +66,12 @@ async def meeting_channel(bot: CopBot, repo: MeetingRepository, meeting: Meeting
             "with `/meeting edit`.",
         )
     await repo.move_to_channel(meeting.id, fallback.id)
-    await _tell_organizers(
+    await tell_organizers(
         bot,
         meeting.guild_id,
         f"**Organizers:** the channel of {name} was deleted, so its messages now go to {fallback.mention}.",
         nonce=f"mtg-moved-{meeting.id}",
+        purposes=(Purpose.ANNOUNCEMENTS, Purpose.MEETINGS),
     )
     return fallback
 
@@ -78,36 +80,10 @@ async def _fallback_channel_id(bot: CopBot, meeting: Meeting) -> int | None:
     """Where a meeting whose channel was deleted goes: its audience's own channel, or for everyone the
     meetings channel."""
     if meeting.audience_kind == "all" or meeting.audience_id is None:
-        return (await bot.guild_settings.get(meeting.guild_id)).channels.get(Purpose.MEETINGS)
+        return await channel_for(bot, meeting.guild_id, Purpose.MEETINGS)
     repo = GroupRepository(bot.db) if meeting.audience_kind == "group" else SchoolRepository(bot.db)
     unit = await repo.get(meeting.guild_id, meeting.audience_id)
     return unit.channel_id if unit is not None else None
-
-
-async def _tell_organizers(bot: CopBot, guild_id: int, text: str, *, nonce: str) -> None:
-    channel = await organizer_channel(bot, guild_id, Purpose.ANNOUNCEMENTS, Purpose.MEETINGS)
-    if channel is None:
-        log.warning("guild %s: %s (no channel to tell organizers in)", guild_id, text)
-        return
-    try:
-        await channel.send(text, nonce=nonce[:25])
-    except discord.HTTPException as exc:
-        log.warning("could not tell the organizers of guild %s: %s", guild_id, exc)
-
-
-async def send_dm(bot: CopBot, user_id: int, text: str, *, nonce: str | None = None) -> bool:
-    """DM a member; False when their DMs are closed (or they left), never an exception."""
-    try:
-        user = bot.get_user(user_id) or await bot.fetch_user(user_id)
-        if nonce:
-            await user.send(text, nonce=nonce[:25])
-        else:
-            await user.send(text)
-    except discord.HTTPException as exc:
-        if not (isinstance(exc, discord.Forbidden | discord.NotFound)):
-            raise
-        return False
-    return True
 
 
 def mention_chunks(text: str, user_ids: Sequence[int], limit: int = 2000) -> list[tuple[str, list[int]]]:

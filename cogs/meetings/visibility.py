@@ -11,6 +11,8 @@ Someone who can't see a meeting gets the answer given for an unknown id, so its 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 
 from bot.checks import is_organizer
@@ -18,6 +20,9 @@ from storage.database import Database
 from storage.groups import GroupRepository
 from storage.meetings import Meeting
 from storage.schools import SchoolRepository
+
+if TYPE_CHECKING:
+    from bot.client import CopBot
 
 
 class Sight:
@@ -73,7 +78,7 @@ class Sight:
         return self.viewer is not None and channel.permissions_for(self.viewer).view_channel
 
 
-async def sight_of(db: Database, interaction: discord.Interaction) -> Sight:
+async def sight_of(db: Database, interaction: discord.Interaction[CopBot]) -> Sight:
     """What the member behind an interaction can see."""
     guild, user = interaction.guild, interaction.user
     if guild is None or not isinstance(user, discord.Member):
@@ -90,7 +95,7 @@ def public_sight(db: Database, guild: discord.Guild) -> Sight:
     return Sight(db, guild, guild.default_role)
 
 
-async def can_see(db: Database, meeting: Meeting, interaction: discord.Interaction) -> bool:
+async def can_see(db: Database, meeting: Meeting, interaction: discord.Interaction[CopBot]) -> bool:
     """Whether the member behind `interaction` may see `meeting` (for one meeting; make a `Sight` for many)."""
     return await (await sight_of(db, interaction)).can_see(meeting)
 

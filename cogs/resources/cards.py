@@ -10,14 +10,13 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.errors import ReportsErrors
 from bot.formatting import embed, format_bytes, human_list, plural, safe_text
+from bot.persistent import PersistentItem
 from storage.guilds import Purpose
 from storage.resources import Resource, tag_key
 
@@ -33,13 +32,11 @@ FILE_TOO_LARGE = 40005  # Discord's "Request entity too large" (with HTTP 413)
 MAX_FORUM_TAGS = 5  # Discord applies at most five tags to a forum post
 ORGANIZER_NOTICE_EVERY = 3600.0  # seconds between two notices about the same guild's broken channel
 
-ButtonHandler = Callable[[discord.Interaction, str, int], Awaitable[None]]
 
+class CardButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUSTOM_ID.pattern):
+    """Helpful, I used this, or Save on a card."""
 
-class CardButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUSTOM_ID.pattern):
-    """Helpful, I used this, or Save on a card; the cog sets `handler` when it loads."""
-
-    handler: ButtonHandler | None = None
+    feature = "Resources"
 
     def __init__(self, action: str, resource_id: int) -> None:
         super().__init__(
@@ -55,14 +52,9 @@ class CardButton(ReportsErrors, discord.ui.DynamicItem[discord.ui.Button[Any]], 
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> CardButton:
         return cls(match["action"], int(match["id"]))
-
-    async def respond(self, interaction: discord.Interaction) -> None:
-        if CardButton.handler is None:
-            raise RuntimeError("the resource library is not loaded")
-        await CardButton.handler(interaction, self.action, self.resource_id)
 
 
 def card_view(resource_id: int) -> discord.ui.View:
@@ -318,10 +310,6 @@ class OrganizerNotices:
         return True
 
 
-def client_of(interaction: discord.Interaction) -> CopBot:
-    return cast("CopBot", interaction.client)
-
-
 __all__ = [
     "CUSTOM_ID",
     "LABELS",
@@ -331,7 +319,6 @@ __all__ = [
     "Posted",
     "card_embed",
     "card_view",
-    "client_of",
     "counts_text",
     "delete_card",
     "forum_tags",

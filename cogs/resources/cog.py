@@ -89,7 +89,6 @@ class Resources(commands.Cog):
         self.save_menu.guild_only = True
 
     async def cog_load(self) -> None:
-        CardButton.handler = self.on_card_button
         self.bot.add_dynamic_items(CardButton)
         self.bot.tree.add_command(self.save_menu)
         self.bot.scheduler.register(
@@ -103,7 +102,6 @@ class Resources(commands.Cog):
         )
 
     async def cog_unload(self) -> None:
-        CardButton.handler = None
         self.bot.remove_dynamic_items(CardButton)
         self.bot.tree.remove_command(self.save_menu.name, type=self.save_menu.type)
         self.bot.scheduler.unregister(DIGEST_KIND)
@@ -124,7 +122,7 @@ class Resources(commands.Cog):
     @app_commands.choices(grades=GRADE_CHOICES, kind=KIND_CHOICES)
     async def share(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CopBot],
         title: str,
         url: str | None = None,
         file: discord.Attachment | None = None,
@@ -168,7 +166,7 @@ class Resources(commands.Cog):
 
     async def _share(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CopBot],
         new: NewResource,
         tags: list[str],
         note: str,
@@ -232,7 +230,9 @@ class Resources(commands.Cog):
             lines.append(note)
         await interaction.edit_original_response(content="\n".join(lines))
 
-    async def _duplicate(self, interaction: discord.Interaction, existing: Resource, tags: list[str]) -> None:
+    async def _duplicate(
+        self, interaction: discord.Interaction[CopBot], existing: Resource, tags: list[str]
+    ) -> None:
         """The link is already in the library: show it, and offer to add the member's new tags to it."""
         new_tags = [t for t in tags if tag_key(t) not in {tag_key(x) for x in existing.tags}]
         where = jump_url(existing)
@@ -246,7 +246,7 @@ class Resources(commands.Cog):
             return
         label = f"Add {human_list(new_tags)} to it"
 
-        async def add(click: discord.Interaction) -> None:
+        async def add(click: discord.Interaction[CopBot]) -> None:
             assert click.guild_id is not None
             try:
                 updated = await self.repo.add_tags(
@@ -273,7 +273,7 @@ class Resources(commands.Cog):
 
     # -- saving a message ----------------------------------------------------------------------------------
 
-    async def save_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+    async def save_message(self, interaction: discord.Interaction[CopBot], message: discord.Message) -> None:
         """Save a message's link or file to the resource library (opens the share form, pre-filled)."""
         links = find_urls(message.content)
         if not links and not message.attachments:
@@ -301,7 +301,7 @@ class Resources(commands.Cog):
         await interaction.response.send_modal(ShareModal(form, partial(self._save_submitted, source)))
 
     async def _save_submitted(
-        self, source: Source, interaction: discord.Interaction, form: ShareForm
+        self, source: Source, interaction: discord.Interaction[CopBot], form: ShareForm
     ) -> None:
         assert interaction.guild is not None
         title = clean_title(form.title)
@@ -342,7 +342,9 @@ class Resources(commands.Cog):
 
     # -- the card's buttons --------------------------------------------------------------------------------
 
-    async def on_card_button(self, interaction: discord.Interaction, action: str, resource_id: int) -> None:
+    async def on_component(self, interaction: discord.Interaction[CopBot], item: CardButton) -> None:
+        """A click on a resource card's persistent button (`cards.CardButton`)."""
+        action, resource_id = item.action, item.resource_id
         if interaction.guild_id is None:
             raise UserError("These buttons work inside the server.")
         toggled = await self.repo.toggle(
@@ -385,7 +387,7 @@ class Resources(commands.Cog):
     @app_commands.choices(grades=GRADE_CHOICES, kind=KIND_CHOICES)
     async def search(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CopBot],
         query: str,
         tag: str | None = None,
         grades: str | None = None,
@@ -426,7 +428,7 @@ class Resources(commands.Cog):
         ]
     )
     async def top(
-        self, interaction: discord.Interaction, tag: str | None = None, period: str = "all"
+        self, interaction: discord.Interaction[CopBot], tag: str | None = None, period: str = "all"
     ) -> None:
         """The resources members found most helpful and used most."""
         assert interaction.guild_id is not None
@@ -443,7 +445,7 @@ class Resources(commands.Cog):
         await interaction.response.send_message(embed=card, ephemeral=True)
 
     @resource.command(name="recent")
-    async def recent(self, interaction: discord.Interaction) -> None:
+    async def recent(self, interaction: discord.Interaction[CopBot]) -> None:
         """The resources shared most recently."""
         assert interaction.guild_id is not None
         found = await self.repo.recent(interaction.guild_id, limit=RESULTS)
@@ -454,7 +456,7 @@ class Resources(commands.Cog):
         await Paginator(interaction.user.id, pages).send(interaction)
 
     @resource.command(name="saved")
-    async def saved(self, interaction: discord.Interaction) -> None:
+    async def saved(self, interaction: discord.Interaction[CopBot]) -> None:
         """Your bookmarks: the resources you saved with the Save button."""
         assert interaction.guild_id is not None
         found = await self.repo.saved(interaction.guild_id, interaction.user.id)
@@ -466,7 +468,7 @@ class Resources(commands.Cog):
         await Paginator(interaction.user.id, pages).send(interaction)
 
     @resource.command(name="tags")
-    async def tags(self, interaction: discord.Interaction) -> None:
+    async def tags(self, interaction: discord.Interaction[CopBot]) -> None:
         """Every tag in the library, with how many resources carry it."""
         assert interaction.guild_id is not None
         counts = await self.repo.tag_counts(interaction.guild_id)
@@ -476,7 +478,9 @@ class Resources(commands.Cog):
 
     # -- changing ------------------------------------------------------------------------------------------
 
-    async def _editable(self, interaction: discord.Interaction, resource_id: int, doing: str) -> Resource:
+    async def _editable(
+        self, interaction: discord.Interaction[CopBot], resource_id: int, doing: str
+    ) -> Resource:
         """The resource, if this member may change it (the sharer, or an organizer)."""
         assert interaction.guild_id is not None
         found = await self.repo.get(interaction.guild_id, resource_id)
@@ -503,7 +507,7 @@ class Resources(commands.Cog):
     @app_commands.choices(grades=GRADE_CHOICES, kind=KIND_CHOICES)
     async def edit(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CopBot],
         id: Id,
         grades: str | None = None,
         kind: str | None = None,
@@ -518,7 +522,7 @@ class Resources(commands.Cog):
         resource_id: int,
         grades: str | None,
         kind: str | None,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CopBot],
         title: str,
         description: str,
         tags: str,
@@ -548,19 +552,18 @@ class Resources(commands.Cog):
 
     @resource.command(name="remove")
     @app_commands.describe(id="The resource's number (shown on its card and in search results)")
-    async def remove(self, interaction: discord.Interaction, id: Id) -> None:
+    async def remove(self, interaction: discord.Interaction[CopBot], id: Id) -> None:
         """Remove a resource you shared from the library, with its card (organizers can remove any)."""
         assert interaction.guild_id is not None
         found = await self._editable(interaction, id, "remove")
-        confirmed, click = await confirm(
+        click = await confirm(
             interaction,
             f"Remove **{safe_text(found.title, 200)}** (#{found.id}) from the library? Its card, votes and "
             "bookmarks go too.",
+            declined="Nothing was removed.",
             confirm_label="Remove",
         )
-        if not confirmed or click is None:
-            if click is not None:
-                await click.response.edit_message(content="Nothing was removed.", view=None)
+        if click is None:
             return
         removed = await self.repo.remove(interaction.guild_id, found.id)
         if removed is None:
@@ -577,7 +580,7 @@ class Resources(commands.Cog):
     @resource.command(name="tag-rename")
     @organizer_only()
     @app_commands.describe(old="The tag to rename", new="Its new name")
-    async def tag_rename(self, interaction: discord.Interaction, old: str, new: str) -> None:
+    async def tag_rename(self, interaction: discord.Interaction[CopBot], old: str, new: str) -> None:
         """Rename a tag on every resource that carries it."""
         assert interaction.guild_id is not None
         tag_input = parse_tags(new)
@@ -598,7 +601,7 @@ class Resources(commands.Cog):
     @resource.command(name="tag-merge")
     @organizer_only()
     @app_commands.describe(a="The tag to fold in (it disappears)", b="The tag to keep")
-    async def tag_merge(self, interaction: discord.Interaction, a: str, b: str) -> None:
+    async def tag_merge(self, interaction: discord.Interaction[CopBot], a: str, b: str) -> None:
         """Merge tag a into tag b: everything tagged a is tagged b, and a is gone."""
         assert interaction.guild_id is not None
         try:
@@ -617,7 +620,7 @@ class Resources(commands.Cog):
     @organizer_only()
     @app_commands.describe(channel="A text channel, or a forum channel (posts get matching forum tags)")
     async def set_channel(
-        self, interaction: discord.Interaction, channel: discord.TextChannel | discord.ForumChannel
+        self, interaction: discord.Interaction[CopBot], channel: discord.TextChannel | discord.ForumChannel
     ) -> None:
         """Choose where resource cards are posted: a text channel or a forum."""
         assert interaction.guild_id is not None
@@ -651,7 +654,7 @@ class Resources(commands.Cog):
     @app_commands.choices(day=[app_commands.Choice(name=name, value=key) for key, name in DAYS.items()])
     async def digest(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[CopBot],
         enabled: bool,
         day: str = "mon",
         hour: app_commands.Range[int, 0, 23] = 9,
@@ -703,7 +706,7 @@ class Resources(commands.Cog):
 
     @share.autocomplete("tags")
     async def tags_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[CopBot], current: str
     ) -> list[app_commands.Choice[str]]:
         """Complete the last tag of a comma-separated list from the guild's tags."""
         assert interaction.guild_id is not None
@@ -726,7 +729,7 @@ class Resources(commands.Cog):
     @tag_merge.autocomplete("a")
     @tag_merge.autocomplete("b")
     async def one_tag_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[CopBot], current: str
     ) -> list[app_commands.Choice[str]]:
         assert interaction.guild_id is not None
         names = await self.repo.tag_names(interaction.guild_id, current, limit=25)
@@ -735,7 +738,7 @@ class Resources(commands.Cog):
     @edit.autocomplete("id")
     @remove.autocomplete("id")
     async def id_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[CopBot], current: str
     ) -> list[app_commands.Choice[int]]:
         assert interaction.guild_id is not None
         text = str(current).strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -13,6 +14,9 @@ from bot.ui import OwnedView, add_field
 from storage.resources import Resource
 
 from .inputs import MAX_DESCRIPTION, MAX_TITLE
+
+if TYPE_CHECKING:
+    from bot.client import CopBot
 
 MAX_LINK = 2000
 MAX_TAG_INPUT = 400
@@ -36,7 +40,7 @@ class Source:
     attachments: tuple[discord.Attachment, ...]
 
 
-OnShare = Callable[[discord.Interaction, ShareForm], Awaitable[None]]
+OnShare = Callable[["discord.Interaction[CopBot]", ShareForm], Awaitable[None]]
 
 
 class ShareModal(ErrorReportingModal):
@@ -70,14 +74,14 @@ class ShareModal(ErrorReportingModal):
         add_field(self, "Description", self.description)
         add_field(self, "Tags (separated by commas)", self.tags)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         await self._on_submit(
             interaction,
             ShareForm(self.title_input.value, self.link.value, self.description.value, self.tags.value),
         )
 
 
-OnEdit = Callable[[discord.Interaction, str, str, str], Awaitable[None]]
+OnEdit = Callable[["discord.Interaction[CopBot]", str, str, str], Awaitable[None]]
 
 
 class EditModal(ErrorReportingModal):
@@ -106,11 +110,11 @@ class EditModal(ErrorReportingModal):
         add_field(self, "Description", self.description)
         add_field(self, "Tags (separated by commas)", self.tags)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         await self._on_submit(interaction, self.title_input.value, self.description.value, self.tags.value)
 
 
-OnAddTags = Callable[[discord.Interaction], Awaitable[None]]
+OnAddTags = Callable[["discord.Interaction[CopBot]"], Awaitable[None]]
 
 
 class AddTagsView(OwnedView):
@@ -123,7 +127,7 @@ class AddTagsView(OwnedView):
 
     @discord.ui.button(label="Add my tags", style=discord.ButtonStyle.primary)
     async def add_tags(
-        self, interaction: discord.Interaction, button: discord.ui.Button[AddTagsView]
+        self, interaction: discord.Interaction[CopBot], button: discord.ui.Button[AddTagsView]
     ) -> None:
         self.disable()
         self.stop()

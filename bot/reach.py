@@ -1,0 +1,199 @@
+"""Reaching people on Discord, each way written once: the channel configured for a purpose, telling the
+organizers, reaching one member (a DM, else a mention in a channel), links to posts, and member text quoted
+back safely. Features call these instead of writing their own."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.delivery import MISSED_OWNER, POST_KIND, job_channel
+from bot.formatting import fit_lines, safe_text
+from core.scheduler import MISSED, JobError, Missed, PermanentJobError
+from core.timeutil import discord_timestamp
+from storage.guilds import Purpose
+from storage.jobs import Job
+
+if TYPE_CHECKING:
+    from bot.client import CopBot
+
+log = logging.getLogger(__name__)
+
+
+def jump_link(guild_id: int, channel_id: int, message_id: int | None = None) -> str:
+    """The link that opens a channel, or one message in it, in Discord."""
+    link = f"https://discord.com/channels/{guild_id}/{channel_id}"
+    return f"{link}/{message_id}" if message_id else link
+
+
+def quote(text: str, limit: int = 200) -> str:
+    """Text a member typed, shown back in quotation marks: cut to `limit` and unable to ping anyone."""
+    return f"“{safe_text(text, limit)}”"
+
+
+async def channel_for(bot: CopBot, guild_id: int, *purposes: Purpose) -> int | None:
+    """The id of the first channel the organizers set (`/cop channel`) for one of `purposes`, or None."""
+    channels = (await bot.guild_settings.get(guild_id)).channels
+    for purpose in purposes:
+        if channel_id := channels.get(purpose):
+            return channel_id
+    return None
+
+
+async def organizer_channel(bot: CopBot, guild_id: int, *purposes: Purpose) -> discord.TextChannel | None:
+    """The first of the guild's channels for `purposes` that can be found (announcements by default), for
+    telling organizers something; None when none is set or can be reached."""
+    settings = await bot.guild_settings.get(guild_id)
+    for purpose in purposes or (Purpose.ANNOUNCEMENTS,):
+        channel_id = settings.channels.get(purpose)
+        if not channel_id:
+            continue
+        try:
+            channel = await job_channel(bot, channel_id, guild_id=guild_id)
+        except JobError as exc:
+            log.warning("guild %s: the %s channel cannot be used: %s", guild_id, purpose.value, exc)
+            continue
+        if isinstance(channel, discord.TextChannel):
+            return channel
+    return None
+
+
+async def tell_organizers(
+    bot: CopBot, guild_id: int, text: str, *, nonce: str | None = None, purposes: tuple[Purpose, ...] = ()
+) -> bool:
+    """Post `text` for the organizers in the first reachable channel of `purposes` (the announcements
+    channel by default). A `nonce` makes a retried notice arrive once. False (logged) when it could not be
+    posted; never raises."""
+    channel = await organizer_channel(bot, guild_id, *purposes)
+    if channel is None:
+        log.warning(
+            "guild %s: could not tell the organizers (no channel to tell them in): %s", guild_id, text
+        )
+        return False
+    try:
+        if nonce:
+            await channel.send(text, nonce=nonce[:25])
+        else:
+            await channel.send(text)
+    except discord.HTTPException as exc:
+        log.warning("could not tell the organizers of guild %s: %s", guild_id, exc)
+        return False
+    return True
+
+
+async def send_dm(bot: CopBot, user_id: int, text: str, *, nonce: str | None = None) -> bool:
+    """DM a member; False when their DMs are closed (or they left), never an exception for that."""
+    try:
+        user = bot.get_user(user_id) or await bot.fetch_user(user_id)
+        if nonce:
+            await user.send(text, nonce=nonce[:25])
+        else:
+            await user.send(text)
+    except discord.HTTPException as exc:
+        if not (isinstance(exc, discord.Forbidden | discord.NotFound)):
+            raise
+        return False
+    return True
+
+
+async def reach_member(
+    bot: CopBot,
+    user_id: int,
+    text: str,
+    *,
+    fallback: Callable[[], Awaitable[discord.abc.Messageable]],
+    nonce: str | None = None,
+) -> bool:
+    """Tell one member `text`: by DM, or when their DMs are closed with a mention (of them only) in the
+    channel `fallback` finds. False (logged) when neither worked."""
+    if await send_dm(bot, user_id, text, nonce=nonce):
+        return True
+    try:
+        channel = await fallback()
+        await channel.send(
+            f"<@{user_id}> {text}", allowed_mentions=discord.AllowedMentions(users=[discord.Object(user_id)])
+        )
+    except (discord.HTTPException, JobError) as exc:
+        log.warning("could not reach member %s: %s", user_id, exc)
+        return False
+    return True
+
+
+async def tell_job_failed(bot: CopBot, job: Job, error: PermanentJobError) -> None:
+    """The scheduler's `on_failure`: organizers are told once (the nonce) when a scheduled post failed for
+    a reason they can fix."""
+    if not error.organizer_message:
+        return
+    await tell_organizers(
+        bot,
+        job.guild_id,
+        f"**Organizers:** a scheduled post ({job.kind.replace('.', ' ')}) could not be delivered: "
+        f"{error.organizer_message}",
+        nonce=f"fail-{job.id}",
+    )
+
+
+async def tell_missed(bot: CopBot, missed: list[Missed]) -> None:
+    """Scheduled posts skipped because they could no longer be useful: organizers are told once per guild
+    and batch, in the announcements (else meetings) channel, with what was missed and why.
+
+    The notice is itself a durable `message.post` job: it waits for the server, retries through an outage
+    and is posted once (its nonce).
+    """
+    by_guild: dict[int, list[Missed]] = {}
+    for item in missed:
+        by_guild.setdefault(item.job.guild_id, []).append(item)
+    for guild_id, items in by_guild.items():
+        channel_id = await channel_for(bot, guild_id, Purpose.ANNOUNCEMENTS, Purpose.MEETINGS)
+        lines = [
+            f"• {item.what}, due {discord_timestamp(item.job.scheduled_for, 'f')}: {_why(item.reason)}"
+            for item in items
+        ]
+        log.warning("guild %s: skipped as too late: %s", guild_id, "; ".join(lines))
+        if channel_id is None:
+            continue
+        head = f"**Organizers:** {'this scheduled post was' if len(items) == 1 else 'these scheduled posts were'} "
+        head += "not sent because by then it could no longer be useful:\n"
+        content = head + fit_lines(lines, 2000 - len(head) - 60)
+        await bot.scheduler.schedule(
+            POST_KIND,
+            bot.clock.now(),
+            {"channel_id": channel_id, "content": content},
+            guild_id=guild_id,
+            owner=MISSED_OWNER,
+        )
+
+
+def _why(reason: str) -> str:
+    if reason == MISSED:
+        return "it fell due while I was offline, too long ago"
+    return safe_text(reason, 300)
+
+
+class DiscordPlatform:
+    """`core.platform.Platform` on Discord: the functions above, for the core's use cases."""
+
+    def __init__(self, bot: CopBot) -> None:
+        self.bot = bot
+
+    async def channel_for(self, guild_id: int, *purposes: Purpose) -> int | None:
+        return await channel_for(self.bot, guild_id, *purposes)
+
+    async def tell_organizers(
+        self, guild_id: int, text: str, *, nonce: str | None = None, purposes: tuple[Purpose, ...] = ()
+    ) -> bool:
+        return await tell_organizers(self.bot, guild_id, text, nonce=nonce, purposes=purposes)
+
+    async def send_dm(self, user_id: int, text: str, *, nonce: str | None = None) -> bool:
+        return await send_dm(self.bot, user_id, text, nonce=nonce)
+
+    async def can_view(self, guild_id: int, channel_id: int, user_id: int) -> bool:
+        guild = self.bot.get_guild(guild_id)
+        channel = guild.get_channel(channel_id) if guild else None
+        member = guild.get_member(user_id) if guild else None
+        if channel is None or member is None:
+            return False
+        return channel.permissions_for(member).view_channel
