@@ -15,11 +15,12 @@ from bot.client import CopBot
 from bot.errors import UserError
 from bot.formatting import embed, fit_lines, format_bytes, human_list, plural, safe_text
 from bot.permissions import require_bot_permissions
-from bot.profile_stats import stats_embed
 from bot.structure import check_room, explain_refusal
+from core.profiles.stats import profile_stats
 from core.timeutil import canonical_zone, discord_timestamp, format_duration, suggest_zones
 from storage.guilds import Purpose
 from storage.jobs import Job, JobState
+from storage.profiles import ProfileRepository
 
 log = logging.getLogger(__name__)
 
@@ -280,6 +281,31 @@ STATE_LABELS = {
     JobState.FAILED: "failed",
     JobState.SKIPPED: "skipped",
 }
+
+
+async def stats_embed(bot: CopBot, guild: discord.Guild) -> discord.Embed:
+    """Profile counts for organizers (`core.profiles.stats`); a fuller evidence report comes with the reports
+    feature."""
+    humans = sum(1 for m in guild.members if not m.bot)
+    stats = await profile_stats(ProfileRepository(bot.db), guild.id, members=humans)
+    card = embed(
+        "Community statistics",
+        f"**{plural(stats.introduced, 'member')}** of {stats.members} have introduced themselves. "
+        f"{plural(stats.connections, 'introduction')} made through `/connect`.",
+    )
+    card.add_field(
+        name="By stakeholder group",
+        value=fit_lines([f"{safe_text(name, 80)}: {count}" for name, count in stats.by_group.items()])
+        or "No profiles yet.",
+        inline=True,
+    )
+    card.add_field(
+        name="By school or organization",
+        value=fit_lines([f"{safe_text(name, 80)}: {count}" for name, count in stats.by_school.items()])
+        or "No profiles yet.",
+        inline=True,
+    )
+    return card
 
 
 def _job_line(job: Job) -> str:

@@ -14,9 +14,11 @@ from typing import Any
 import discord
 
 from bot.client import CopBot
-from bot.errors import ErrorReportingModal, ReportsErrors, UserError
+from bot.errors import ErrorReportingModal, UserError
 from bot.formatting import human_list, prefill, prefill_list, safe_text
 from bot.memberships import memberships
+from bot.persistent import PersistentItem
+from bot.reach import channel_for
 from bot.ui import add_field, form_id
 from cogs.introductions.cards import (
     INTERESTS_LIMIT,
@@ -34,8 +36,6 @@ from storage.profiles import Profile, ProfileRepository
 from storage.schools import SchoolRepository, closest_names
 
 log = logging.getLogger(__name__)
-
-NO_GROUP = "none"
 
 
 async def member_of(bot: CopBot, guild_id: int, user: discord.abc.User) -> discord.Member:
@@ -255,7 +255,7 @@ async def post_card(bot: CopBot, guild: discord.Guild, profile: Profile) -> Card
             except discord.HTTPException as exc:
                 log.warning("could not edit intro card %s: %s", profile.card_message_id, exc)
                 return CardPost(None, DISCORD_TROUBLE)
-    channel_id = (await bot.guild_settings.get(guild.id)).channels.get(Purpose.INTRODUCTIONS)
+    channel_id = await channel_for(bot, guild.id, Purpose.INTRODUCTIONS)
     channel = guild.get_channel(channel_id) if channel_id else None
     if not isinstance(channel, discord.TextChannel):
         return CardPost(None)
@@ -303,9 +303,11 @@ async def open_intro(interaction: discord.Interaction[CopBot], guild_id: int) ->
 
 
 class StartButton(
-    ReportsErrors, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"intro:start:(?P<guild>\d+)"
+    PersistentItem, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"intro:start:(?P<guild>\d+)"
 ):
     """“Introduce yourself” under a welcome or a reminder; works after a restart and in DMs."""
+
+    feature = "Introductions"
 
     def __init__(self, guild_id: int) -> None:
         super().__init__(
@@ -324,16 +326,15 @@ class StartButton(
     ) -> StartButton:
         return cls(int(match["guild"]))
 
-    async def respond(self, interaction: discord.Interaction[CopBot]) -> None:
-        await open_intro(interaction, self.guild_id)
-
 
 class NeedsButton(
-    ReportsErrors,
+    PersistentItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"intro:needs:(?P<guild>\d+):(?P<user>\d+)",
 ):
-    """Opens the second form (offers and needs) for the member whose answer carries it."""
+    """Opens the second form (offers and needs) for the member whose answer carries it, no one else."""
+
+    feature = "Introductions"
 
     def __init__(self, guild_id: int, user_id: int) -> None:
         super().__init__(
@@ -351,11 +352,6 @@ class NeedsButton(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> NeedsButton:
         return cls(int(match["guild"]), int(match["user"]))
-
-    async def respond(self, interaction: discord.Interaction[CopBot]) -> None:
-        if interaction.user.id != self.user_id:
-            raise UserError("This button is for someone else. Use `/intro me` for your own introduction.")
-        await open_needs(interaction, self.guild_id)
 
 
 async def open_needs(interaction: discord.Interaction[CopBot], guild_id: int) -> None:
