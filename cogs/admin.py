@@ -15,6 +15,7 @@ from bot.client import CopBot
 from bot.errors import UserError
 from bot.formatting import embed, fit_lines, format_bytes, human_list, plural, safe_text
 from bot.permissions import require_bot_permissions
+from bot.reach import quote
 from bot.structure import check_room, explain_refusal
 from core.profiles.stats import profile_stats
 from core.timeutil import canonical_zone, discord_timestamp, format_duration, suggest_zones
@@ -30,6 +31,35 @@ PURPOSE_TEXT = {
     Purpose.MEETINGS: "Meeting invitations, RSVPs and reminders.",
     Purpose.RESOURCES: "Shared links and documents from the resource library.",
 }
+
+
+class Zone(app_commands.Transformer["CopBot"]):
+    """A time zone name as IANA spells it; the lookup forgives case and spaces (`canonical_zone`), and a
+    name it doesn't know is refused with the closest ones."""
+
+    @property
+    def min_value(self) -> int:
+        return 1
+
+    @property
+    def max_value(self) -> int:
+        return 64
+
+    async def transform(self, interaction: discord.Interaction[CopBot], value: str) -> str:
+        found = canonical_zone(value)
+        if found is None:
+            typed = value.strip()
+            suggestions = suggest_zones(typed, limit=5)
+            hint = (
+                f" Did you mean {human_list([f'`{s}`' for s in suggestions], 'or')}?" if suggestions else ""
+            )
+            raise UserError(
+                f"{quote(typed, 64)} isn't a time zone I know.{hint} "
+                "Start typing a city and pick from the list, e.g. `America/Phoenix`."
+            )
+        # Stored as IANA spells it: zoneinfo (the scheduler, calendar files) does not forgive case, so
+        # "ASIA/KOLKATA" stored as typed broke every job in the guild.
+        return found
 
 
 class Admin(commands.Cog):
@@ -82,24 +112,10 @@ class Admin(commands.Cog):
     @organizer_only()
     @app_commands.describe(zone="A time zone name such as America/Phoenix or America/New_York")
     async def set_timezone(
-        self, interaction: discord.Interaction[CopBot], zone: app_commands.Range[str, 1, 64]
+        self, interaction: discord.Interaction[CopBot], zone: app_commands.Transform[str, Zone]
     ) -> None:
         """Set the time zone in which members' times are read."""
         assert interaction.guild_id is not None
-        found = canonical_zone(zone)
-        if found is None:
-            zone = zone.strip()
-            suggestions = suggest_zones(zone, limit=5)
-            hint = (
-                f" Did you mean {human_list([f'`{s}`' for s in suggestions], 'or')}?" if suggestions else ""
-            )
-            raise UserError(
-                f"“{safe_text(zone, 64)}” isn't a time zone I know.{hint} "
-                "Start typing a city and pick from the list, e.g. `America/Phoenix`."
-            )
-        # Stored as IANA spells it: the lookup above forgives case and spaces, zoneinfo (the scheduler,
-        # calendar files) does not, so "ASIA/KOLKATA" stored as typed broke every job in the guild.
-        zone = found
         await self.bot.guild_settings.set_timezone(interaction.guild_id, zone)
         now = self.bot.clock.now()
         await interaction.response.send_message(

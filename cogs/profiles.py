@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -16,13 +17,13 @@ from bot.client import CopBot
 from bot.errors import UserError
 from bot.formatting import embed, human_list, safe_text
 from bot.memberships import memberships
-from bot.reach import channel_for, quote, send_dm
+from bot.reach import quote, send_dm
 from bot.ui import OwnedView, Paginator, confirm, paginate_lines
 from cogs.introductions.cards import card, literal
+from cogs.introductions.flow import intro_channel
 from core.profiles import directory as seen
 from core.profiles.matching import SHOWN, TOPIC_LIMIT, Match, record, suggest
 from storage.groups import GroupRepository
-from storage.guilds import Purpose
 from storage.profiles import SNIPPET_END, SNIPPET_START, DirectoryQuery, Profile, ProfileRepository, Viewer
 from storage.schools import SchoolRepository
 
@@ -30,6 +31,32 @@ log = logging.getLogger(__name__)
 
 PER_PAGE = 10
 REMAINS_SHOWN = 10  # messages named after `/profile delete` that could not be taken off Discord
+
+
+@dataclass(frozen=True, slots=True)
+class GroupFilter:
+    typed: str  # as the member typed it, shown back with the other filters
+    group_id: int
+
+
+class DirectoryGroup(app_commands.Transformer["CopBot"]):
+    """`/directory group`: a stakeholder group of this server, by name."""
+
+    @property
+    def min_value(self) -> int:
+        return 1
+
+    @property
+    def max_value(self) -> int:
+        return 100
+
+    async def transform(self, interaction: discord.Interaction[CopBot], value: str) -> GroupFilter:
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        found = await GroupRepository(interaction.client.db).by_name(interaction.guild_id, value)
+        if found is None:
+            raise UserError(f"There's no group called {quote(value, 60)}. Pick one from the list.")
+        return GroupFilter(value, found.id)
 
 
 async def viewer_of(interaction: discord.Interaction[CopBot]) -> Viewer:
@@ -194,7 +221,7 @@ class Profiles(commands.Cog):
     async def directory(
         self,
         interaction: discord.Interaction[CopBot],
-        group: app_commands.Range[str, 1, 100] | None = None,
+        group: app_commands.Transform[GroupFilter, DirectoryGroup] | None = None,
         school: app_commands.Range[str, 1, 100] | None = None,
         interest: app_commands.Range[str, 1, 100] | None = None,
         offering: app_commands.Range[str, 1, 200] | None = None,
@@ -204,13 +231,7 @@ class Profiles(commands.Cog):
         """Find members by group, school, interest, what they offer or seek, or any words."""
         assert interaction.guild is not None
         guild_id = interaction.guild.id
-        group_id = None
-        if group:
-            found = await self.groups.by_name(guild_id, group)
-            if found is None:
-                raise UserError(f"There's no group called {quote(group, 60)}. Pick one from the list.")
-            group_id = found.id
-        query = DirectoryQuery(group_id, school, interest, offering, seeking, text)
+        query = DirectoryQuery(group.group_id if group else None, school, interest, offering, seeking, text)
         page = await seen.search(self.profiles, guild_id, query, await viewer_of(interaction))
         groups, schools = await self._names(guild_id)
         lines = [
@@ -223,7 +244,7 @@ class Profiles(commands.Cog):
         filters = [
             f"{k}: {safe_text(v, 40)}"
             for k, v in (
-                ("group", group),
+                ("group", group.typed if group else None),
                 ("school", school),
                 ("interest", interest),
                 ("offering", offering),
@@ -312,9 +333,8 @@ class Profiles(commands.Cog):
                     return f"I sent {literal(profile.name)} a message about you. They may reach out soon — or say hello first!"
             except discord.HTTPException:  # Discord had trouble: try the channel instead
                 pass
-        channel_id = await channel_for(self.bot, guild.id, Purpose.INTRODUCTIONS)
-        channel = guild.get_channel(channel_id) if channel_id else None
-        if isinstance(channel, discord.TextChannel):
+        channel = await intro_channel(self.bot, guild)
+        if channel is not None:
             try:
                 await channel.send(
                     f"<@{match.user_id}> — {text}",

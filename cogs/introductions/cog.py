@@ -16,14 +16,20 @@ from bot.errors import UserError
 from bot.formatting import human_list, plural
 from bot.memberships import memberships
 from bot.permissions import permission_label, require_bot_permissions
-from bot.reach import channel_for
-from cogs.introductions.cards import check_welcome, welcome_text
-from cogs.introductions.flow import NeedsButton, StartButton, open_intro, open_needs, post_card, start_view
+from cogs.introductions.cards import WelcomeText, welcome_text
+from cogs.introductions.flow import (
+    NeedsButton,
+    StartButton,
+    intro_channel,
+    open_intro,
+    open_needs,
+    post_card,
+    start_view,
+)
 from cogs.introductions.posts import MemberPosts, remind_mentions
 from cogs.introductions.purge import Purger
 from core.profiles.departures import PURGE_GRACE, PURGE_KIND, come_back, leave
 from core.profiles.reminders import remind_audience
-from storage.guilds import Purpose
 from storage.profiles import IntroSettings, ProfileRepository
 
 log = logging.getLogger(__name__)
@@ -95,7 +101,7 @@ class Introductions(commands.Cog):
     async def settings(
         self,
         interaction: discord.Interaction[CopBot],
-        welcome: app_commands.Range[str, 1, 2000] | None = None,
+        welcome: app_commands.Transform[str, WelcomeText] | None = None,
         dm_welcome: bool | None = None,
         hidden_days: app_commands.Range[int, 1, 365] | None = None,
     ) -> None:
@@ -104,7 +110,7 @@ class Introductions(commands.Cog):
         current = await self.profiles.settings(interaction.guild.id)
         changed = IntroSettings(
             current.guild_id,
-            check_welcome(welcome) if welcome is not None else current.welcome,
+            current.welcome if welcome is None else welcome,
             current.dm_welcome if dm_welcome is None else dm_welcome,
             current.hidden_days if hidden_days is None else hidden_days,
         )
@@ -160,9 +166,8 @@ class Introductions(commands.Cog):
 
     async def _mention_in_channel(self, guild: discord.Guild, members: list[discord.Member]) -> str:
         """Mention members whose DMs are closed in the introductions channel; what happened, for the organizer."""
-        channel_id = await channel_for(self.bot, guild.id, Purpose.INTRODUCTIONS)
-        channel = guild.get_channel(channel_id) if channel_id else None
-        if not isinstance(channel, discord.TextChannel):
+        channel = await intro_channel(self.bot, guild)
+        if channel is None:
             return "there's no introductions channel to mention them in (`/cop channel`)."
         done = 0
         for start in range(0, len(members), REMIND_BATCH):
@@ -196,9 +201,8 @@ class Introductions(commands.Cog):
                 return  # introduced before: no second welcome
         settings = await self.profiles.settings(guild.id)
         text = welcome_text(settings.welcome, member)
-        channel_id = await channel_for(self.bot, guild.id, Purpose.INTRODUCTIONS)
-        channel = guild.get_channel(channel_id) if channel_id else None
-        if isinstance(channel, discord.TextChannel):
+        channel = await intro_channel(self.bot, guild)
+        if channel is not None:
             try:
                 require_bot_permissions(channel, "view_channel", "send_messages", doing="post welcomes")
                 sent = await channel.send(

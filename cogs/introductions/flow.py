@@ -38,6 +38,13 @@ from storage.schools import SchoolRepository, closest_names
 log = logging.getLogger(__name__)
 
 
+async def intro_channel(bot: CopBot, guild: discord.Guild) -> discord.TextChannel | None:
+    """The introductions channel set with `/cop channel`, when it is a text channel the bot can find."""
+    channel_id = await channel_for(bot, guild.id, Purpose.INTRODUCTIONS)
+    channel = guild.get_channel(channel_id) if channel_id else None
+    return channel if isinstance(channel, discord.TextChannel) else None
+
+
 async def member_of(bot: CopBot, guild_id: int, user: discord.abc.User) -> discord.Member:
     """The member in that server; a UserError when they are no longer in it."""
     guild = bot.get_guild(guild_id)
@@ -255,9 +262,8 @@ async def post_card(bot: CopBot, guild: discord.Guild, profile: Profile) -> Card
             except discord.HTTPException as exc:
                 log.warning("could not edit intro card %s: %s", profile.card_message_id, exc)
                 return CardPost(None, DISCORD_TROUBLE)
-    channel_id = await channel_for(bot, guild.id, Purpose.INTRODUCTIONS)
-    channel = guild.get_channel(channel_id) if channel_id else None
-    if not isinstance(channel, discord.TextChannel):
+    channel = await intro_channel(bot, guild)
+    if channel is None:
         return CardPost(None)
     try:
         message = await channel.send(embed=embed)
