@@ -30,6 +30,7 @@ from cogs.introductions.cards import (
     check_intro,
     check_needs,
 )
+from core.profiles.directory import shown_in_full
 from storage.groups import Group, GroupRepository
 from storage.guilds import Purpose
 from storage.profiles import Profile, ProfileRepository
@@ -237,7 +238,7 @@ async def post_card(bot: CopBot, guild: discord.Guild, profile: Profile) -> Card
     """Post the card, or edit the one already posted. Whatever Discord says, the saved profile stays."""
     group = await GroupRepository(bot.db).get(guild.id, profile.group_id) if profile.group_id else None
     school = await SchoolRepository(bot.db).get(guild.id, profile.school_id) if profile.school_id else None
-    protected = await ProfileRepository(bot.db).is_protected(guild.id, profile.user_id)
+    protected = not await shown_in_full(ProfileRepository(bot.db), guild.id, profile.user_id)
     member = guild.get_member(profile.user_id)
     embed = card(
         profile,

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from storage.profiles import DirectoryPage, DirectoryQuery, Profile, ProfileRepository, Viewer
 
-__all__ = ["DirectoryPage", "DirectoryQuery", "Viewer", "can_see", "interests_for", "search", "summary"]
+__all__ = [
+    "DirectoryPage",
+    "DirectoryQuery",
+    "Viewer",
+    "can_see",
+    "interests_for",
+    "search",
+    "shown_in_full",
+    "summary",
+]
 
 SUMMARY_LIMIT = 100
 
