@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from cogs.announcements.posting import GRACE
+from core.announcements.runs import GRACE
 from emulator.driver import ControlError, Reply
 from storage.announcements import AnnouncementRepository, AnnouncementState
 from storage.database import Database
