@@ -1,12 +1,11 @@
 """`/resource`: the community's library of shared links and files — share, tag, search, rate, reuse.
 
 The Discord adapter of `core.resources`: commands and autocomplete here, sharing in `sharing.py`, the card
-buttons in `clicks.py`, the digest job in `digest.py`.
+buttons in `clicks.py`, the digest job in `digest.py`, a member's data deleted in `personal.py`.
 """
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 
 import discord
@@ -20,7 +19,6 @@ from bot.options import typed_id
 from bot.permissions import require_bot_permissions
 from bot.reach import channel_for, quote
 from bot.ui import Paginator, confirm, paginate_lines
-from core.personal_data import Deleted
 from core.resources.digest import DAYS, DIGEST_GRACE, DIGEST_KIND, set_digest, was_set
 from core.resources.inputs import clean_description, clean_title, parse_tags, split_tags
 from core.resources.library import RESULTS, Library, check_may_change, link_of, one_source
@@ -29,14 +27,13 @@ from storage.guilds import Purpose
 from storage.resources import GRADES, KINDS, Mark, NewResource, ResourceRepository, tag_key
 
 from .arguments import ResourceId
-from .cards import CardButton, card_embed, card_link, delete_card, link_markdown, refresh_card
+from .cards import CardButton, card_embed, delete_card, link_markdown, refresh_card
 from .clicks import card_clicked
 from .digest import describe_digest, run_digest
 from .forms import EditModal
+from .personal import delete_member
 from .replies import refusals, result_line, tag_note
 from .sharing import Sharing
-
-log = logging.getLogger(__name__)
 
 PERIOD_TEXT = {
     "week": "Votes from the last 7 days.",
@@ -74,7 +71,9 @@ class Resources(commands.Cog):
             describe=describe_digest,
         )
         self.bot.personal_data.register(
-            "resource library", export=self.repo.export_member, delete=self._delete_member
+            "resource library",
+            export=self.repo.export_member,
+            delete=partial(delete_member, self.bot, self.repo),
         )
 
     async def cog_unload(self) -> None:
@@ -458,25 +457,3 @@ class Resources(commands.Cog):
         text = str(current)
         resources = await self.library.candidates(interaction.guild_id, text, typed_id(text.strip()))
         return [app_commands.Choice(name=f"#{r.id} {r.title}"[:100], value=r.id) for r in resources]
-
-    # -- personal data -------------------------------------------------------------------------------------
-
-    async def _delete_member(self, guild_id: int, user_id: int) -> Deleted:
-        cards = await self.repo.member_cards(guild_id, user_id)
-        credited = await self.repo.saved_from_member(guild_id, user_id)
-        removed = await self.repo.delete_member(guild_id, user_id)
-        gone = 0
-        remains: list[str] = []
-        for resource in cards:
-            if resource.card_message_id is None:
-                continue
-            if await delete_card(self.bot, resource):
-                gone += 1
-            else:
-                remains.append(f"the card of a resource you shared ({card_link(resource)})")
-        for resource_id in credited:  # their cards still named the member as the author
-            kept = await self.repo.get(guild_id, resource_id)
-            if kept is not None and not await refresh_card(self.bot, kept):
-                remains.append(f"your name on a resource card ({card_link(kept)})")
-        posts = (f"{plural(gone, 'resource card')} you shared",) if gone else ()
-        return Deleted(removed, posts, tuple(remains))
