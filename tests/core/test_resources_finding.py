@@ -1,6 +1,6 @@
 """What members find (`core.resources.library`): a search needs words and sees only this community's
-resources, best matches first and at most RESULTS; filters; `/resource top` by period; the id autocomplete;
-and the marks behind the card buttons (helpful, I used this, save). A real SQLite file: these rules read one."""
+resources, best matches first and at most RESULTS; filters; `/resource top` by period; the id autocomplete.
+A real SQLite file: these rules read one."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from core.clock import ManualClock
 from core.resources.errors import Refused
-from core.resources.library import MARK_OF, RESULTS, Library, link_of, period_start
+from core.resources.library import RESULTS, Library, link_of, period_start
 from storage.database import Database
 from storage.resources import Mark, NewResource, Resource, ResourceRepository
 
@@ -121,31 +121,6 @@ async def test_top_counts_the_periods_votes(library: Library) -> None:
         ("Old favourite", 3),
         ("New favourite", 1),
     ]
-
-
-async def test_marks_toggle_and_each_member_counts_once(library: Library) -> None:
-    shared = await add(library, "Lesson")
-    on = await library.toggle(G, shared.id, BOB, "helpful")
-    assert (on.mark, on.on, on.resource.helpful_count) == (Mark.HELPFUL, True, 1)
-    off = await library.toggle(G, shared.id, BOB, "helpful")
-    assert (off.on, off.resource.helpful_count) == (False, 0)
-    await library.toggle(G, shared.id, BOB, "used")
-    await library.toggle(G, shared.id, CARA, "used")
-    saved = await library.toggle(G, shared.id, BOB, "save")
-    assert saved.mark is Mark.SAVED
-    assert saved.on
-    assert (saved.resource.used_count, saved.resource.helpful_count) == (2, 0)  # saving counts no vote
-    assert [r.id for r in await library.repo.saved(G, BOB)] == [shared.id]
-    assert MARK_OF == {"helpful": Mark.HELPFUL, "used": Mark.USED, "save": Mark.SAVED}
-
-
-async def test_a_click_on_a_removed_resource_is_refused(library: Library) -> None:
-    shared = await add(library, "Lesson")
-    await library.repo.remove(G, shared.id)
-    with pytest.raises(Refused, match="This resource was removed from the library"):
-        await library.toggle(G, shared.id, BOB, "helpful")
-    with pytest.raises(Refused):
-        await library.toggle(OTHER, shared.id, BOB, "save")
 
 
 async def test_id_candidates(library: Library) -> None:
