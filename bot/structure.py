@@ -10,32 +10,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import TYPE_CHECKING, TypeVar
+from typing import Any, TypeVar
 
 import discord
 
-from bot import category_plan
 from bot.errors import UserError
 from bot.formatting import human_list, plural, safe_text, short_list
 from bot.permissions import require_bot_permissions
-from bot.ui import confirm
-from storage.groups import UnitRepository
-
-if TYPE_CHECKING:
-    from bot.client import CopBot
+from core.units import categories as category_plan
+from core.units.names import NAME_LIMIT, channel_slug
+from core.units.room import MAX_CHANNELS, MAX_ROLES, Crowded, Short, shortfall
+from storage.units import UnitRepository
 
 log = logging.getLogger(__name__)
 
-# Discord's own limits per server; we stop a little before them so members can still add their own.
-MAX_CHANNELS = 500
-MAX_ROLES = 250
-NAME_LIMIT = 100
 ARCHIVE_PREFIX = "archived-"
 SUMMARY_NAMES = 8  # beyond this, the summary counts instead of naming
 SUMMARY_LIMIT = 1500  # characters: the summary shares a 2000-character message
@@ -65,36 +58,6 @@ async def patiently(action: Callable[[], Awaitable[T]]) -> T:
             log.info("Discord busy (%s); trying again", exc.status)
             await asyncio.sleep(min(2.0**attempt, 10.0))
     raise AssertionError("unreachable")
-
-
-def channel_slug(name: str) -> str:
-    """What Discord makes of a text channel name: lower case, hyphens, no punctuation."""
-    slug = re.sub(r"[^\w-]+", "-", name.casefold())
-    slug = re.sub(r"-{2,}", "-", slug).strip("-_")
-    return slug[:NAME_LIMIT]
-
-
-def slug_note(name: str) -> str:
-    """Tell the organizer the channel's name when Discord's rules changed more than case and spaces."""
-    slug = channel_slug(name)
-    if slug == "-".join(name.casefold().split()):
-        return ""
-    return f" (Discord channel names can't hold some of those characters, so the channel is **#{slug}**.)"
-
-
-def clean_name(text: str, what: str, *, limit: int = NAME_LIMIT) -> str:
-    """A name typed by an organizer, tidied; refused with a clear message when unusable."""
-    name = " ".join(text.split())
-    if not name:
-        raise UserError(f"The {what} name is empty. Type a name, for example “Teachers”.")
-    if len(name) > limit:
-        raise UserError(f"That {what} name is {len(name)} characters long; Discord allows at most {limit}.")
-    if not channel_slug(name):
-        raise UserError(
-            f"“{safe_text(name, 60)}” can't be used as a {what} name: a channel name needs at least one "
-            "letter or digit."
-        )
-    return name
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,37 +195,43 @@ def check_room(
     crowded: Sequence[tuple[str, int, int]] = (),
     optional: bool = True,
 ) -> None:
-    """Refuse, before anything is created, what would pass Discord's caps: 250 roles and 500 channels
-    (categories included) per server, 50 channels per category (`crowded`: name, channels it would hold,
-    how many of those are other channels). `optional`: the organizer may also ask for fewer `what`."""
+    """Refuse, before anything is created, what would pass Discord's caps (`core.units.room.shortfall`):
+    250 roles and 500 channels (categories included) per server, 50 channels per category (`crowded`: name,
+    channels it would hold, how many of those are other channels). `optional`: the organizer may also ask
+    for fewer `what`."""
+    short = shortfall(
+        roles_now=len(guild.roles),
+        channels_now=len(guild.channels),
+        roles=roles,
+        channels=channels,
+        categories=categories,
+        crowded=[Crowded(name, count, others) for name, count, others in crowded],
+    )
+    if short is None:
+        return
     fewer = f", or add fewer {what}" if optional else ""
-    if len(guild.roles) + roles > MAX_ROLES:
-        have = len(guild.roles)
+    if short.short is Short.ROLES:
         raise UserError(
-            f"This needs {plural(roles, 'new role')} for the {what}, but the server has {have} of Discord's "
-            f"{MAX_ROLES} roles, so only {max(0, MAX_ROLES - have)} more fit. Delete at least "
-            f"{plural(have + roles - MAX_ROLES, 'role')} you no longer use (Server Settings → Roles)"
-            f"{fewer}. Nothing was created."
+            f"This needs {plural(roles, 'new role')} for the {what}, but the server has {short.have} of "
+            f"Discord's {MAX_ROLES} roles, so only {short.free} more fit. Delete at least "
+            f"{plural(short.excess, 'role')} you no longer use (Server Settings → Roles){fewer}. "
+            "Nothing was created."
         )
-    have = len(guild.channels)
-    total = channels + categories
-    if have + total > MAX_CHANNELS:
+    if short.short is Short.CHANNELS:
         parts = plural(channels, "channel") + (
             f" and {plural(categories, 'category', 'categories')}" if categories else ""
         )
         raise UserError(
-            f"This would need {have + total} channels, but a Discord server can hold {MAX_CHANNELS} "
-            f"(categories count too); {have} exist now and the {what} need {parts} more. Archive or delete "
-            f"at least {plural(have + total - MAX_CHANNELS, 'channel')} first{fewer}. Nothing was created."
+            f"This would need {short.have + short.need} channels, but a Discord server can hold {MAX_CHANNELS} "
+            f"(categories count too); {short.have} exist now and the {what} need {parts} more. Archive or "
+            f"delete at least {plural(short.excess, 'channel')} first{fewer}. Nothing was created."
         )
-    for name, count, others in crowded:
-        if count > category_plan.LIMIT:
-            extra = f" ({plural(others, 'other channel')} are already in it)" if others else ""
-            raise UserError(
-                f"The category **{safe_text(name, 100)}** would need {count} channels, but Discord allows "
-                f"{category_plan.LIMIT} in one category{extra}. Move some channels out of it, then try again. "
-                "Nothing was created."
-            )
+    extra = f" ({plural(short.others, 'other channel')} are already in it)" if short.others else ""
+    raise UserError(
+        f"The category **{safe_text(short.name, 100)}** would need {short.have} channels, but Discord allows "
+        f"{short.cap} in one category{extra}. Move some channels out of it, then try again. "
+        "Nothing was created."
+    )
 
 
 def require_structure_permissions(guild: discord.Guild, doing: str) -> None:
@@ -329,7 +298,7 @@ class StructureBuilder:
     def __init__(
         self,
         guild: discord.Guild,
-        repo: UnitRepository,
+        repo: UnitRepository[Any],
         *,
         category_name: str,
         what: str,
@@ -733,74 +702,3 @@ async def archive(
         await channel.edit(name=name[:NAME_LIMIT], overwrites=overwrites, reason=reason)
         done.append(f"archived {channel.mention} (locked; its messages are kept)")
     return done
-
-
-def forbidden_message(what: str, command: str) -> str:
-    """Said when Discord refused part way (50013): the ids recorded so far let a rerun finish."""
-    return (
-        f"Discord refused to let me finish the {what} setup: I'm missing a permission or my role is too low. "
-        f"Check that my role has **Manage Roles** and **Manage Channels** and sits above the {what} roles "
-        f"(Server Settings → Roles), then run `{command}` again: it picks up where this stopped."
-    )
-
-
-async def confirm_and_archive(
-    interaction: discord.Interaction[CopBot],
-    *,
-    question: str,
-    confirm_label: str,
-    name: str,
-    what: str,
-    command: str,
-    role_id: int | None,
-    channel_id: int | None,
-    organizer_role_id: int | None,
-    forget: Callable[[], Awaitable[object]],
-) -> None:
-    """The removal flow shared by groups and schools: ask, archive the role and channel, then forget the row.
-
-    Nothing is forgotten when Discord refuses part way, so running the command again finishes the job.
-    """
-    assert interaction.guild is not None
-    answer = await confirm(
-        interaction, question, declined="Nothing was removed.", confirm_label=confirm_label
-    )
-    if answer is None:
-        return
-    shown = safe_text(name, 100)
-    await answer.response.edit_message(content=f"Removing **{shown}**…", view=None)
-    try:
-        done = await archive(
-            interaction.guild,
-            role_id=role_id,
-            channel_id=channel_id,
-            organizer_role_id=organizer_role_id,
-            reason=f"copbot: {what} removed",
-        )
-    except discord.Forbidden:
-        await answer.edit_original_response(content=forbidden_message(what, command))
-        return
-    await forget()
-    await answer.edit_original_response(
-        content=f"Removed **{shown}**: {human_list(done) or 'it had no role or channel'}."
-    )
-
-
-async def run_build(
-    interaction: discord.Interaction[CopBot],
-    builder: StructureBuilder,
-    units: Sequence[Unit],
-    *,
-    before_refusal: str = "",
-) -> BuildReport | None:
-    """Build with progress shown in the deferred answer. When Discord refuses part way, the answer says
-    so instead (after `before_refusal`) and None is returned."""
-
-    async def progress(text: str) -> None:
-        await interaction.edit_original_response(content=text)
-
-    try:
-        return await builder.build(units, progress)
-    except BuildInterrupted as exc:
-        await interaction.edit_original_response(content=f"{before_refusal}{exc}"[:2000])
-        return None
