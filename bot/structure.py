@@ -22,9 +22,9 @@ import discord
 from bot.errors import UserError
 from bot.formatting import human_list, plural, safe_text, short_list
 from bot.permissions import require_bot_permissions
-from core.units import categories as category_plan
+from core.units.layout import Placed, Plan, Server, moved_by_hand, plan_layout
 from core.units.names import NAME_LIMIT, channel_slug
-from core.units.room import MAX_CHANNELS, MAX_ROLES, Crowded, Short, shortfall
+from core.units.room import CATEGORY_LIMIT, MAX_CHANNELS, MAX_ROLES, Crowded, Short, shortfall
 from storage.units import UnitRepository
 
 log = logging.getLogger(__name__)
@@ -258,30 +258,36 @@ def position_problem(guild: discord.Guild, roles: Sequence[discord.Role], what: 
 
 @dataclass(slots=True)
 class Layout:
-    """Where every unit's channel goes: the categories' ranges of names, and what to do with each channel."""
+    """Where every unit's channel goes (`plan`, decided by `core.units.layout.plan_layout`), with the
+    Discord objects it names."""
 
-    starts: list[str]
+    plan: Plan
     categories: list[discord.CategoryChannel | None]  # per range: the category to use, None to create it
-    names: list[str]  # per range: the category's name as planned
-    rename: set[int]  # ranges whose reused category takes the planned name (the ranges changed)
-    target: list[int]  # per unit: its range
     channels: list[discord.TextChannel | None]  # per unit: its channel, if it exists
-    by_hand: list[bool]  # per unit: its channel was moved by hand, so it stays where it is
 
-    def occupancy(self, guild: discord.Guild) -> list[tuple[str, int, int]]:
-        """Per range: (category name, channels it would hold, of which other channels already in it)."""
-        ours = {c.id for c in self.channels if c is not None}
-        out = []
-        for index, category in enumerate(self.categories):
-            others = sum(1 for c in category.channels if c.id not in ours) if category is not None else 0
-            mine = 0
-            for unit, channel in enumerate(self.channels):
-                if channel is not None and self.by_hand[unit]:
-                    mine += category is not None and channel.category_id == category.id
-                else:
-                    mine += self.target[unit] == index
-            out.append((self.names[index], others + mine, others))
-        return out
+    @property
+    def starts(self) -> list[str]:
+        return self.plan.starts
+
+    @property
+    def names(self) -> list[str]:
+        """Per range: the category's name as planned."""
+        return self.plan.names
+
+    @property
+    def rename(self) -> set[int]:
+        """Ranges whose reused category takes the planned name (the ranges changed)."""
+        return self.plan.rename
+
+    @property
+    def target(self) -> list[int]:
+        """Per unit: its range."""
+        return self.plan.target
+
+    @property
+    def by_hand(self) -> list[bool]:
+        """Per unit: its channel was moved by hand, so it stays where it is."""
+        return self.plan.by_hand
 
 
 # Builds of one kind in one guild take turns (per database, i.e. per running bot). Two at once — two organizers,
@@ -358,19 +364,6 @@ class StructureBuilder:
         found = self.guild.get_channel(category_id) if category_id else None
         return found if isinstance(found, discord.CategoryChannel) else None
 
-    def _by_hand(self, unit: Unit, channel: discord.TextChannel, ours: set[int]) -> bool:
-        """Whether someone moved the channel away from where copbot put it (then it stays there)."""
-        parent = channel.category_id
-        if unit.category_id is None:
-            return parent is not None and parent not in ours
-        if parent == unit.category_id:
-            return False
-        # Its category was deleted (Discord then leaves the channel outside any category): not by hand.
-        return not (parent is None and self._category(unit.category_id) is None)
-
-    def _adopt(self, name: str, used: set[int]) -> discord.CategoryChannel | None:
-        return next((c for c in self.guild.categories if c.name == name and c.id not in used), None)
-
     async def layout(self, units: Sequence[Unit]) -> Layout:
         """Keep the recorded ranges while every category stays within 50 channels; otherwise plan new
         ranges, reusing the categories that already hold most of each range's channels."""
@@ -384,45 +377,17 @@ class StructureBuilder:
             if channel is not None:
                 taken.add(channel.id)
             channels.append(channel)
-        by_hand = [c is not None and self._by_hand(u, c, ours) for u, c in zip(units, channels, strict=True)]
-        names = [u.name for u in units]
-
-        def arrange(
-            starts: list[str], categories: list[discord.CategoryChannel | None], rename: set[int]
-        ) -> Layout:
-            planned = [category_plan.category_name(self.category_name, starts, i) for i in range(len(starts))]
-            used = {c.id for c in categories if c is not None}
-            for index, category in enumerate(categories):
-                if category is None and (adopted := self._adopt(planned[index], used)) is not None:
-                    categories[index] = adopted
-                    used.add(adopted.id)
-            target = [category_plan.range_index(starts, n) for n in names]
-            return Layout(starts, categories, planned, rename, target, channels, by_hand)
-
-        if recorded:
-            old_starts = [start for start, _ in recorded]
-            kept = arrange(old_starts, [self._category(i) for _, i in recorded], set())
-            if all(count <= category_plan.LIMIT for _, count, _ in kept.occupancy(self.guild)):
-                return kept
-            starts = category_plan.plan(names)
-            if starts == old_starts:
-                return kept  # no other ranges would help; the room check says what to do
-        else:
-            starts = category_plan.plan(names)
-        # Each new range reuses the old category that holds most of its channels (fewest moves).
-        votes: dict[tuple[int, int], int] = {}
-        known_ids = {c.id for c in known}
-        for index, channel in enumerate(channels):
-            if channel is not None and not by_hand[index] and channel.category_id in known_ids:
-                key = (category_plan.range_index(starts, names[index]), channel.category_id)
-                votes[key] = votes.get(key, 0) + 1
-        categories: list[discord.CategoryChannel | None] = [None] * len(starts)
-        reused: set[int] = set()
-        for (index, category_id), _ in sorted(votes.items(), key=lambda item: -item[1]):
-            if categories[index] is None and category_id not in reused:
-                categories[index] = self._category(category_id)
-                reused.add(category_id)
-        return arrange(starts, categories, {i for i, c in enumerate(categories) if c is not None})
+        server = Server(
+            {c.id: c.name for c in self.guild.categories},
+            {c.id: [channel.id for channel in c.channels] for c in self.guild.categories},
+        )
+        placed = [Placed(c.id, c.category_id) if c is not None else None for c in channels]
+        by_hand = [
+            p is not None and moved_by_hand(u.category_id, p.parent_id, ours, server)
+            for u, p in zip(units, placed, strict=True)
+        ]
+        plan = plan_layout(self.category_name, [u.name for u in units], placed, by_hand, recorded, server)
+        return Layout(plan, [self._category(i) for i in plan.categories], channels)
 
     async def preflight(self, units: Sequence[Unit]) -> Layout:
         """Permissions, role positions and room (roles, channels, categories), checked before anything is
@@ -447,7 +412,7 @@ class StructureBuilder:
             roles=missing_roles,
             channels=sum(1 for c in layout.channels if c is None),
             categories=sum(1 for c in layout.categories if c is None),
-            crowded=layout.occupancy(self.guild),
+            crowded=[(c.name, c.count, c.others) for c in layout.plan.crowded],
             what=self.whats,
         )
         return layout
@@ -631,7 +596,7 @@ def explain_refusal(
         )
     if exc.code == 50035 and "parent_id" in exc.text:
         return (
-            f"the category {where} already holds Discord's limit of {category_plan.LIMIT} channels (someone "
+            f"the category {where} already holds Discord's limit of {CATEGORY_LIMIT} channels (someone "
             "may have added channels to it meanwhile)",
             f"Move some channels out of {where}.",
         )

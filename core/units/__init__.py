@@ -2,6 +2,7 @@
 
 - `names`: cleaning a typed name, the channel name Discord makes of it, duplicates, "did you mean".
 - `categories`: which category each unit's channel goes in (alphabetical ranges of at most 50).
+- `layout`: on a rerun, which categories to keep, reuse, adopt or create, and which channels stay put.
 - `room`: whether an operation fits Discord's caps on roles, channels and channels per category.
 - `visibility`: who may see a protected group's members.
 - `gaps`: the schools × groups coverage (`/schools gaps`, `/schools list`) as plain data.
