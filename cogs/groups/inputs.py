@@ -3,8 +3,6 @@ description; each refused the same way wherever it appears."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 
 import discord
@@ -15,21 +13,11 @@ from bot.errors import UserError
 from bot.formatting import human_list, safe_text, short_list
 from bot.structure import Unit
 from cogs._units import find_unit
+from core.units.names import custom_emoji_id, looks_like_emoji
 from storage.groups import Group, GroupRepository
 from storage.units import closest_names
 
 DESCRIPTION_LIMIT = 100  # a select option's description
-CUSTOM_EMOJI = re.compile(r"^<a?:\w{2,32}:\d{15,22}>$")
-KEYCAP = re.compile("^[0-9#*]\ufe0f?\u20e3$")
-# What an emoji is made of: pictographs (So), skin tones (Sk), variation selectors and keycaps (Mn, Me), ZWJ (Cf).
-EMOJI_PARTS = frozenset({"So", "Sk", "Mn", "Me", "Cf"})
-
-
-def _looks_like_emoji(text: str) -> bool:
-    if KEYCAP.match(text):
-        return True
-    categories = [unicodedata.category(c) for c in text]
-    return len(text) <= 8 and "So" in categories and all(c in EMOJI_PARTS for c in categories)
 
 
 def check_emoji(emoji: str | None, known: Callable[[int], object] | None = None) -> str | None:
@@ -41,13 +29,13 @@ def check_emoji(emoji: str | None, known: Callable[[int], object] | None = None)
     if emoji is None or not emoji.strip():
         return None
     emoji = emoji.strip()
-    custom = CUSTOM_EMOJI.match(emoji)
-    if custom and known is not None and known(int(emoji.rsplit(":", 1)[1].rstrip(">"))) is None:
+    custom = custom_emoji_id(emoji)
+    if custom is not None and known is not None and known(custom) is None:
         raise UserError(
             f"I can't use the emoji “{safe_text(emoji, 60)}”: it belongs to a server I'm not in. "
             "Pick one of this server's emojis or a standard one such as 🍎."
         )
-    if custom or _looks_like_emoji(emoji):
+    if custom is not None or looks_like_emoji(emoji):
         return emoji
     raise UserError(
         f"“{safe_text(emoji, 40)}” isn't an emoji. Use one emoji such as 🍎, or a server emoji picked from "

@@ -4,6 +4,7 @@ of it. Names are unique per guild without case (`storage.units.name_key`)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from storage.units import closest_names, name_key
@@ -62,3 +63,24 @@ def new_names(names: Iterable[str], existing: Iterable[str]) -> list[str]:
     """`names` that are not already among `existing` (compared without case or extra spaces)."""
     known = {name_key(n) for n in existing}
     return [n for n in names if name_key(n) not in known]
+
+
+CUSTOM_EMOJI = re.compile(r"^<a?:\w{2,32}:(\d{15,22})>$")
+KEYCAP = re.compile("^[0-9#*]\ufe0f?\u20e3$")
+# What an emoji is made of: pictographs (So), skin tones (Sk), variation selectors and keycaps (Mn, Me), ZWJ (Cf).
+EMOJI_PARTS = frozenset({"So", "Sk", "Mn", "Me", "Cf"})
+
+
+def custom_emoji_id(text: str) -> int | None:
+    """The id of a server emoji written as `<:name:id>` (or `<a:name:id>`), else None."""
+    custom = CUSTOM_EMOJI.match(text)
+    return int(custom[1]) if custom else None
+
+
+def looks_like_emoji(text: str) -> bool:
+    """Whether `text` is one unicode emoji (with its skin tone, joiners, keycap): what a select option may
+    show next to a group. Text such as `:)` is not."""
+    if KEYCAP.match(text):
+        return True
+    categories = [unicodedata.category(c) for c in text]
+    return len(text) <= 8 and "So" in categories and all(c in EMOJI_PARTS for c in categories)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from core.units.names import NameRefused, channel_slug, clean_name, closest_names, new_names, slug_changed
+from core.units.names import (
+    NameRefused,
+    channel_slug,
+    clean_name,
+    closest_names,
+    custom_emoji_id,
+    looks_like_emoji,
+    new_names,
+    slug_changed,
+)
 
 
 def test_names_are_tidied_and_refused_with_the_reason() -> None:
@@ -38,3 +47,13 @@ def test_closest_names_suggest_typos_and_parts() -> None:
     assert closest_names("Lincon Elementary", known)[0] == "Lincoln Elementary"
     assert set(closest_names("lincoln", known)) == {"Lincoln Elementary", "Lincoln High"}
     assert closest_names("Astronauts", known) == []
+
+
+def test_an_emoji_is_one_pictograph_or_a_server_emoji() -> None:
+    assert custom_emoji_id("<:robot:123456789012345678>") == 123456789012345678
+    assert custom_emoji_id("<a:dance:123456789012345678>") == 123456789012345678
+    assert custom_emoji_id(":robot:") is None
+    for emoji in ("🍎", "👩🏽‍🔬", "3️⃣", "🏛️"):
+        assert looks_like_emoji(emoji), emoji
+    for text in (":)", "apple", "🍎 apple", "🍎" * 9):
+        assert not looks_like_emoji(text), text
