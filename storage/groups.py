@@ -12,14 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from storage.jobs import to_db_time
-from storage.units import DuplicateName, Membership, UnitRepository, name_key
+from storage.units import DuplicateName, UnitRepository, name_key
 
 __all__ = [
     "DEFAULT_GROUPS",
     "DuplicateName",
     "Group",
     "GroupRepository",
-    "Membership",
     "UnitRepository",
     "name_key",
 ]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Generic, Protocol, TypeVar
 
@@ -31,13 +30,6 @@ def closest_names(typed: str, names: list[str], *, limit: int = 3) -> list[str]:
     found = difflib.get_close_matches(name_key(typed), list(keyed), n=limit, cutoff=0.6)
     contains = [n for k, n in keyed.items() if name_key(typed) in k and n not in found]
     return ([keyed[k] for k in found] + contains)[:limit]
-
-
-@dataclass(frozen=True, slots=True)
-class Membership:
-    unit_id: int
-    user_id: int
-    joined_at: datetime
 
 
 class UnitRow(Protocol):
@@ -222,14 +214,6 @@ class UnitRepository(Generic[RowT]):
                 ):
                     removed.append(unit_id)
         return removed
-
-    async def memberships(self, guild_id: int, user_id: int) -> list[Membership]:
-        rows = await self.db.fetchall(
-            f"SELECT {self.unit_column} AS unit, user_id, joined_at FROM {self.members_table}"
-            " WHERE guild_id = ? AND user_id = ? ORDER BY joined_at",
-            (guild_id, user_id),
-        )
-        return [Membership(int(r["unit"]), int(r["user_id"]), from_db_time(r["joined_at"])) for r in rows]
 
     async def export_member(self, guild_id: int, user_id: int) -> list[dict[str, str]]:
         """The member's memberships for `/profile export`: each unit's name and when they joined."""
