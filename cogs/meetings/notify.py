@@ -12,6 +12,7 @@ import discord
 from bot.delivery import ChannelDeleted, job_channel, send_once
 from bot.reach import channel_for, send_dm, tell_organizers
 from cogs.meetings.visibility import public_sight
+from core.meetings.reminders import reach
 from storage.groups import GroupRepository
 from storage.guilds import Purpose
 from storage.meetings import Meeting, MeetingRepository
@@ -122,12 +123,13 @@ async def tell_members(
     Members who turned reminders off are left out when `respect_preferences`. Returns who was mentioned.
     """
     modes = await repo.reminder_modes(meeting.guild_id, list(user_ids)) if respect_preferences else {}
+    plan = reach(user_ids, modes)
+    by_dm, reached = set(plan.dm), set(plan.dm) | set(plan.mention)
     mention: list[int] = []
     for index, user_id in enumerate(user_ids):
-        mode = modes.get(user_id, "channel")
-        if mode == "off":
+        if user_id not in reached:
             continue
-        if mode == "dm" and await send_dm(bot, user_id, text, nonce=f"{nonce}d{index}"):
+        if user_id in by_dm and await send_dm(bot, user_id, text, nonce=f"{nonce}d{index}"):
             continue
         mention.append(user_id)
     channel = await meeting_channel(bot, repo, meeting)
