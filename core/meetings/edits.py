@@ -9,10 +9,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core.meetings.errors import MeetingRefusal
-from core.meetings.reminders import schedule_jobs
+from core.meetings.reminders import Jobs, schedule_jobs
 from core.meetings.rsvp import seats_by_member
 from core.meetings.series import MAX_OCCURRENCES, Repeat, moved_series_starts, series_start_times
-from core.scheduler import Scheduler
 from storage.meetings import Meeting, MeetingRepository, NewMeeting
 
 
@@ -140,7 +139,7 @@ def _like(head: Meeting, begins: datetime, created_by: int) -> NewMeeting:
 
 
 async def schedule(
-    repo: MeetingRepository, scheduler: Scheduler, new: NewMeeting, starts: list[datetime], *, now: datetime
+    repo: MeetingRepository, scheduler: Jobs, new: NewMeeting, starts: list[datetime], *, now: datetime
 ) -> Meeting:
     """A meeting at each of `starts` (the first is the series' head), with their jobs, in one transaction;
     the first meeting."""
@@ -159,7 +158,7 @@ async def schedule(
 
 
 async def apply_edit(
-    repo: MeetingRepository, scheduler: Scheduler, plan: EditPlan, organizer_id: int, *, now: datetime
+    repo: MeetingRepository, scheduler: Jobs, plan: EditPlan, organizer_id: int, *, now: datetime
 ) -> EditResult:
     """One transaction: every change checked against the version read (`EditConflict` otherwise), jobs moved
     with their meetings, the meetings a new repeat replaces cancelled and its new ones created."""
@@ -194,7 +193,7 @@ async def apply_edit(
 
 async def cancel(
     repo: MeetingRepository,
-    scheduler: Scheduler,
+    scheduler: Jobs,
     targets: list[Meeting],
     reason: str | None,
     *,

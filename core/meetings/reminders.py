@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from core.scheduler import Scheduler, StaleJob
+from core.scheduler import StaleJob
 from storage.meetings import CHECKIN_OPENS_BEFORE, Meeting, RsvpStatus
 
 REMINDER_KIND = "meeting.reminder"
@@ -24,6 +24,16 @@ START_GRACE = timedelta(hours=1)
 CHECKIN_GRACE = timedelta(days=1)
 REMINDED = (RsvpStatus.GOING, RsvpStatus.MAYBE)  # whom reminders and start notices reach
 TOLD_OF_CANCELLING = (RsvpStatus.GOING, RsvpStatus.MAYBE, RsvpStatus.WAITLIST)
+
+
+class Jobs(Protocol):
+    """What meetings need of the durable scheduler (`core.scheduler.Scheduler`)."""
+
+    async def schedule(
+        self, kind: str, due: datetime, payload: Mapping[str, Any] | None = None, *, guild_id: int, owner: str
+    ) -> int: ...
+
+    async def cancel(self, *, owner: str | None = None, guild_id: int | None = None) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +62,7 @@ def planned_jobs(meeting: Meeting, now: datetime) -> list[PlannedJob]:
     return jobs
 
 
-async def schedule_jobs(scheduler: Scheduler, meeting: Meeting, now: datetime) -> None:
+async def schedule_jobs(scheduler: Jobs, meeting: Meeting, now: datetime) -> None:
     """Write the meeting's jobs (inside the caller's transaction, with the meeting's row)."""
     for job in planned_jobs(meeting, now):
         await scheduler.schedule(
