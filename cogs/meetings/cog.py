@@ -8,11 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from bot.formatting import plural
+
+# Imported first: the order of the subcommands Discord receives is the order they are declared in.
+from cogs.meetings.scheduling import SchedulingCommands
+
+# isort: split
 from cogs.meetings.buttons import MeetingButton
 from cogs.meetings.clicks import MeetingClicks
 from cogs.meetings.jobs import MeetingJobs
 from cogs.meetings.listing import ListingCommands
-from cogs.meetings.scheduling import SchedulingCommands
 from core.meetings.rsvp import seats_by_member
 from core.personal_data import Deleted
 
