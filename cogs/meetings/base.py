@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from functools import partial
 
 import discord
@@ -23,7 +23,6 @@ from cogs.meetings.events import sync_event
 from cogs.meetings.notify import meeting_channel
 from cogs.meetings.refresher import CardRefresher
 from cogs.meetings.visibility import can_see, sight_of
-from core.meetings.visibility import Visibility
 from core.scheduler import Cause, PermanentJobError, RetryableJobError
 from core.timeutil import discord_timestamp, local_description
 from storage.meetings import Meeting, MeetingRepository, RsvpStatus
@@ -54,19 +53,6 @@ class MeetingsBase(commands.Cog):
         self.audiences = Audiences(bot.db)
         self.cards = CardRefresher(self.render_card)
         self._publishing: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-
-    @staticmethod
-    async def seen_only(
-        sight: Visibility, fetch: Callable[[int], Awaitable[list[Meeting]]], limit: int
-    ) -> list[Meeting]:
-        """Up to `limit` meetings the viewer may see, reading further while hidden ones took the places."""
-        batch = limit
-        while True:
-            found = await fetch(batch)
-            seen = [m for m in found if await sight.can_see(m)]
-            if len(seen) >= limit or len(found) < batch:
-                return seen[:limit]
-            batch *= 4
 
     async def _series_text(self, meeting: Meeting) -> str:
         if not meeting.repeat_rule:
@@ -212,8 +198,7 @@ class MeetingsBase(commands.Cog):
             return []
         guild_id = interaction.guild_id
         zone = await self.bot.guild_settings.timezone(guild_id)
-        found = await self.seen_only(
-            await sight_of(self.bot.db, interaction),
+        found = await (await sight_of(self.bot.db, interaction)).first_seen(
             lambda limit: self.repo.search(guild_id, current.strip(), limit=limit),
             25,
         )

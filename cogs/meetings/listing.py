@@ -72,7 +72,7 @@ class ListingCommands(MeetingsBase):
         if sight is None:
             found = await fetch(LIST_LIMIT + 1)
         else:
-            found = await self.seen_only(sight, fetch, LIST_LIMIT + 1)
+            found = await sight.first_seen(fetch, LIST_LIMIT + 1)
         going = await self.repo.going_counts([m.id for m in found[:LIST_LIMIT]])
         lines = []
         for meeting in found[:LIST_LIMIT]:
@@ -249,8 +249,7 @@ class ListingCommands(MeetingsBase):
         """Get one calendar file (.ics) with every upcoming meeting."""
         assert interaction.guild is not None
         guild_id, now = interaction.guild.id, self.bot.clock.now()
-        upcoming = await self.seen_only(
-            await sight_of(self.bot.db, interaction),
+        upcoming = await (await sight_of(self.bot.db, interaction)).first_seen(
             lambda limit: self.repo.listing(guild_id, now=now, include_cancelled=False, limit=limit),
             LIST_LIMIT,
         )

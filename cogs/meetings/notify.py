@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.delivery import ChannelDeleted, job_channel, send_once
-from bot.reach import channel_for, send_dm, tell_organizers
+from bot.reach import channel_for, quote, send_dm, tell_organizers
 from cogs.meetings.visibility import public_sight
 from core.meetings.reminders import reach
 from storage.groups import GroupRepository
@@ -33,7 +33,9 @@ async def public_name(bot: CopBot, meeting: Meeting) -> str:
     announcements channel): its title only when everyone may see the meeting (`visibility.public_sight`)."""
     guild = bot.get_guild(meeting.guild_id)
     if guild is not None and await public_sight(bot.db, guild).can_see(meeting):
-        return f"the meeting “{discord.utils.escape_mentions(meeting.title)}” (#{meeting.id})"
+        return (
+            f"the meeting {quote(meeting.title, 1000)} (#{meeting.id})"  # a title is at most 100 characters
+        )
     return f"meeting #{meeting.id} (a private meeting: `/meeting show id:{meeting.id}` has its details)"
 
 

@@ -12,6 +12,7 @@ can read a channel is the platform's to say (`ChannelViews`).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from storage.database import Database
@@ -82,6 +83,13 @@ class Visibility:
             return in_audience
         return readable
 
-    async def only_seen(self, meetings: list[Meeting]) -> list[Meeting]:
-        """Those of `meetings` the viewer may see, in order."""
-        return [m for m in meetings if await self.can_see(m)]
+    async def first_seen(self, fetch: Callable[[int], Awaitable[list[Meeting]]], limit: int) -> list[Meeting]:
+        """Up to `limit` meetings the viewer may see, in `fetch`'s order (`fetch(n)`: the first n meetings),
+        reading further while hidden ones took the places."""
+        batch = limit
+        while True:
+            found = await fetch(batch)
+            seen = [m for m in found if await self.can_see(m)]
+            if len(seen) >= limit or len(found) < batch:
+                return seen[:limit]
+            batch *= 4

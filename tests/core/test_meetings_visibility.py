@@ -11,6 +11,7 @@ import pytest
 from core.meetings.visibility import Visibility
 from storage.database import Database
 from storage.groups import GroupRepository
+from storage.meetings import Meeting
 from storage.schools import SchoolRepository
 from tests.core.test_meetings_data import NOW, meeting
 
@@ -82,9 +83,15 @@ async def test_with_its_channel_gone_a_meeting_is_seen_by_its_audience(db: Datab
     assert await Visibility(db, GUILD, MEMBER + 1, Views(set())).can_see(meeting(channel_id=GONE))
 
 
-async def test_only_seen_keeps_the_order(db: Database) -> None:
+async def test_the_first_meetings_seen_are_read_past_the_hidden_ones(db: Database) -> None:
+    meetings = [meeting(i, channel_id=HIDDEN if i <= 5 else OPEN) for i in range(1, 12)]
+    asked: list[int] = []
+
+    async def fetch(limit: int) -> list[Meeting]:
+        asked.append(limit)
+        return meetings[:limit]
+
     sight = Visibility(db, GUILD, MEMBER, Views({OPEN}))
-    found = await sight.only_seen(
-        [meeting(1, channel_id=OPEN), meeting(2, channel_id=HIDDEN), meeting(3, channel_id=OPEN)]
-    )
-    assert [m.id for m in found] == [1, 3]
+    assert [m.id for m in await sight.first_seen(fetch, 3)] == [6, 7, 8]
+    assert asked == [3, 12]  # the first three were hidden: read four times as many
+    assert [m.id for m in await sight.first_seen(fetch, 10)] == [6, 7, 8, 9, 10, 11]  # all there are
