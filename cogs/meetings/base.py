@@ -18,7 +18,7 @@ from bot.formatting import embed, fit_lines, human_list, plural, safe_text
 from bot.reach import jump_link, reach_member
 from cogs.meetings.audience import Audiences
 from cogs.meetings.buttons import MeetingButton
-from cogs.meetings.cards import REPEAT_TEXT, card_embed, card_link, card_view, when_text
+from cogs.meetings.cards import CARD_LISTED, REPEAT_TEXT, card_embed, card_link, card_view, when_text
 from cogs.meetings.events import sync_event
 from cogs.meetings.notify import meeting_channel
 from cogs.meetings.refresher import CardRefresher
@@ -61,7 +61,7 @@ class MeetingsBase(commands.Cog):
         return f"{REPEAT_TEXT.get(str(meeting.repeat_rule.get('every')), 'repeats')} · meeting {position} of {total}"
 
     async def card_parts(self, meeting: Meeting) -> tuple[discord.Embed, discord.ui.View]:
-        summary = await self.repo.summary(meeting.id, first=15)
+        summary = await self.repo.summary(meeting.id, first=CARD_LISTED)
         agenda = await self.repo.agenda(meeting.id)
         card = card_embed(
             meeting,

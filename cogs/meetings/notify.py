@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CANNOT_DM = 50007
 MENTION_ROOM = 25  # "<@" + 20 digits + "> "
 MAX_ALLOWED_USERS = 100  # Discord's limit on allowed_mentions.users
 
