@@ -10,10 +10,9 @@ from storage.meetings.model import AgendaItem
 
 
 class AgendaRows:
-    """A part of `MeetingRepository`."""
+    """The agenda part of `MeetingRepository`."""
 
     db: Database
-    # -- agenda ----------------------------------------------------------------------------------------
 
     async def suggest(
         self, guild_id: int, meeting_id: int, author_id: int, topic: str, *, now: datetime

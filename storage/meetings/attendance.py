@@ -9,10 +9,9 @@ from storage.jobs import from_db_time, to_db_time
 
 
 class AttendanceRows:
-    """A part of `MeetingRepository`."""
+    """The check-ins part of `MeetingRepository`."""
 
     db: Database
-    # -- attendance ----------------------------------------------------------------------------------
 
     async def check_in(self, guild_id: int, meeting_id: int, user_id: int, *, now: datetime) -> bool:
         """Record that a member is here; False if they already were."""

@@ -11,9 +11,7 @@ from storage.meetings.rsvps import RsvpRows
 
 
 class PersonalRows(RsvpRows):
-    """A part of `MeetingRepository`."""
-
-    # -- personal data -----------------------------------------------------------------------------------
+    """The personal data part of `MeetingRepository`."""
 
     async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
         params = (guild_id, user_id)

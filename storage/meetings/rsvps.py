@@ -15,10 +15,9 @@ from storage.meetings.model import MeetingClosed, MeetingState, Rsvp, RsvpOutcom
 
 
 class RsvpRows:
-    """A part of `MeetingRepository`."""
+    """The RSVPs and reminder preferences part of `MeetingRepository`."""
 
     db: Database
-    # -- RSVPs ---------------------------------------------------------------------------------------
 
     async def rsvp(
         self,
