@@ -38,7 +38,7 @@ async def run(rsvps: int, meetings: int, runs: int) -> None:
         db = await Database.open(Path(tmp) / "bench.db")
         try:
             repo = MeetingRepository(db)
-            cog = Meetings(SimpleNamespace(db=db))  # type: ignore[arg-type]
+            cog = Meetings(SimpleNamespace(db=db, clock=SystemClock()))  # type: ignore[arg-type]
             now = SystemClock().now()
             # -- a meeting with `rsvps` answers (capacity so that a waitlist exists) --
             start = now + timedelta(days=7)

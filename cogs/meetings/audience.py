@@ -1,4 +1,4 @@
-"""Who a meeting is for: everyone, one stakeholder group or one school team (storage by the groups feature)."""
+"""Who a meeting is for, on Discord: everyone, one stakeholder group or one school team."""
 
 from __future__ import annotations
 
@@ -8,20 +8,15 @@ from discord import app_commands
 from bot.errors import UserError
 from bot.formatting import safe_text
 from bot.options import typed_id
-from storage.database import Database
-from storage.groups import GroupRepository
+from bot.reach import quote
+from cogs.meetings.inputs import refused
+from core.meetings.audience import Audience, AudienceRules
 from storage.meetings import Meeting
-from storage.schools import SchoolRepository
-
-Audience = tuple[str, int | None]  # ("all", None) | ("group", id) | ("school", id)
 
 
-class Audiences:
-    """Reads, names and enforces a meeting's audience."""
-
-    def __init__(self, db: Database) -> None:
-        self.groups = GroupRepository(db)
-        self.schools = SchoolRepository(db)
+class Audiences(AudienceRules):
+    """A meeting's audience on Discord: read from an option, offered in autocomplete, and the private
+    channel a protected group's meeting needs (the rules are `core.meetings.audience`)."""
 
     async def private_channel(
         self, guild: discord.Guild, audience: Audience, chosen: discord.TextChannel | None
@@ -53,29 +48,6 @@ class Audiences:
             )
         return lounge
 
-    async def label(self, meeting: Meeting) -> str:
-        if meeting.audience_kind == "group" and meeting.audience_id is not None:
-            group = await self.groups.get(meeting.guild_id, meeting.audience_id)
-            return f"Stakeholder group: {group.name}" if group else "A stakeholder group that was removed"
-        if meeting.audience_kind == "school" and meeting.audience_id is not None:
-            school = await self.schools.get(meeting.guild_id, meeting.audience_id)
-            return f"School team: {school.name}" if school else "A school team that was removed"
-        return "Everyone"
-
-    async def role_id(self, meeting: Meeting) -> int | None:
-        """The Discord role of the meeting's group or school, if it has one."""
-        return await self.role_of(meeting.guild_id, meeting.audience_kind, meeting.audience_id)
-
-    async def role_of(self, guild_id: int, kind: str, audience_id: int | None) -> int | None:
-        """The Discord role of a group or school audience, if it has one."""
-        if kind == "group" and audience_id is not None:
-            group = await self.groups.get(guild_id, audience_id)
-            return group.role_id if group else None
-        if kind == "school" and audience_id is not None:
-            school = await self.schools.get(guild_id, audience_id)
-            return school.role_id if school else None
-        return None
-
     async def read(self, guild_id: int, text: str | None) -> Audience:
         """An autocomplete value (`all`, `group:3`, `school:7`) or a typed group or school name."""
         value = (text or "").strip()
@@ -93,23 +65,14 @@ class Audiences:
         if school is not None:
             return "school", school.id
         raise UserError(
-            f"I don't know the audience “{safe_text(value, 60)}”. Pick **Everyone**, a stakeholder group or a "
+            f"I don't know the audience {quote(value, 60)}. Pick **Everyone**, a stakeholder group or a "
             "school team from the list."
         )
 
     async def check(self, meeting: Meeting, user_id: int) -> None:
         """UserError unless the member belongs to the meeting's audience."""
-        if meeting.audience_kind == "all" or meeting.audience_id is None:
-            return
-        repo = self.groups if meeting.audience_kind == "group" else self.schools
-        if meeting.audience_id in await repo.unit_ids_of(meeting.guild_id, user_id):
-            return
-        label = await self.label(meeting)
-        how = "/groups" if meeting.audience_kind == "group" else "/schools"
-        raise UserError(
-            f"This meeting is only for members of one group ({label}). If you belong there, join it with "
-            f"`{how}` first, or ask an organizer."
-        )
+        with refused():
+            await super().check(meeting, user_id)
 
     async def choices(self, guild_id: int, current: str) -> list[app_commands.Choice[str]]:
         typed = current.strip().lower()

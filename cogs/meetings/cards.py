@@ -7,6 +7,7 @@ from datetime import datetime
 import discord
 
 from bot.formatting import EMBED_COLOUR, fit_lines, plural, safe_text
+from bot.reach import jump_link
 from cogs.meetings.buttons import MeetingButton
 from core.timeutil import discord_timestamp, format_duration
 from storage.meetings import AgendaItem, Meeting, RsvpStatus, RsvpSummary
@@ -21,9 +22,10 @@ REPEAT_TEXT = {
 
 
 def card_link(meeting: Meeting) -> str:
+    """The link to the meeting's card, or "" before it is posted."""
     if meeting.message_id is None:
         return ""
-    return f"https://discord.com/channels/{meeting.guild_id}/{meeting.channel_id}/{meeting.message_id}"
+    return jump_link(meeting.guild_id, meeting.channel_id, meeting.message_id)
 
 
 def when_text(meeting: Meeting) -> str:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.calendar_files import occurrences
 from bot.errors import UserError
-from bot.formatting import human_list, safe_text
+from bot.formatting import human_list
+from bot.reach import quote
+from core.meetings.errors import MeetingRefusal
+from core.meetings.series import MAX_OCCURRENCES, Repeat, starts_of
 from core.timeutil import TimeInputError, format_duration, parse_duration, parse_durations, parse_when
 
 TITLE_LIMIT = 100  # Discord's limit for a scheduled event's name
@@ -18,7 +20,6 @@ LOCATION_LIMIT = 100  # an external event's location
 TOPIC_LIMIT = 200
 MAX_LENGTH = timedelta(hours=24)
 FAR_AWAY = timedelta(days=365)
-MAX_OCCURRENCES = 52
 REPEATS = {
     "none": "Does not repeat",
     "weekly": "Every week",
@@ -57,7 +58,7 @@ def read_end(text: str, start: datetime, zone: str, now: datetime) -> timedelta:
 
 def check_length(length: timedelta, typed: str | None = None) -> timedelta:
     if length > MAX_LENGTH:
-        shown = f"“{safe_text(typed, 40)}” is" if typed else "that is"
+        shown = f"{quote(typed, 40)} is" if typed else "that is"
         raise UserError(
             f"A meeting can last at most 24 hours; {shown} {format_duration(length)}. "
             "For a longer event, schedule one meeting per day."
@@ -97,20 +98,6 @@ def check_capacity(capacity: int | None) -> int | None:
     return capacity
 
 
-@dataclass(frozen=True, slots=True)
-class Repeat:
-    every: str
-    count: int | None
-    until: datetime | None
-
-    def rule(self) -> dict[str, object]:
-        return {
-            "every": self.every,
-            "count": self.count,
-            "until": self.until.isoformat() if self.until else None,
-        }
-
-
 def read_repeat(
     every: str | None, count: int | None, until: str | None, zone: str, now: datetime
 ) -> Repeat | None:
@@ -141,11 +128,14 @@ def read_repeat(
 
 
 def series_starts(start: datetime, zone: str, repeat: Repeat | None) -> list[datetime]:
-    if repeat is None:
-        return [start]
-    starts = occurrences(
-        start, zone, repeat.every, count=repeat.count, until=repeat.until, limit=MAX_OCCURRENCES
-    )
-    if len(starts) < 2:
-        raise UserError("That repeat ends before a second meeting: choose a later `repeat_until`.")
-    return starts
+    with refused():
+        return starts_of(start, zone, repeat)
+
+
+@contextmanager
+def refused() -> Iterator[None]:
+    """A meeting rule's refusal (`core.meetings.errors.MeetingRefusal`), shown to the member as it says."""
+    try:
+        yield
+    except MeetingRefusal as exc:
+        raise UserError(str(exc)) from None

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.delivery import ChannelDeleted, job_channel, send_once
-from bot.reach import channel_for, send_dm, tell_organizers
+from bot.reach import channel_for, quote, send_dm, tell_organizers
 from cogs.meetings.visibility import public_sight
+from core.meetings.reminders import reach
 from storage.groups import GroupRepository
 from storage.guilds import Purpose
 from storage.meetings import Meeting, MeetingRepository
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CANNOT_DM = 50007
 MENTION_ROOM = 25  # "<@" + 20 digits + "> "
 MAX_ALLOWED_USERS = 100  # Discord's limit on allowed_mentions.users
 
@@ -32,7 +32,9 @@ async def public_name(bot: CopBot, meeting: Meeting) -> str:
     announcements channel): its title only when everyone may see the meeting (`visibility.public_sight`)."""
     guild = bot.get_guild(meeting.guild_id)
     if guild is not None and await public_sight(bot.db, guild).can_see(meeting):
-        return f"the meeting “{discord.utils.escape_mentions(meeting.title)}” (#{meeting.id})"
+        return (
+            f"the meeting {quote(meeting.title, 1000)} (#{meeting.id})"  # a title is at most 100 characters
+        )
     return f"meeting #{meeting.id} (a private meeting: `/meeting show id:{meeting.id}` has its details)"
 
 
@@ -122,12 +124,13 @@ async def tell_members(
     Members who turned reminders off are left out when `respect_preferences`. Returns who was mentioned.
     """
     modes = await repo.reminder_modes(meeting.guild_id, list(user_ids)) if respect_preferences else {}
+    plan = reach(user_ids, modes)
+    by_dm, reached = set(plan.dm), set(plan.dm) | set(plan.mention)
     mention: list[int] = []
     for index, user_id in enumerate(user_ids):
-        mode = modes.get(user_id, "channel")
-        if mode == "off":
+        if user_id not in reached:
             continue
-        if mode == "dm" and await send_dm(bot, user_id, text, nonce=f"{nonce}d{index}"):
+        if user_id in by_dm and await send_dm(bot, user_id, text, nonce=f"{nonce}d{index}"):
             continue
         mention.append(user_id)
     channel = await meeting_channel(bot, repo, meeting)

@@ -10,7 +10,9 @@ import pytest
 from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
 from icalendar import Calendar
 
-from bot.calendar_files import CalendarEvent, build_calendar, file_name, meeting_uid, occurrences, repeat_rule
+from core.meetings.calendar import CalendarEvent, build_calendar, file_name, meeting_uid
+from core.meetings.series import repeat_rule
+from core.meetings.series import series_start_times as occurrences
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 NEW_YORK = ZoneInfo("America/New_York")

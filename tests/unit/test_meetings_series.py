@@ -6,8 +6,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.calendar_files import moved_occurrences, occurrences
-from cogs.meetings.calendar import series_events
+from core.meetings.calendar import series_events
+from core.meetings.series import moved_series_starts as moved_occurrences
+from core.meetings.series import series_start_times as occurrences
 from storage.meetings import Meeting, MeetingState
 
 NEW_YORK = "America/New_York"
