@@ -6,14 +6,9 @@ from typing import Any
 
 from emulator.driver import Actor
 from storage.profiles import ProfileRepository
-from tests.e2e.conftest import Community, eventually
-from tests.e2e.test_introductions import introduce, ready
-
-
-async def person(community: Community, username: str) -> Actor:
-    actor = await community.control.add_member(community.guild_id, username)
-    actor.channel_id = community.general_id
-    return actor
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.introductions import introduce, ready
+from tests.e2e.steps.server import person
 
 
 async def test_filters_paging_and_autocomplete(community: Community) -> None:

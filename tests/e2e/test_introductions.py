@@ -12,54 +12,10 @@ from emulator import permissions as P
 from emulator.driver import Actor, Reply
 from storage.groups import GroupRepository
 from storage.profiles import ProfileRepository
-from tests.e2e.conftest import Community, eventually
-from tests.e2e.test_groups import join, member_roles, setup_groups
-
-
-async def ready(community: Community) -> str:
-    """Channels and groups set up; returns the introductions channel id."""
-    await community.control.settled(await community.organizer.run("cop setup"), "Setup is complete")
-    await setup_groups(community)
-    return await community.control.channel_id(community.guild_id, "introductions")
-
-
-async def group_id(community: Community, name: str) -> str:
-    found = await GroupRepository(community.bot.db).by_name(int(community.guild_id), name)
-    assert found is not None
-    return str(found.id)
-
-
-async def introduce(
-    community: Community, actor: Actor, *, group: str | None = "Teachers", **fields: Any
-) -> Reply:
-    form = await actor.run("intro me")
-    assert form.is_modal, form.text
-    values: dict[str, Any] = {
-        "name": "Alice Adams",
-        "organization": "Lincoln Elementary",
-        "title": "5th-grade science teacher",
-        "interests": "robotics, coding",
-    }
-    needs = {k: fields.pop(k) for k in ("offers", "seeks") if k in fields}
-    values.update(fields)
-    if group is not None:
-        values["group"] = [await group_id(community, group)]
-    reply = await actor.submit(form, values)
-    if needs:
-        second = await actor.run("intro needs")
-        assert second.is_modal, second.text
-        await actor.submit(second, needs)
-    return reply
-
-
-async def profile(community: Community, actor: Actor) -> Any:
-    return await ProfileRepository(community.bot.db).get(
-        int(community.guild_id), int(actor.user_id), include_hidden=True
-    )
-
-
-async def cards(community: Community, channel: str) -> list[dict[str, Any]]:
-    return [m for m in await community.control.messages(channel) if m["embeds"]]
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.groups import join
+from tests.e2e.steps.introductions import cards, group_id, introduce, profile, ready
+from tests.e2e.steps.server import member_roles, message_saying, said_in
 
 
 async def test_welcome_mentions_only_the_newcomer_and_its_button_opens_the_form(community: Community) -> None:
@@ -207,15 +163,9 @@ async def test_role_refused_saves_profile_and_tells_member_and_organizers(commun
     assert "didn't let me change your roles" in done.text
     assert (await profile(community, community.alice)).name == "Alice Adams"
     told = await eventually(
-        lambda: _said(community, announcements, "Manage Roles"), what="the organizers told"
+        lambda: said_in(community, announcements, "Manage Roles"), what="the organizers told"
     )
     assert "For organizers" in told
-
-
-async def _said(community: Community, channel: str, text: str) -> str | None:
-    return next(
-        (m["content"] for m in await community.control.messages(channel) if text in m["content"]), None
-    )
 
 
 async def test_protected_member_visibility(community: Community) -> None:
@@ -265,7 +215,7 @@ async def test_delete_removes_every_row_about_the_member(community: Community) -
     asked = await community.alice.run("profile delete")
     await community.alice.click(asked, "Delete my data")
     done = await eventually(
-        lambda: _message_saying(community, community.alice, asked, "Deleted"), what="the confirmation"
+        lambda: message_saying(community, community.alice, asked, "Deleted"), what="the confirmation"
     )
     assert "your intro card" in done
     assert "**Teachers**" in done
@@ -279,15 +229,6 @@ async def test_delete_removes_every_row_about_the_member(community: Community) -
     assert remaining == []
     leftovers = await rows_mentioning(community, int(community.alice.user_id))
     assert leftovers == [], leftovers
-
-
-async def _message_saying(community: Community, actor: Actor, reply: Reply, text: str) -> str | None:
-    """The current content of the (ephemeral) message a reply created, once it contains `text`."""
-    messages = await community.control.call(
-        "GET", f"/channels/{actor.channel_id}/messages?as_user={actor.user_id}&include_ephemeral=1"
-    )
-    content = next((m["content"] for m in messages if m["id"] == reply.message_id), "")
-    return content if text in content else None
 
 
 async def rows_mentioning(community: Community, user_id: int) -> list[str]:
@@ -428,7 +369,7 @@ async def test_welcome_dm_optional_and_reminders_fall_back_to_mentions(community
     assert "Reminded 4 members by direct message" in reminded.text
     assert "1 member had direct messages closed" in reminded.text
     mention = await eventually(
-        lambda: _said(community, channel, "Please take a minute to introduce yourself"), what="the mention"
+        lambda: said_in(community, channel, "Please take a minute to introduce yourself"), what="the mention"
     )
     assert f"<@{closed.user_id}>" in mention
     assert f"<@{community.alice.user_id}>" not in mention

@@ -9,58 +9,11 @@ from typing import Any
 
 import pytest
 
-from emulator.driver import ControlError, Reply, message_text
+from emulator.driver import ControlError, message_text
 from storage.jobs import to_db_time
 from storage.meetings import MeetingRepository
-from tests.e2e.conftest import Community, eventually
-
-
-async def schedule(community: Community, **options: Any) -> tuple[Reply, int]:
-    options.setdefault("title", "Resource fair")
-    options.setdefault("when", "in 3 days")
-    reply = await community.organizer.run("meeting schedule", **options)
-    reply = await community.control.settled(reply, "Scheduled")
-    match = re.search(r"meeting #(\d+)", reply.text)
-    assert match, reply.text
-    return reply, int(match[1])
-
-
-async def card(community: Community, meeting_id: int, channel_id: str | None = None) -> dict[str, Any]:
-    async def find() -> dict[str, Any] | None:
-        for message in await community.control.messages(channel_id or community.general_id):
-            if any(
-                f"Meeting #{meeting_id} " in (e.get("footer") or {}).get("text", "")
-                for e in message["embeds"]
-            ):
-                return message
-        return None
-
-    return await eventually(find, what=f"the card of meeting {meeting_id}")
-
-
-async def allowed_mentions(community: Community, contains: str) -> list[dict[str, Any]]:
-    """The allowed_mentions the bot sent with each channel message whose content contains `contains`."""
-    found = []
-    for request in await community.control.requests():
-        body = request.get("json") or {}
-        if (
-            request["method"] == "POST"
-            and request["path"].endswith(f"/channels/{community.general_id}/messages")
-            and request["status"] < 300
-            and contains in str(body.get("content") or "")
-        ):
-            found.append(body.get("allowed_mentions") or {})
-    return found
-
-
-def pinged_users(mentions: dict[str, Any]) -> list[str]:
-    assert mentions.get("parse", []) == [], mentions
-    assert not mentions.get("roles"), mentions
-    return [str(u) for u in mentions.get("users", [])]
-
-
-async def card_says(community: Community, meeting_id: int, text: str) -> bool:
-    return text in message_text(await card(community, meeting_id))
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.meetings import allowed_mentions, card, card_says, pinged_users, schedule
 
 
 async def test_schedule_posts_a_card_with_buttons_and_says_what_it_understood(community: Community) -> None:

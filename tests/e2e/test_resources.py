@@ -3,40 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
 
 from emulator.driver import Reply
-from tests.e2e.conftest import Community, eventually
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.resources import cards, resource_number, share
 
 NGSS = "https://www.nextgenscience.org/framework-k-12-science-education"
-
-
-@pytest.fixture
-async def library(community: Community) -> Community:
-    """The community with a #resources text channel chosen for resource cards."""
-    channel = await community.control.call(
-        "POST", f"/guilds/{community.guild_id}/channels", {"name": "resources"}
-    )
-    reply = await community.organizer.run("resource channel", channel=channel["id"])
-    assert "Resource cards will be posted" in reply.text, reply.text
-    return community
-
-
-async def resources_id(community: Community) -> str:
-    return await community.control.channel_id(community.guild_id, "resources")
-
-
-async def cards(community: Community) -> list[dict[str, Any]]:
-    return await community.control.messages(await resources_id(community))
-
-
-async def share(community: Community, actor: Any = None, **options: Any) -> Reply:
-    reply = await (actor or community.alice).run("resource share", **options)
-    if reply.type == 5:  # deferred: wait for the final answer
-        reply = await community.control.settled(reply, "#")
-    return reply
 
 
 async def followup(community: Community, reply: Reply) -> str:
@@ -47,17 +21,6 @@ async def followup(community: Community, reply: Reply) -> str:
         return "\n".join(str(f.get("content")) for f in found.followups if f.get("ephemeral", True))
 
     return await eventually(probe, what="the private follow-up")
-
-
-def resource_number(reply: Reply) -> int:
-    text = reply.text
-    marker = text.index(" as #") + 5 if " as #" in text else text.index("#") + 1
-    digits = ""
-    for ch in text[marker:]:
-        if not ch.isdigit():
-            break
-        digits += ch
-    return int(digits)
 
 
 async def test_share_posts_a_card_with_buttons(library: Community) -> None:
