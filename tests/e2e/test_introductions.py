@@ -13,9 +13,9 @@ from emulator.driver import Actor, Reply
 from storage.groups import GroupRepository
 from storage.profiles import ProfileRepository
 from tests.e2e.community import Community, eventually
-from tests.e2e.steps.groups import join
 from tests.e2e.steps.introductions import cards, group_id, introduce, profile, ready
 from tests.e2e.steps.server import member_roles, message_saying, said_in
+from tests.e2e.steps.story import cast
 
 
 async def test_welcome_mentions_only_the_newcomer_and_its_button_opens_the_form(community: Community) -> None:
@@ -112,15 +112,14 @@ async def test_mentions_and_markdown_are_literal_and_links_only_in_offers(commun
 
 
 async def test_group_removed_before_submitting_and_member_who_left(community: Community) -> None:
+    organizer, alice, _ = cast(community)
     await ready(community)
-    form = await community.alice.run("intro me")
+    form = await alice.runs("/intro me")
     coaches = await group_id(community, "Instructional Coaches")
-    asked = await community.organizer.run("groups remove", name="Instructional Coaches")
-    await community.organizer.click(asked, "Remove group")
+    asked = await organizer.runs("/groups remove", name="Instructional Coaches")
+    await organizer.clicks("Remove group", on=asked)
     await eventually(lambda: _group_gone(community, "Instructional Coaches"), what="the group removed")
-    done = await community.alice.submit(
-        form, {"name": "Alice", "organization": "Lincoln", "group": [coaches]}
-    )
+    done = await alice.fills(form, name="Alice", organization="Lincoln", group=[coaches])
     assert "removed by an organizer just now" in done.text
     assert (await profile(community, community.alice)).group_id is None
 
@@ -313,8 +312,9 @@ async def test_leave_hides_then_deletes_after_the_period_and_coming_back_restore
 async def test_a_member_without_a_profile_who_leaves_loses_their_memberships_after_the_period(
     community: Community,
 ) -> None:
+    _, _, bob = cast(community)
     await ready(community)
-    await join(community.bob, "Teachers")
+    await bob.joins("Teachers")
     guild_id = int(community.guild_id)
     await community.control.remove_member(guild_id, community.bob.user_id)
     purge = await eventually(lambda: _purge_job(community), what="the purge job")

@@ -8,16 +8,22 @@ from typing import Any
 
 from icalendar import Calendar
 
-from emulator.driver import Reply, message_text
+from emulator.driver import Actor, Reply, message_text
 from storage.meetings import MeetingRepository
 from tests.e2e.community import Community, eventually
 from tests.e2e.steps.server import download
 
 
 async def schedule(community: Community, **options: Any) -> tuple[Reply, int]:
+    """The organizer runs `/meeting schedule` (a "Resource fair" in 3 days unless told); the answer and the id."""
+    return await schedule_as(community, community.organizer, **options)
+
+
+async def schedule_as(community: Community, organizer: Actor, **options: Any) -> tuple[Reply, int]:
+    """`schedule`, run by `organizer` (an organizer by role, say)."""
     options.setdefault("title", "Resource fair")
     options.setdefault("when", "in 3 days")
-    reply = await community.organizer.run("meeting schedule", **options)
+    reply = await organizer.run("meeting schedule", **options)
     reply = await community.control.settled(reply, "Scheduled")
     match = re.search(r"meeting #(\d+)", reply.text)
     assert match, reply.text
