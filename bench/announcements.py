@@ -13,8 +13,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bot.recurrence import parse_recurrence
-from cogs.announcements.plans import describe, upcoming_runs
+from core.announcements.plans import describe, upcoming_runs
+from core.announcements.recurrence import parse_recurrence
 from core.clock import SystemClock
 from storage.announcements import AnnouncementRepository, NewAnnouncement, Schedule
 from storage.database import Database

@@ -23,9 +23,9 @@ from pathlib import Path
 import aiohttp
 
 from bot.local import LocalBot
-from bot.matching import Candidate, Seeker, rank
-from cogs.profiles import school_key, snippet_text
+from cogs.profiles import snippet_text
 from core.clock import SystemClock
+from core.profiles.matching import Candidate, Seeker, rank, school_key
 from emulator import Emulator
 from emulator.driver import Control, Reply
 from storage.database import Database

@@ -20,8 +20,9 @@ from functools import partial
 from pathlib import Path
 
 from bot.ui import paginate_lines
-from bot.urls import normalize_url
-from cogs.resources.cog import RESULTS, result_line
+from cogs.resources.replies import result_line
+from core.resources.library import RESULTS
+from core.resources.urls import normalize_url
 from storage.database import Database
 from storage.fts import match_query
 from storage.jobs import to_db_time

@@ -10,32 +10,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import TYPE_CHECKING, TypeVar
+from typing import Any, TypeVar
 
 import discord
 
-from bot import category_plan
 from bot.errors import UserError
 from bot.formatting import human_list, plural, safe_text, short_list
 from bot.permissions import require_bot_permissions
-from bot.ui import confirm
-from storage.groups import UnitRepository
-
-if TYPE_CHECKING:
-    from bot.client import CopBot
+from core.units.layout import Placed, Plan, Server, moved_by_hand, plan_layout
+from core.units.names import NAME_LIMIT, channel_slug
+from core.units.room import CATEGORY_LIMIT, MAX_CHANNELS, MAX_ROLES, Crowded, Short, shortfall
+from storage.units import UnitRepository
 
 log = logging.getLogger(__name__)
 
-# Discord's own limits per server; we stop a little before them so members can still add their own.
-MAX_CHANNELS = 500
-MAX_ROLES = 250
-NAME_LIMIT = 100
 ARCHIVE_PREFIX = "archived-"
 SUMMARY_NAMES = 8  # beyond this, the summary counts instead of naming
 SUMMARY_LIMIT = 1500  # characters: the summary shares a 2000-character message
@@ -65,36 +58,6 @@ async def patiently(action: Callable[[], Awaitable[T]]) -> T:
             log.info("Discord busy (%s); trying again", exc.status)
             await asyncio.sleep(min(2.0**attempt, 10.0))
     raise AssertionError("unreachable")
-
-
-def channel_slug(name: str) -> str:
-    """What Discord makes of a text channel name: lower case, hyphens, no punctuation."""
-    slug = re.sub(r"[^\w-]+", "-", name.casefold())
-    slug = re.sub(r"-{2,}", "-", slug).strip("-_")
-    return slug[:NAME_LIMIT]
-
-
-def slug_note(name: str) -> str:
-    """Tell the organizer the channel's name when Discord's rules changed more than case and spaces."""
-    slug = channel_slug(name)
-    if slug == "-".join(name.casefold().split()):
-        return ""
-    return f" (Discord channel names can't hold some of those characters, so the channel is **#{slug}**.)"
-
-
-def clean_name(text: str, what: str, *, limit: int = NAME_LIMIT) -> str:
-    """A name typed by an organizer, tidied; refused with a clear message when unusable."""
-    name = " ".join(text.split())
-    if not name:
-        raise UserError(f"The {what} name is empty. Type a name, for example “Teachers”.")
-    if len(name) > limit:
-        raise UserError(f"That {what} name is {len(name)} characters long; Discord allows at most {limit}.")
-    if not channel_slug(name):
-        raise UserError(
-            f"“{safe_text(name, 60)}” can't be used as a {what} name: a channel name needs at least one "
-            "letter or digit."
-        )
-    return name
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,37 +195,43 @@ def check_room(
     crowded: Sequence[tuple[str, int, int]] = (),
     optional: bool = True,
 ) -> None:
-    """Refuse, before anything is created, what would pass Discord's caps: 250 roles and 500 channels
-    (categories included) per server, 50 channels per category (`crowded`: name, channels it would hold,
-    how many of those are other channels). `optional`: the organizer may also ask for fewer `what`."""
+    """Refuse, before anything is created, what would pass Discord's caps (`core.units.room.shortfall`):
+    250 roles and 500 channels (categories included) per server, 50 channels per category (`crowded`: name,
+    channels it would hold, how many of those are other channels). `optional`: the organizer may also ask
+    for fewer `what`."""
+    short = shortfall(
+        roles_now=len(guild.roles),
+        channels_now=len(guild.channels),
+        roles=roles,
+        channels=channels,
+        categories=categories,
+        crowded=[Crowded(name, count, others) for name, count, others in crowded],
+    )
+    if short is None:
+        return
     fewer = f", or add fewer {what}" if optional else ""
-    if len(guild.roles) + roles > MAX_ROLES:
-        have = len(guild.roles)
+    if short.short is Short.ROLES:
         raise UserError(
-            f"This needs {plural(roles, 'new role')} for the {what}, but the server has {have} of Discord's "
-            f"{MAX_ROLES} roles, so only {max(0, MAX_ROLES - have)} more fit. Delete at least "
-            f"{plural(have + roles - MAX_ROLES, 'role')} you no longer use (Server Settings → Roles)"
-            f"{fewer}. Nothing was created."
+            f"This needs {plural(roles, 'new role')} for the {what}, but the server has {short.have} of "
+            f"Discord's {MAX_ROLES} roles, so only {short.free} more fit. Delete at least "
+            f"{plural(short.excess, 'role')} you no longer use (Server Settings → Roles){fewer}. "
+            "Nothing was created."
         )
-    have = len(guild.channels)
-    total = channels + categories
-    if have + total > MAX_CHANNELS:
+    if short.short is Short.CHANNELS:
         parts = plural(channels, "channel") + (
             f" and {plural(categories, 'category', 'categories')}" if categories else ""
         )
         raise UserError(
-            f"This would need {have + total} channels, but a Discord server can hold {MAX_CHANNELS} "
-            f"(categories count too); {have} exist now and the {what} need {parts} more. Archive or delete "
-            f"at least {plural(have + total - MAX_CHANNELS, 'channel')} first{fewer}. Nothing was created."
+            f"This would need {short.have + short.need} channels, but a Discord server can hold {MAX_CHANNELS} "
+            f"(categories count too); {short.have} exist now and the {what} need {parts} more. Archive or "
+            f"delete at least {plural(short.excess, 'channel')} first{fewer}. Nothing was created."
         )
-    for name, count, others in crowded:
-        if count > category_plan.LIMIT:
-            extra = f" ({plural(others, 'other channel')} are already in it)" if others else ""
-            raise UserError(
-                f"The category **{safe_text(name, 100)}** would need {count} channels, but Discord allows "
-                f"{category_plan.LIMIT} in one category{extra}. Move some channels out of it, then try again. "
-                "Nothing was created."
-            )
+    extra = f" ({plural(short.others, 'other channel')} are already in it)" if short.others else ""
+    raise UserError(
+        f"The category **{safe_text(short.name, 100)}** would need {short.have} channels, but Discord allows "
+        f"{short.cap} in one category{extra}. Move some channels out of it, then try again. "
+        "Nothing was created."
+    )
 
 
 def require_structure_permissions(guild: discord.Guild, doing: str) -> None:
@@ -289,30 +258,36 @@ def position_problem(guild: discord.Guild, roles: Sequence[discord.Role], what: 
 
 @dataclass(slots=True)
 class Layout:
-    """Where every unit's channel goes: the categories' ranges of names, and what to do with each channel."""
+    """Where every unit's channel goes (`plan`, decided by `core.units.layout.plan_layout`), with the
+    Discord objects it names."""
 
-    starts: list[str]
+    plan: Plan
     categories: list[discord.CategoryChannel | None]  # per range: the category to use, None to create it
-    names: list[str]  # per range: the category's name as planned
-    rename: set[int]  # ranges whose reused category takes the planned name (the ranges changed)
-    target: list[int]  # per unit: its range
     channels: list[discord.TextChannel | None]  # per unit: its channel, if it exists
-    by_hand: list[bool]  # per unit: its channel was moved by hand, so it stays where it is
 
-    def occupancy(self, guild: discord.Guild) -> list[tuple[str, int, int]]:
-        """Per range: (category name, channels it would hold, of which other channels already in it)."""
-        ours = {c.id for c in self.channels if c is not None}
-        out = []
-        for index, category in enumerate(self.categories):
-            others = sum(1 for c in category.channels if c.id not in ours) if category is not None else 0
-            mine = 0
-            for unit, channel in enumerate(self.channels):
-                if channel is not None and self.by_hand[unit]:
-                    mine += category is not None and channel.category_id == category.id
-                else:
-                    mine += self.target[unit] == index
-            out.append((self.names[index], others + mine, others))
-        return out
+    @property
+    def starts(self) -> list[str]:
+        return self.plan.starts
+
+    @property
+    def names(self) -> list[str]:
+        """Per range: the category's name as planned."""
+        return self.plan.names
+
+    @property
+    def rename(self) -> set[int]:
+        """Ranges whose reused category takes the planned name (the ranges changed)."""
+        return self.plan.rename
+
+    @property
+    def target(self) -> list[int]:
+        """Per unit: its range."""
+        return self.plan.target
+
+    @property
+    def by_hand(self) -> list[bool]:
+        """Per unit: its channel was moved by hand, so it stays where it is."""
+        return self.plan.by_hand
 
 
 # Builds of one kind in one guild take turns (per database, i.e. per running bot). Two at once — two organizers,
@@ -329,7 +304,7 @@ class StructureBuilder:
     def __init__(
         self,
         guild: discord.Guild,
-        repo: UnitRepository,
+        repo: UnitRepository[Any],
         *,
         category_name: str,
         what: str,
@@ -389,19 +364,6 @@ class StructureBuilder:
         found = self.guild.get_channel(category_id) if category_id else None
         return found if isinstance(found, discord.CategoryChannel) else None
 
-    def _by_hand(self, unit: Unit, channel: discord.TextChannel, ours: set[int]) -> bool:
-        """Whether someone moved the channel away from where copbot put it (then it stays there)."""
-        parent = channel.category_id
-        if unit.category_id is None:
-            return parent is not None and parent not in ours
-        if parent == unit.category_id:
-            return False
-        # Its category was deleted (Discord then leaves the channel outside any category): not by hand.
-        return not (parent is None and self._category(unit.category_id) is None)
-
-    def _adopt(self, name: str, used: set[int]) -> discord.CategoryChannel | None:
-        return next((c for c in self.guild.categories if c.name == name and c.id not in used), None)
-
     async def layout(self, units: Sequence[Unit]) -> Layout:
         """Keep the recorded ranges while every category stays within 50 channels; otherwise plan new
         ranges, reusing the categories that already hold most of each range's channels."""
@@ -415,45 +377,17 @@ class StructureBuilder:
             if channel is not None:
                 taken.add(channel.id)
             channels.append(channel)
-        by_hand = [c is not None and self._by_hand(u, c, ours) for u, c in zip(units, channels, strict=True)]
-        names = [u.name for u in units]
-
-        def arrange(
-            starts: list[str], categories: list[discord.CategoryChannel | None], rename: set[int]
-        ) -> Layout:
-            planned = [category_plan.category_name(self.category_name, starts, i) for i in range(len(starts))]
-            used = {c.id for c in categories if c is not None}
-            for index, category in enumerate(categories):
-                if category is None and (adopted := self._adopt(planned[index], used)) is not None:
-                    categories[index] = adopted
-                    used.add(adopted.id)
-            target = [category_plan.range_index(starts, n) for n in names]
-            return Layout(starts, categories, planned, rename, target, channels, by_hand)
-
-        if recorded:
-            old_starts = [start for start, _ in recorded]
-            kept = arrange(old_starts, [self._category(i) for _, i in recorded], set())
-            if all(count <= category_plan.LIMIT for _, count, _ in kept.occupancy(self.guild)):
-                return kept
-            starts = category_plan.plan(names)
-            if starts == old_starts:
-                return kept  # no other ranges would help; the room check says what to do
-        else:
-            starts = category_plan.plan(names)
-        # Each new range reuses the old category that holds most of its channels (fewest moves).
-        votes: dict[tuple[int, int], int] = {}
-        known_ids = {c.id for c in known}
-        for index, channel in enumerate(channels):
-            if channel is not None and not by_hand[index] and channel.category_id in known_ids:
-                key = (category_plan.range_index(starts, names[index]), channel.category_id)
-                votes[key] = votes.get(key, 0) + 1
-        categories: list[discord.CategoryChannel | None] = [None] * len(starts)
-        reused: set[int] = set()
-        for (index, category_id), _ in sorted(votes.items(), key=lambda item: -item[1]):
-            if categories[index] is None and category_id not in reused:
-                categories[index] = self._category(category_id)
-                reused.add(category_id)
-        return arrange(starts, categories, {i for i, c in enumerate(categories) if c is not None})
+        server = Server(
+            {c.id: c.name for c in self.guild.categories},
+            {c.id: [channel.id for channel in c.channels] for c in self.guild.categories},
+        )
+        placed = [Placed(c.id, c.category_id) if c is not None else None for c in channels]
+        by_hand = [
+            p is not None and moved_by_hand(u.category_id, p.parent_id, ours, server)
+            for u, p in zip(units, placed, strict=True)
+        ]
+        plan = plan_layout(self.category_name, [u.name for u in units], placed, by_hand, recorded, server)
+        return Layout(plan, [self._category(i) for i in plan.categories], channels)
 
     async def preflight(self, units: Sequence[Unit]) -> Layout:
         """Permissions, role positions and room (roles, channels, categories), checked before anything is
@@ -478,7 +412,7 @@ class StructureBuilder:
             roles=missing_roles,
             channels=sum(1 for c in layout.channels if c is None),
             categories=sum(1 for c in layout.categories if c is None),
-            crowded=layout.occupancy(self.guild),
+            crowded=[(c.name, c.count, c.others) for c in layout.plan.crowded],
             what=self.whats,
         )
         return layout
@@ -662,7 +596,7 @@ def explain_refusal(
         )
     if exc.code == 50035 and "parent_id" in exc.text:
         return (
-            f"the category {where} already holds Discord's limit of {category_plan.LIMIT} channels (someone "
+            f"the category {where} already holds Discord's limit of {CATEGORY_LIMIT} channels (someone "
             "may have added channels to it meanwhile)",
             f"Move some channels out of {where}.",
         )
@@ -733,74 +667,3 @@ async def archive(
         await channel.edit(name=name[:NAME_LIMIT], overwrites=overwrites, reason=reason)
         done.append(f"archived {channel.mention} (locked; its messages are kept)")
     return done
-
-
-def forbidden_message(what: str, command: str) -> str:
-    """Said when Discord refused part way (50013): the ids recorded so far let a rerun finish."""
-    return (
-        f"Discord refused to let me finish the {what} setup: I'm missing a permission or my role is too low. "
-        f"Check that my role has **Manage Roles** and **Manage Channels** and sits above the {what} roles "
-        f"(Server Settings → Roles), then run `{command}` again: it picks up where this stopped."
-    )
-
-
-async def confirm_and_archive(
-    interaction: discord.Interaction[CopBot],
-    *,
-    question: str,
-    confirm_label: str,
-    name: str,
-    what: str,
-    command: str,
-    role_id: int | None,
-    channel_id: int | None,
-    organizer_role_id: int | None,
-    forget: Callable[[], Awaitable[object]],
-) -> None:
-    """The removal flow shared by groups and schools: ask, archive the role and channel, then forget the row.
-
-    Nothing is forgotten when Discord refuses part way, so running the command again finishes the job.
-    """
-    assert interaction.guild is not None
-    answer = await confirm(
-        interaction, question, declined="Nothing was removed.", confirm_label=confirm_label
-    )
-    if answer is None:
-        return
-    shown = safe_text(name, 100)
-    await answer.response.edit_message(content=f"Removing **{shown}**…", view=None)
-    try:
-        done = await archive(
-            interaction.guild,
-            role_id=role_id,
-            channel_id=channel_id,
-            organizer_role_id=organizer_role_id,
-            reason=f"copbot: {what} removed",
-        )
-    except discord.Forbidden:
-        await answer.edit_original_response(content=forbidden_message(what, command))
-        return
-    await forget()
-    await answer.edit_original_response(
-        content=f"Removed **{shown}**: {human_list(done) or 'it had no role or channel'}."
-    )
-
-
-async def run_build(
-    interaction: discord.Interaction[CopBot],
-    builder: StructureBuilder,
-    units: Sequence[Unit],
-    *,
-    before_refusal: str = "",
-) -> BuildReport | None:
-    """Build with progress shown in the deferred answer. When Discord refuses part way, the answer says
-    so instead (after `before_refusal`) and None is returned."""
-
-    async def progress(text: str) -> None:
-        await interaction.edit_original_response(content=text)
-
-    try:
-        return await builder.build(units, progress)
-    except BuildInterrupted as exc:
-        await interaction.edit_original_response(content=f"{before_refusal}{exc}"[:2000])
-        return None

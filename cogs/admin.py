@@ -15,11 +15,13 @@ from bot.client import CopBot
 from bot.errors import UserError
 from bot.formatting import embed, fit_lines, format_bytes, human_list, plural, safe_text
 from bot.permissions import require_bot_permissions
-from bot.profile_stats import stats_embed
+from bot.reach import quote
 from bot.structure import check_room, explain_refusal
+from core.profiles.stats import profile_stats
 from core.timeutil import canonical_zone, discord_timestamp, format_duration, suggest_zones
 from storage.guilds import Purpose
 from storage.jobs import Job, JobState
+from storage.profiles import ProfileRepository
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,35 @@ PURPOSE_TEXT = {
     Purpose.MEETINGS: "Meeting invitations, RSVPs and reminders.",
     Purpose.RESOURCES: "Shared links and documents from the resource library.",
 }
+
+
+class Zone(app_commands.Transformer["CopBot"]):
+    """A time zone name as IANA spells it; the lookup forgives case and spaces (`canonical_zone`), and a
+    name it doesn't know is refused with the closest ones."""
+
+    @property
+    def min_value(self) -> int:
+        return 1
+
+    @property
+    def max_value(self) -> int:
+        return 64
+
+    async def transform(self, interaction: discord.Interaction[CopBot], value: str) -> str:
+        found = canonical_zone(value)
+        if found is None:
+            typed = value.strip()
+            suggestions = suggest_zones(typed, limit=5)
+            hint = (
+                f" Did you mean {human_list([f'`{s}`' for s in suggestions], 'or')}?" if suggestions else ""
+            )
+            raise UserError(
+                f"{quote(typed, 64)} isn't a time zone I know.{hint} "
+                "Start typing a city and pick from the list, e.g. `America/Phoenix`."
+            )
+        # Stored as IANA spells it: zoneinfo (the scheduler, calendar files) does not forgive case, so
+        # "ASIA/KOLKATA" stored as typed broke every job in the guild.
+        return found
 
 
 class Admin(commands.Cog):
@@ -81,24 +112,10 @@ class Admin(commands.Cog):
     @organizer_only()
     @app_commands.describe(zone="A time zone name such as America/Phoenix or America/New_York")
     async def set_timezone(
-        self, interaction: discord.Interaction[CopBot], zone: app_commands.Range[str, 1, 64]
+        self, interaction: discord.Interaction[CopBot], zone: app_commands.Transform[str, Zone]
     ) -> None:
         """Set the time zone in which members' times are read."""
         assert interaction.guild_id is not None
-        found = canonical_zone(zone)
-        if found is None:
-            zone = zone.strip()
-            suggestions = suggest_zones(zone, limit=5)
-            hint = (
-                f" Did you mean {human_list([f'`{s}`' for s in suggestions], 'or')}?" if suggestions else ""
-            )
-            raise UserError(
-                f"“{safe_text(zone, 64)}” isn't a time zone I know.{hint} "
-                "Start typing a city and pick from the list, e.g. `America/Phoenix`."
-            )
-        # Stored as IANA spells it: the lookup above forgives case and spaces, zoneinfo (the scheduler,
-        # calendar files) does not, so "ASIA/KOLKATA" stored as typed broke every job in the guild.
-        zone = found
         await self.bot.guild_settings.set_timezone(interaction.guild_id, zone)
         now = self.bot.clock.now()
         await interaction.response.send_message(
@@ -280,6 +297,31 @@ STATE_LABELS = {
     JobState.FAILED: "failed",
     JobState.SKIPPED: "skipped",
 }
+
+
+async def stats_embed(bot: CopBot, guild: discord.Guild) -> discord.Embed:
+    """Profile counts for organizers (`core.profiles.stats`); a fuller evidence report comes with the reports
+    feature."""
+    humans = sum(1 for m in guild.members if not m.bot)
+    stats = await profile_stats(ProfileRepository(bot.db), guild.id, members=humans)
+    card = embed(
+        "Community statistics",
+        f"**{plural(stats.introduced, 'member')}** of {stats.members} have introduced themselves. "
+        f"{plural(stats.connections, 'introduction')} made through `/connect`.",
+    )
+    card.add_field(
+        name="By stakeholder group",
+        value=fit_lines([f"{safe_text(name, 80)}: {count}" for name, count in stats.by_group.items()])
+        or "No profiles yet.",
+        inline=True,
+    )
+    card.add_field(
+        name="By school or organization",
+        value=fit_lines([f"{safe_text(name, 80)}: {count}" for name, count in stats.by_school.items()])
+        or "No profiles yet.",
+        inline=True,
+    )
+    return card
 
 
 def _job_line(job: Job) -> str:

@@ -5,61 +5,71 @@ from __future__ import annotations
 import io
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import is_organizer
+from bot.checks import can_organize
 from bot.client import CopBot
 from bot.errors import UserError
 from bot.formatting import embed, human_list, safe_text
-from bot.matching import Candidate, Match, Seeker, rank
 from bot.memberships import memberships
+from bot.reach import quote, send_dm
 from bot.ui import OwnedView, Paginator, confirm, paginate_lines
 from cogs.introductions.cards import card, literal
+from cogs.introductions.flow import intro_channel
+from core.profiles import directory as seen
+from core.profiles.matching import SHOWN, TOPIC_LIMIT, Match, record, suggest
 from storage.groups import GroupRepository
-from storage.guilds import Purpose
-from storage.profiles import (
-    SNIPPET_END,
-    SNIPPET_START,
-    DirectoryQuery,
-    Profile,
-    ProfileRepository,
-    Viewer,
-)
+from storage.profiles import SNIPPET_END, SNIPPET_START, DirectoryQuery, Profile, ProfileRepository, Viewer
 from storage.schools import SchoolRepository
 
 log = logging.getLogger(__name__)
 
 PER_PAGE = 10
-CONNECT_SHOWN = 5
 REMAINS_SHOWN = 10  # messages named after `/profile delete` that could not be taken off Discord
-TOPIC_LIMIT = 200
+
+
+@dataclass(frozen=True, slots=True)
+class GroupFilter:
+    typed: str  # as the member typed it, shown back with the other filters
+    group_id: int
+
+
+class DirectoryGroup(app_commands.Transformer["CopBot"]):
+    """`/directory group`: a stakeholder group of this server, by name."""
+
+    @property
+    def min_value(self) -> int:
+        return 1
+
+    @property
+    def max_value(self) -> int:
+        return 100
+
+    async def transform(self, interaction: discord.Interaction[CopBot], value: str) -> GroupFilter:
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        found = await GroupRepository(interaction.client.db).by_name(interaction.guild_id, value)
+        if found is None:
+            raise UserError(f"There's no group called {quote(value, 60)}. Pick one from the list.")
+        return GroupFilter(value, found.id)
 
 
 async def viewer_of(interaction: discord.Interaction[CopBot]) -> Viewer:
-    try:
-        organizer = await is_organizer(interaction)
-    except app_commands.CheckFailure:
-        organizer = False
-    return Viewer(interaction.user.id, organizer)
-
-
-def school_key(profile: Profile) -> str | None:
-    """What "the same school" means: the linked school, else the organization as typed."""
-    if profile.school_id is not None:
-        return f"school:{profile.school_id}"
-    return " ".join(profile.organization.casefold().split()) or None
+    """Who is looking, for the directory's rule (`core.profiles.directory`)."""
+    return Viewer(interaction.user.id, await can_organize(interaction))
 
 
 def snippet_text(raw: str | None, profile: Profile) -> str:
+    """A directory line's second line: the matched words in bold, else what the member offers or seeks."""
     if raw:
         shown = literal(raw).replace(SNIPPET_START, "**").replace(SNIPPET_END, "**")
         return shown[:160]
-    about = profile.offers or profile.seeks or ", ".join(profile.interests) or profile.title
-    return literal(about[:100] + ("…" if len(about) > 100 else ""))
+    return literal(seen.summary(profile))
 
 
 class Profiles(commands.Cog):
@@ -95,7 +105,7 @@ class Profiles(commands.Cog):
             if target.id == interaction.user.id:
                 raise UserError("You haven't introduced yourself yet. Start with `/intro me`.")
             raise UserError(f"{safe_text(target.display_name, 60)} hasn't introduced themselves yet.")
-        if not await self.profiles.visible_to(found, await viewer_of(interaction)):
+        if not await seen.can_see(self.profiles, found, await viewer_of(interaction)):
             raise UserError(
                 "That member's profile is protected: only organizers and their school team can see it."
             )
@@ -192,8 +202,8 @@ class Profiles(commands.Cog):
         self, interaction: discord.Interaction[CopBot], current: str
     ) -> list[app_commands.Choice[str]]:
         assert interaction.guild_id is not None
-        found = await self.profiles.interests_like(
-            interaction.guild_id, current, await viewer_of(interaction)
+        found = await seen.interests_for(
+            self.profiles, interaction.guild_id, current, await viewer_of(interaction)
         )
         return [app_commands.Choice(name=i[:100], value=i[:100]) for i in found]
 
@@ -211,7 +221,7 @@ class Profiles(commands.Cog):
     async def directory(
         self,
         interaction: discord.Interaction[CopBot],
-        group: app_commands.Range[str, 1, 100] | None = None,
+        group: app_commands.Transform[GroupFilter, DirectoryGroup] | None = None,
         school: app_commands.Range[str, 1, 100] | None = None,
         interest: app_commands.Range[str, 1, 100] | None = None,
         offering: app_commands.Range[str, 1, 200] | None = None,
@@ -221,14 +231,8 @@ class Profiles(commands.Cog):
         """Find members by group, school, interest, what they offer or seek, or any words."""
         assert interaction.guild is not None
         guild_id = interaction.guild.id
-        group_id = None
-        if group:
-            found = await self.groups.by_name(guild_id, group)
-            if found is None:
-                raise UserError(f"There's no group called “{safe_text(group, 60)}”. Pick one from the list.")
-            group_id = found.id
-        query = DirectoryQuery(group_id, school, interest, offering, seeking, text)
-        page = await self.profiles.directory(guild_id, query, await viewer_of(interaction))
+        query = DirectoryQuery(group.group_id if group else None, school, interest, offering, seeking, text)
+        page = await seen.search(self.profiles, guild_id, query, await viewer_of(interaction))
         groups, schools = await self._names(guild_id)
         lines = [
             f"**{literal(e.profile.name)}** (<@{e.profile.user_id}>) · "
@@ -240,7 +244,7 @@ class Profiles(commands.Cog):
         filters = [
             f"{k}: {safe_text(v, 40)}"
             for k, v in (
-                ("group", group),
+                ("group", group.typed if group else None),
                 ("school", school),
                 ("interest", interest),
                 ("offering", offering),
@@ -275,43 +279,30 @@ class Profiles(commands.Cog):
         """Who can help me? Members whose offers match what you're looking for, other sectors first."""
         assert interaction.guild is not None
         guild_id = interaction.guild.id
-        mine = await self.profiles.get(guild_id, interaction.user.id)
-        need = (topic or "").strip() or (mine.seeks or ", ".join(mine.interests) if mine else "")
+        found = await suggest(self.profiles, guild_id, interaction.user.id, topic, limit=SHOWN)
+        need, matches = found.need, found.matches
         if not need:
             raise UserError(
                 "Tell me what you're looking for: use `/connect topic:…`, or add it to your profile with "
                 "`/intro needs`."
             )
-        seeker = Seeker(
-            interaction.user.id,
-            need,
-            mine.group_id if mine else None,
-            school_key(mine) if mine else None,
-        )
-        candidates = await self.profiles.connect_candidates(guild_id, need, exclude=interaction.user.id)
-        by_id = {p.user_id: p for p in candidates}
-        matches = rank(
-            seeker,
-            (Candidate(p.user_id, p.offers, p.interests, p.group_id, school_key(p)) for p in candidates),
-            limit=CONNECT_SHOWN,
-        )
-        groups, schools = await self._names(guild_id)
         if not matches:
             raise UserError(
-                f"Nobody's profile matches “{safe_text(need, 80)}” yet. Try other words, or browse `/directory`."
+                f"Nobody's profile matches {quote(need, 80)} yet. Try other words, or browse `/directory`."
             )
+        groups, schools = await self._names(guild_id)
         lines = []
         for number, match in enumerate(matches, start=1):
-            profile = by_id[match.user_id]
+            profile = found.profiles[match.user_id]
             group = groups.get(profile.group_id or 0)
             where = schools.get(profile.school_id or 0) or profile.organization
             lines.append(
                 f"**{number}. {literal(profile.name)}** (<@{profile.user_id}>) · {literal(group or 'no group')} · "
                 f"{literal(where or '—')}\n↳ {literal('; '.join(match.reasons(group)))}"
             )
-        result = embed(f"Who can help with “{safe_text(need, 60)}”", "\n".join(lines)[:4096])
+        result = embed(f"Who can help with {quote(need, 60)}", "\n".join(lines)[:4096])
         result.set_footer(text="Press a number to be introduced: I'll send them a message about you.")
-        view = ConnectView(self, interaction.user.id, need, matches, by_id)
+        view = ConnectView(self, interaction.user.id, need, matches, found.profiles)
         view.interaction = interaction
         await interaction.response.send_message(embed=result, view=view, ephemeral=True)
 
@@ -322,12 +313,13 @@ class Profiles(commands.Cog):
         guild = interaction.guild
         assert guild is not None
         groups, _ = await self._names(guild.id)
-        await self.profiles.record_connection(
+        await record(
+            self.profiles,
             guild.id,
             interaction.user.id,
-            match.user_id,
-            need[:TOPIC_LIMIT],
-            "; ".join(match.reasons(groups.get(profile.group_id or 0))),
+            need,
+            match,
+            group_name=groups.get(profile.group_id or 0),
             now=self.bot.clock.now(),
         )
         seeker = interaction.user
@@ -335,16 +327,14 @@ class Profiles(commands.Cog):
             f"👋 {seeker.mention} would like to connect with you about “{literal(need[:TOPIC_LIMIT])}” — "
             f"copbot matched them with what you can offer. Say hello!"
         )
-        target = guild.get_member(match.user_id)
-        if target is not None:
+        if guild.get_member(match.user_id) is not None:
             try:
-                await target.send(text)
-                return f"I sent {literal(profile.name)} a message about you. They may reach out soon — or say hello first!"
-            except discord.HTTPException:
+                if await send_dm(self.bot, match.user_id, text):
+                    return f"I sent {literal(profile.name)} a message about you. They may reach out soon — or say hello first!"
+            except discord.HTTPException:  # Discord had trouble: try the channel instead
                 pass
-        channel_id = (await self.bot.guild_settings.get(guild.id)).channels.get(Purpose.INTRODUCTIONS)
-        channel = guild.get_channel(channel_id) if channel_id else None
-        if isinstance(channel, discord.TextChannel):
+        channel = await intro_channel(self.bot, guild)
+        if channel is not None:
             try:
                 await channel.send(
                     f"<@{match.user_id}> — {text}",

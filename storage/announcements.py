@@ -309,12 +309,6 @@ class AnnouncementRepository:
         params.extend([to_db_time(now), announcement_id])
         await self.db.execute(f"UPDATE announcements SET {', '.join(sets)} WHERE id = ?", params)
 
-    async def set_anchor(self, announcement_id: int, anchor: date | None) -> None:
-        await self.db.execute(
-            "UPDATE announcements SET anchor = ? WHERE id = ?",
-            (None if anchor is None else anchor.isoformat(), announcement_id),
-        )
-
     async def close_spent_one_offs(self, guild_id: int, *, now: datetime) -> int:
         """One-offs whose job is over (posted, failed or skipped while the bot was offline) are finished."""
         return await self.db.execute_rowcount(

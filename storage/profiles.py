@@ -230,12 +230,6 @@ class ProfileRepository:
             (channel_id, message_id, guild_id, user_id),
         )
 
-    async def set_group(self, guild_id: int, user_id: int, group_id: int | None) -> None:
-        await self.db.execute(
-            "UPDATE profiles SET group_id = ? WHERE guild_id = ? AND user_id = ?",
-            (group_id, guild_id, user_id),
-        )
-
     # -- leaving and coming back ---------------------------------------------------------------------------
 
     async def depart(self, guild_id: int, user_id: int, when: datetime) -> int:

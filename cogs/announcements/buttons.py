@@ -3,14 +3,11 @@ so they keep working after a restart. Clicks go to the Announcements cog's `on_c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from bot.persistent import PersistentItem
-
-if TYPE_CHECKING:
-    pass
 
 LABELS = {"now": "Send now", "pause": "Pause", "resume": "Resume"}
 

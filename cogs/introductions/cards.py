@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import discord
+from discord import app_commands
 
 from bot.errors import UserError
 from bot.formatting import EMBED_COLOUR
 from storage.profiles import Profile, split_interests
+
+if TYPE_CHECKING:
+    from bot.client import CopBot
 
 # Discord's modal inputs allow up to 4000 characters; these keep a card inside an embed's limits.
 NAME_LIMIT = 80
@@ -86,6 +91,21 @@ def check_welcome(text: str) -> str:
     if len(text) > WELCOME_LIMIT:
         raise UserError(f"The welcome text is {len(text)} characters; keep it to {WELCOME_LIMIT}.")
     return text
+
+
+class WelcomeText(app_commands.Transformer["CopBot"]):
+    """`/intro settings welcome`: the organizer's welcome text, trimmed and checked (`check_welcome`)."""
+
+    @property
+    def min_value(self) -> int:
+        return 1
+
+    @property
+    def max_value(self) -> int:
+        return 2000
+
+    async def transform(self, interaction: discord.Interaction[CopBot], value: str) -> str:
+        return check_welcome(value)
 
 
 def welcome_text(template: str | None, member: discord.Member) -> str:

@@ -14,9 +14,11 @@ from typing import Any
 import discord
 
 from bot.client import CopBot
-from bot.errors import ErrorReportingModal, ReportsErrors, UserError
+from bot.errors import ErrorReportingModal, UserError
 from bot.formatting import human_list, prefill, prefill_list, safe_text
 from bot.memberships import memberships
+from bot.persistent import PersistentItem
+from bot.reach import channel_for
 from bot.ui import add_field, form_id
 from cogs.introductions.cards import (
     INTERESTS_LIMIT,
@@ -28,6 +30,7 @@ from cogs.introductions.cards import (
     check_intro,
     check_needs,
 )
+from core.profiles.directory import shown_in_full
 from storage.groups import Group, GroupRepository
 from storage.guilds import Purpose
 from storage.profiles import Profile, ProfileRepository
@@ -35,7 +38,12 @@ from storage.schools import SchoolRepository, closest_names
 
 log = logging.getLogger(__name__)
 
-NO_GROUP = "none"
+
+async def intro_channel(bot: CopBot, guild: discord.Guild) -> discord.TextChannel | None:
+    """The introductions channel set with `/cop channel`, when it is a text channel the bot can find."""
+    channel_id = await channel_for(bot, guild.id, Purpose.INTRODUCTIONS)
+    channel = guild.get_channel(channel_id) if channel_id else None
+    return channel if isinstance(channel, discord.TextChannel) else None
 
 
 async def member_of(bot: CopBot, guild_id: int, user: discord.abc.User) -> discord.Member:
@@ -230,7 +238,7 @@ async def post_card(bot: CopBot, guild: discord.Guild, profile: Profile) -> Card
     """Post the card, or edit the one already posted. Whatever Discord says, the saved profile stays."""
     group = await GroupRepository(bot.db).get(guild.id, profile.group_id) if profile.group_id else None
     school = await SchoolRepository(bot.db).get(guild.id, profile.school_id) if profile.school_id else None
-    protected = await ProfileRepository(bot.db).is_protected(guild.id, profile.user_id)
+    protected = not await shown_in_full(ProfileRepository(bot.db), guild.id, profile.user_id)
     member = guild.get_member(profile.user_id)
     embed = card(
         profile,
@@ -255,9 +263,8 @@ async def post_card(bot: CopBot, guild: discord.Guild, profile: Profile) -> Card
             except discord.HTTPException as exc:
                 log.warning("could not edit intro card %s: %s", profile.card_message_id, exc)
                 return CardPost(None, DISCORD_TROUBLE)
-    channel_id = (await bot.guild_settings.get(guild.id)).channels.get(Purpose.INTRODUCTIONS)
-    channel = guild.get_channel(channel_id) if channel_id else None
-    if not isinstance(channel, discord.TextChannel):
+    channel = await intro_channel(bot, guild)
+    if channel is None:
         return CardPost(None)
     try:
         message = await channel.send(embed=embed)
@@ -303,9 +310,11 @@ async def open_intro(interaction: discord.Interaction[CopBot], guild_id: int) ->
 
 
 class StartButton(
-    ReportsErrors, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"intro:start:(?P<guild>\d+)"
+    PersistentItem, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"intro:start:(?P<guild>\d+)"
 ):
     """“Introduce yourself” under a welcome or a reminder; works after a restart and in DMs."""
+
+    feature = "Introductions"
 
     def __init__(self, guild_id: int) -> None:
         super().__init__(
@@ -324,16 +333,15 @@ class StartButton(
     ) -> StartButton:
         return cls(int(match["guild"]))
 
-    async def respond(self, interaction: discord.Interaction[CopBot]) -> None:
-        await open_intro(interaction, self.guild_id)
-
 
 class NeedsButton(
-    ReportsErrors,
+    PersistentItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"intro:needs:(?P<guild>\d+):(?P<user>\d+)",
 ):
-    """Opens the second form (offers and needs) for the member whose answer carries it."""
+    """Opens the second form (offers and needs) for the member whose answer carries it, no one else."""
+
+    feature = "Introductions"
 
     def __init__(self, guild_id: int, user_id: int) -> None:
         super().__init__(
@@ -351,11 +359,6 @@ class NeedsButton(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> NeedsButton:
         return cls(int(match["guild"]), int(match["user"]))
-
-    async def respond(self, interaction: discord.Interaction[CopBot]) -> None:
-        if interaction.user.id != self.user_id:
-            raise UserError("This button is for someone else. Use `/intro me` for your own introduction.")
-        await open_needs(interaction, self.guild_id)
 
 
 async def open_needs(interaction: discord.Interaction[CopBot], guild_id: int) -> None:

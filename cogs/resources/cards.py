@@ -17,6 +17,7 @@ import discord
 
 from bot.formatting import embed, format_bytes, human_list, plural, safe_text
 from bot.persistent import PersistentItem
+from bot.reach import channel_for, jump_link, tell_organizers
 from storage.guilds import Purpose
 from storage.resources import Resource, tag_key
 
@@ -99,14 +100,18 @@ def card_embed(resource: Resource) -> discord.Embed:
 
 
 def jump_url(resource: Resource) -> str | None:
+    """The link to the card: the forum post, or the message."""
     if resource.card_thread_id:
-        return f"https://discord.com/channels/{resource.guild_id}/{resource.card_thread_id}"
+        return jump_link(resource.guild_id, resource.card_thread_id)
     if resource.card_channel_id and resource.card_message_id:
-        return (
-            f"https://discord.com/channels/{resource.guild_id}/{resource.card_channel_id}/"
-            f"{resource.card_message_id}"
-        )
+        return jump_link(resource.guild_id, resource.card_channel_id, resource.card_message_id)
     return None
+
+
+def card_link(resource: Resource) -> str:
+    """The link to the card's message (in its forum post, if it is one), gone or not."""
+    where = resource.card_thread_id or resource.card_channel_id
+    return jump_link(resource.guild_id, where, resource.card_message_id) if where else "no card recorded"
 
 
 # -- posting --------------------------------------------------------------------------------------------
@@ -136,7 +141,7 @@ def forum_tags(forum: discord.ForumChannel, resource: Resource) -> list[discord.
 
 async def resources_channel(bot: CopBot, guild: discord.Guild) -> discord.TextChannel | discord.ForumChannel:
     """The guild's resources channel, or CardNotPosted saying what is wrong with it."""
-    channel_id = (await bot.guild_settings.get(guild.id)).channels.get(Purpose.RESOURCES)
+    channel_id = await channel_for(bot, guild.id, Purpose.RESOURCES)
     if channel_id is None:
         raise CardNotPosted(
             "No resources channel is set yet, so there is no card to show it; an organizer can choose "
@@ -296,15 +301,7 @@ class OrganizerNotices:
         now = time.monotonic()
         if now - self._last.get(guild.id, -ORGANIZER_NOTICE_EVERY) < ORGANIZER_NOTICE_EVERY:
             return True
-        channel_id = (await bot.guild_settings.get(guild.id)).channels.get(Purpose.ANNOUNCEMENTS)
-        channel = guild.get_channel(channel_id) if channel_id else None
-        if not isinstance(channel, discord.TextChannel):
-            log.warning("guild %s: %s (no announcements channel to tell the organizers)", guild.id, text)
-            return False
-        try:
-            await channel.send(f"**Organizers:** {text}")
-        except discord.HTTPException as exc:
-            log.warning("guild %s: could not tell the organizers (%s): %s", guild.id, exc, text)
+        if not await tell_organizers(bot, guild.id, f"**Organizers:** {text}"):
             return False
         self._last[guild.id] = now
         return True
@@ -318,6 +315,7 @@ __all__ = [
     "OrganizerNotices",
     "Posted",
     "card_embed",
+    "card_link",
     "card_view",
     "counts_text",
     "delete_card",

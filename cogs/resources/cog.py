@@ -1,64 +1,40 @@
-"""`/resource`: the community's library of shared links and files — share, tag, search, rate, reuse."""
+"""`/resource`: the community's library of shared links and files — share, tag, search, rate, reuse.
+
+The Discord adapter of `core.resources`: commands and autocomplete here, sharing in `sharing.py`, the card
+buttons in `clicks.py`, the digest job in `digest.py`, a member's data deleted in `personal.py`.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import io
-import logging
-from dataclasses import replace
-from datetime import timedelta
 from functools import partial
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import is_organizer, organizer_only
+from bot.checks import can_organize, organizer_only
 from bot.client import CopBot
-from bot.errors import NotOrganizer, UserError
 from bot.formatting import embed, fit_lines, human_list, plural, safe_text
-from bot.options import Id, typed_id
+from bot.options import typed_id
 from bot.permissions import require_bot_permissions
+from bot.reach import channel_for, quote
 from bot.ui import Paginator, confirm, paginate_lines
-from bot.urls import UrlError, find_urls, normalize_url
-from core.personal_data import Deleted
+from core.resources.digest import DAYS, DIGEST_GRACE, DIGEST_KIND, set_digest, was_set
+from core.resources.inputs import clean_description, clean_title, parse_tags, split_tags
+from core.resources.library import RESULTS, Library, check_may_change, link_of, one_source
 from core.timeutil import discord_timestamp
-from storage.fts import terms
 from storage.guilds import Purpose
-from storage.resources import (
-    GRADES,
-    KINDS,
-    Mark,
-    NewResource,
-    Resource,
-    ResourceRepository,
-    TagError,
-    tag_key,
-)
+from storage.resources import GRADES, KINDS, Mark, NewResource, ResourceRepository, tag_key
 
-from .cards import (
-    CardButton,
-    CardNotPosted,
-    OrganizerNotices,
-    card_embed,
-    card_view,
-    counts_text,
-    delete_card,
-    jump_url,
-    link_markdown,
-    post_card,
-    refresh_card,
-)
-from .digest import DAYS, DIGEST_GRACE, DIGEST_KIND, DIGEST_OWNER, describe_digest, run_digest
-from .files import FileRefused, check_file, safe_filename
-from .forms import AddTagsView, EditModal, ShareForm, ShareModal, Source
-from .inputs import clean_description, clean_title, parse_tags, split_tags
+from .arguments import ResourceId
+from .cards import CardButton, card_embed, delete_card, link_markdown, refresh_card
+from .clicks import card_clicked
+from .digest import describe_digest, run_digest
+from .forms import EditModal
+from .personal import delete_member
+from .replies import refusals, result_line, tag_note
+from .sharing import Sharing
 
-log = logging.getLogger(__name__)
-
-RESULTS = 30  # search results shown (three pages of ten)
-MAX_FILE_BYTES = 25 * 1024 * 1024
-PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "year": timedelta(days=365), "all": None}
 PERIOD_TEXT = {
     "week": "Votes from the last 7 days.",
     "month": "Votes from the last 30 days.",
@@ -66,12 +42,6 @@ PERIOD_TEXT = {
 }
 GRADE_CHOICES = [app_commands.Choice(name=g, value=g) for g in GRADES]
 KIND_CHOICES = [app_commands.Choice(name=k.title(), value=k) for k in KINDS]
-MARK_OF = {"helpful": Mark.HELPFUL, "used": Mark.USED, "save": Mark.SAVED}
-
-
-def result_line(resource: Resource) -> str:
-    tags = f" · {safe_text(', '.join(resource.tags), 120)}" if resource.tags else ""
-    return f"`#{resource.id}` {link_markdown(resource)}{tags} · 👍 {resource.helpful_count} · 🛠️ {resource.used_count}"
 
 
 class Resources(commands.Cog):
@@ -84,8 +54,11 @@ class Resources(commands.Cog):
     def __init__(self, bot: CopBot) -> None:
         self.bot = bot
         self.repo = ResourceRepository(bot.db)
-        self.notices = OrganizerNotices()
-        self.save_menu = app_commands.ContextMenu(name="Save to resource library", callback=self.save_message)
+        self.library = Library(self.repo, bot.clock)
+        self.sharing = Sharing(bot, self.library)
+        self.save_menu = app_commands.ContextMenu(
+            name="Save to resource library", callback=self.sharing.save_message
+        )
         self.save_menu.guild_only = True
 
     async def cog_load(self) -> None:
@@ -98,7 +71,9 @@ class Resources(commands.Cog):
             describe=describe_digest,
         )
         self.bot.personal_data.register(
-            "resource library", export=self.repo.export_member, delete=self._delete_member
+            "resource library",
+            export=self.repo.export_member,
+            delete=partial(delete_member, self.bot, self.repo),
         )
 
     async def cog_unload(self) -> None:
@@ -133,16 +108,12 @@ class Resources(commands.Cog):
     ) -> None:
         """Add a link or a file to the resource library; it is posted as a card in the resources channel."""
         assert interaction.guild is not None
-        if url and file:
-            raise UserError("Share either a link or a file, not both: run the command once for each.")
-        if not url and not file:
-            raise UserError(
-                "Give a link in `url`, or attach a document in `file`, so people can open the resource."
-            )
-        cleaned_title = clean_title(title)
-        cleaned_description = clean_description(description)
-        tag_input = parse_tags(tags)
-        link = self._normalized(url) if url else None
+        with refusals():
+            one_source(url, file is not None)
+            cleaned_title = clean_title(title)
+            cleaned_description = clean_description(description)
+            tag_input = parse_tags(tags)
+            link = link_of(url) if url else None
         await interaction.response.defer(ephemeral=True, thinking=True)
         new = NewResource(
             guild_id=interaction.guild.id,
@@ -154,226 +125,13 @@ class Resources(commands.Cog):
             grades=grades,
             kind=kind,
         )
-        await self._share(interaction, new, tag_input.tags, tag_input.note(), link=link, file=file)
-
-    @staticmethod
-    def _normalized(url: str) -> tuple[str, str]:
-        try:
-            found = normalize_url(url)
-        except UrlError as exc:
-            raise UserError(str(exc)) from None
-        return found.display, found.key
-
-    async def _share(
-        self,
-        interaction: discord.Interaction[CopBot],
-        new: NewResource,
-        tags: list[str],
-        note: str,
-        *,
-        link: tuple[str, str] | None,
-        file: discord.Attachment | None,
-    ) -> None:
-        """Save, post the card, and tell the member (the interaction is already deferred)."""
-        assert interaction.guild is not None
-        guild = interaction.guild
-        upload: discord.File | None = None
-        filename = safe_filename(file.filename) if file is not None else None
-        if file is not None and filename is not None:
-            if file.size > MAX_FILE_BYTES:
-                raise UserError(
-                    f"That file is too large to keep; files up to {MAX_FILE_BYTES // 2**20} MB work."
-                )
-            try:
-                check_file(filename, file.content_type)  # before downloading it
-                try:
-                    data = await file.read()
-                except discord.HTTPException:
-                    raise UserError(
-                        "I couldn't download that file from Discord; please attach it again."
-                    ) from None
-                check_file(filename, file.content_type, data)
-            except FileRefused as refused:
-                raise UserError(str(refused)) from None
-            url, key = file.url, "file:" + hashlib.sha256(data).hexdigest()
-            upload = discord.File(io.BytesIO(data), filename=filename)
-        else:
-            assert link is not None
-            url, key = link
-        await self.repo.ensure_starter_tags(guild.id)
-        canonical = await self.repo.canonical_tags(guild.id, tags)
-        new = replace(new, url=url, url_key=key, tags=canonical, filename=filename)
-        outcome = await self.repo.share(new, now=self.bot.clock.now())
-        if not outcome.created:
-            await self._duplicate(interaction, outcome.resource, canonical)
-            return
-        resource = outcome.resource
-        lines = [f"Added **{safe_text(resource.title, 200)}** to the resource library as #{resource.id}."]
-        try:
-            posted = await post_card(self.bot, guild, resource, upload)
-        except CardNotPosted as problem:
-            lines.append(f"It is saved and searchable, but {problem.member_text}")
-            if problem.organizer_text:
-                told = await self.notices.tell(self.bot, guild, problem.organizer_text)
-                lines.append("I've told the organizers." if told else "Please let an organizer know.")
-        else:
-            await self.repo.set_card(
-                resource.id,
-                channel_id=posted.channel_id,
-                thread_id=posted.thread_id,
-                message_id=posted.message.id,
-            )
-            if upload is not None and posted.message.attachments:
-                await self.repo.set_url(resource.id, posted.message.attachments[0].url)
-            lines.append(f"Its card: {posted.message.jump_url}")
-        if note:
-            lines.append(note)
-        await interaction.edit_original_response(content="\n".join(lines))
-
-    async def _duplicate(
-        self, interaction: discord.Interaction[CopBot], existing: Resource, tags: list[str]
-    ) -> None:
-        """The link is already in the library: show it, and offer to add the member's new tags to it."""
-        new_tags = [t for t in tags if tag_key(t) not in {tag_key(x) for x in existing.tags}]
-        where = jump_url(existing)
-        text = (
-            f"That's already in the library as #{existing.id}: {link_markdown(existing)}, "
-            f"shared by <@{existing.shared_by}>." + (f" Its card: {where}" if where else "")
-        )
-        card = card_embed(existing)
-        if not new_tags:
-            await interaction.edit_original_response(content=text, embed=card)
-            return
-        label = f"Add {human_list(new_tags)} to it"
-
-        async def add(click: discord.Interaction[CopBot]) -> None:
-            assert click.guild_id is not None
-            try:
-                updated = await self.repo.add_tags(
-                    click.guild_id, existing.id, new_tags, now=self.bot.clock.now()
-                )
-            except TagError as exc:
-                raise UserError(str(exc)) from None
-            if updated is None:
-                raise UserError("That resource was removed from the library in the meantime.")
-            await click.response.edit_message(
-                content=f"Added {human_list([f'**{t}**' for t in new_tags])} to #{existing.id}. Thank you!",
-                embed=card_embed(updated),
-                view=None,
-            )
-            await refresh_card(self.bot, updated, retitle=True)
-
-        view = AddTagsView(interaction.user.id, label, add)
-        view.interaction = interaction
-        await interaction.edit_original_response(
-            content=text + "\nYou gave tags it doesn't have yet: add them to it instead?",
-            embed=card,
-            view=view,
-        )
-
-    # -- saving a message ----------------------------------------------------------------------------------
-
-    async def save_message(self, interaction: discord.Interaction[CopBot], message: discord.Message) -> None:
-        """Save a message's link or file to the resource library (opens the share form, pre-filled)."""
-        links = find_urls(message.content)
-        if not links and not message.attachments:
-            raise UserError(
-                "That message has no link or file to save. Use this on a message that shares a web link "
-                "or a document, or share one yourself with `/resource share`."
-            )
-        if not links:
-            try:  # say so before the member fills in the form
-                check_file(
-                    safe_filename(message.attachments[0].filename), message.attachments[0].content_type
-                )
-            except FileRefused as refused:
-                raise UserError(str(refused)) from None
-        text = message.content
-        for found in links[:1]:
-            text = text.replace(found, " ")
-        text = " ".join(text.split()).strip(" .,:;-–—")
-        link = links[0] if links else message.attachments[0].url
-        guess = (
-            (text[:100] or _host_title(links[0])) if links else safe_filename(message.attachments[0].filename)
-        )
-        form = ShareForm(title=guess[:256], link=link, description=message.content[:2000], tags="")
-        source = Source(message.channel.id, message.id, message.author.id, tuple(message.attachments))
-        await interaction.response.send_modal(ShareModal(form, partial(self._save_submitted, source)))
-
-    async def _save_submitted(
-        self, source: Source, interaction: discord.Interaction[CopBot], form: ShareForm
-    ) -> None:
-        assert interaction.guild is not None
-        title = clean_title(form.title)
-        description = clean_description(form.description)
-        tag_input = parse_tags(form.tags)
-        attachment = next((a for a in source.attachments if a.url == form.link.strip()), None)
-        link = None if attachment else self._normalized(form.link)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        if not await self._still_there(source):
-            raise UserError(
-                "That message was deleted before you saved it, so I left it out of the library. "
-                "If the resource should still be shared, share it with `/resource share`."
-            )
-        new = NewResource(
-            guild_id=interaction.guild.id,
-            url="",
-            url_key="",
-            title=title,
-            shared_by=interaction.user.id,
-            description=description,
-            author_id=source.author_id if source.author_id != interaction.user.id else None,
-            source_channel_id=source.channel_id,
-            source_message_id=source.message_id,
-        )
-        await self._share(interaction, new, tag_input.tags, tag_input.note(), link=link, file=attachment)
-
-    async def _still_there(self, source: Source) -> bool:
-        channel = self.bot.get_channel(source.channel_id)
-        if not isinstance(channel, discord.abc.Messageable):
-            return False
-        try:
-            await channel.fetch_message(source.message_id)
-        except discord.NotFound:
-            return False
-        except discord.HTTPException:
-            return True  # can't tell (no access to history): the member just saw it
-        return True
+        await self.sharing.share(interaction, new, tag_input, link=link, file=file)
 
     # -- the card's buttons --------------------------------------------------------------------------------
 
     async def on_component(self, interaction: discord.Interaction[CopBot], item: CardButton) -> None:
         """A click on a resource card's persistent button (`cards.CardButton`)."""
-        action, resource_id = item.action, item.resource_id
-        if interaction.guild_id is None:
-            raise UserError("These buttons work inside the server.")
-        toggled = await self.repo.toggle(
-            interaction.guild_id, resource_id, interaction.user.id, MARK_OF[action], now=self.bot.clock.now()
-        )
-        if toggled is None:
-            raise UserError("This resource was removed from the library.")
-        on, resource = toggled
-        title = safe_text(resource.title, 100)
-        if action == "save":
-            text = (
-                f"Saved **{title}** to your bookmarks: find it any time with `/resource saved`."
-                if on
-                else f"Removed **{title}** from your bookmarks."
-            )
-            await interaction.response.send_message(text, ephemeral=True)
-            return
-        await interaction.response.edit_message(embed=card_embed(resource), view=card_view(resource.id))
-        if action == "helpful":
-            text = "You marked this helpful" if on else "You took back your “helpful”"
-        else:
-            text = (
-                "You said you used this — thank you, that tells others it works"
-                if on
-                else ("You took back your “I used this”")
-            )
-        await interaction.followup.send(
-            f"{text} ({counts_text(resource)}). Click again to undo.", ephemeral=True
-        )
+        await card_clicked(self.library, interaction, item)
 
     # -- finding -------------------------------------------------------------------------------------------
 
@@ -395,14 +153,8 @@ class Resources(commands.Cog):
     ) -> None:
         """Search the resource library; the best matches come first."""
         assert interaction.guild_id is not None
-        if not terms(query):
-            raise UserError(
-                "There are no words in that search to look for. Type a word or two, like `robotics` or "
-                "`grant` — the start of a word is enough."
-            )
-        found = await self.repo.search(
-            interaction.guild_id, query, tag=tag, grades=grades, kind=kind, limit=RESULTS
-        )
+        with refusals():
+            found = await self.library.search(interaction.guild_id, query, tag=tag, grades=grades, kind=kind)
         filters = [
             f"tag **{safe_text(tag, 40)}**" if tag else "",
             f"grades {grades}" if grades else "",
@@ -410,10 +162,10 @@ class Resources(commands.Cog):
         ]
         within = f" (with {human_list([f for f in filters if f])})" if any(filters) else ""
         empty = (
-            f"Nothing matched “{safe_text(query, 100)}”{within}. Try fewer or shorter words, "
+            f"Nothing matched {quote(query, 100)}{within}. Try fewer or shorter words, "
             "or browse with `/resource tags` and `/resource recent`."
         )
-        title = f"Resources matching “{safe_text(query, 60)}”{within}"
+        title = f"Resources matching {quote(query, 60)}{within}"
         pages = paginate_lines(title[:256], [result_line(r) for r in found], per_page=10, empty=empty)
         await Paginator(interaction.user.id, pages).send(interaction)
 
@@ -432,15 +184,13 @@ class Resources(commands.Cog):
     ) -> None:
         """The resources members found most helpful and used most."""
         assert interaction.guild_id is not None
-        span = PERIODS.get(period)
-        since = self.bot.clock.now() - span if span else None
+        top = await self.library.top(interaction.guild_id, period, tag)
         card = embed(
             "Top resources" + (f" tagged {safe_text(tag, 40)}" if tag else ""),
             PERIOD_TEXT.get(period, "Votes of all time."),
         )
         for mark, name, emoji in ((Mark.HELPFUL, "Most helpful", "👍"), (Mark.USED, "Most used", "🛠️")):
-            ranked = await self.repo.top(interaction.guild_id, mark, since=since, tag=tag, limit=10)
-            lines = [f"`#{r.resource.id}` {link_markdown(r.resource)} · {emoji} {r.count}" for r in ranked]
+            lines = [f"`#{r.resource.id}` {link_markdown(r.resource)} · {emoji} {r.count}" for r in top[mark]]
             card.add_field(name=name, value=fit_lines(lines) if lines else "No votes yet.", inline=False)
         await interaction.response.send_message(embed=card, ephemeral=True)
 
@@ -478,26 +228,6 @@ class Resources(commands.Cog):
 
     # -- changing ------------------------------------------------------------------------------------------
 
-    async def _editable(
-        self, interaction: discord.Interaction[CopBot], resource_id: int, doing: str
-    ) -> Resource:
-        """The resource, if this member may change it (the sharer, or an organizer)."""
-        assert interaction.guild_id is not None
-        found = await self.repo.get(interaction.guild_id, resource_id)
-        if found is None:
-            raise UserError(
-                f"There is no resource #{resource_id}. `/resource search` shows each one's number."
-            )
-        if found.shared_by != interaction.user.id:
-            try:
-                await is_organizer(interaction)
-            except NotOrganizer:
-                raise UserError(
-                    f"Only <@{found.shared_by}>, who shared #{found.id}, or an organizer can {doing} it. "
-                    "If something about it is wrong, let them know."
-                ) from None
-        return found
-
     @resource.command(name="edit")
     @app_commands.describe(
         id="The resource's number (shown on its card and in search results)",
@@ -508,12 +238,16 @@ class Resources(commands.Cog):
     async def edit(
         self,
         interaction: discord.Interaction[CopBot],
-        id: Id,
+        id: ResourceId,
         grades: str | None = None,
         kind: str | None = None,
     ) -> None:
         """Change a resource you shared (organizers can change any)."""
-        found = await self._editable(interaction, id, "edit")
+        found = id
+        with refusals():
+            await check_may_change(
+                found, interaction.user.id, "edit", organizer=partial(can_organize, interaction)
+            )
         submit = partial(self._edit_submitted, found.id, grades, kind)
         await interaction.response.send_modal(EditModal(found, submit))
 
@@ -528,23 +262,27 @@ class Resources(commands.Cog):
         tags: str,
     ) -> None:
         assert interaction.guild_id is not None
-        await self._editable(interaction, resource_id, "edit")
-        tag_input = parse_tags(tags)
-        canonical = await self.repo.canonical_tags(interaction.guild_id, tag_input.tags)
-        updated = await self.repo.update(
-            interaction.guild_id,
-            resource_id,
-            now=self.bot.clock.now(),
-            title=clean_title(title),
-            description=clean_description(description),
-            tags=canonical,
-            grades=grades,
-            kind=kind,
-        )
-        if updated is None:
-            raise UserError("That resource was removed from the library in the meantime.")
+        with refusals():
+            await self.library.editable(
+                interaction.guild_id,
+                resource_id,
+                interaction.user.id,
+                "edit",
+                organizer=partial(can_organize, interaction),
+            )
+            updated, tag_input = await self.library.edit(
+                interaction.guild_id,
+                resource_id,
+                title=title,
+                description=description,
+                tags=tags,
+                grades=grades,
+                kind=kind,
+            )
         await interaction.response.send_message(
-            "\n".join(filter(None, [f"Updated #{updated.id}: {link_markdown(updated)}.", tag_input.note()])),
+            "\n".join(
+                filter(None, [f"Updated #{updated.id}: {link_markdown(updated)}.", tag_note(tag_input)])
+            ),
             embed=card_embed(updated),
             ephemeral=True,
         )
@@ -552,10 +290,14 @@ class Resources(commands.Cog):
 
     @resource.command(name="remove")
     @app_commands.describe(id="The resource's number (shown on its card and in search results)")
-    async def remove(self, interaction: discord.Interaction[CopBot], id: Id) -> None:
+    async def remove(self, interaction: discord.Interaction[CopBot], id: ResourceId) -> None:
         """Remove a resource you shared from the library, with its card (organizers can remove any)."""
         assert interaction.guild_id is not None
-        found = await self._editable(interaction, id, "remove")
+        found = id
+        with refusals():
+            await check_may_change(
+                found, interaction.user.id, "remove", organizer=partial(can_organize, interaction)
+            )
         click = await confirm(
             interaction,
             f"Remove **{safe_text(found.title, 200)}** (#{found.id}) from the library? Its card, votes and "
@@ -583,18 +325,11 @@ class Resources(commands.Cog):
     async def tag_rename(self, interaction: discord.Interaction[CopBot], old: str, new: str) -> None:
         """Rename a tag on every resource that carries it."""
         assert interaction.guild_id is not None
-        tag_input = parse_tags(new)
-        if len(tag_input.tags) != 1:
-            raise UserError("Give exactly one new name (no commas).")
-        try:
-            count = await self.repo.rename_tag(
-                interaction.guild_id, old, tag_input.tags[0], now=self.bot.clock.now()
-            )
-        except TagError as exc:
-            raise UserError(str(exc)) from None
+        with refusals():
+            count, tag_input = await self.library.rename_tag(interaction.guild_id, old, new)
         await interaction.response.send_message(
-            f"Renamed “{safe_text(old, 40)}” to **{tag_input.tags[0]}** on {plural(count, 'resource')}. "
-            + tag_input.note(),
+            f"Renamed {quote(old, 40)} to **{tag_input.tags[0]}** on {plural(count, 'resource')}. "
+            + tag_note(tag_input),
             ephemeral=True,
         )
 
@@ -604,12 +339,8 @@ class Resources(commands.Cog):
     async def tag_merge(self, interaction: discord.Interaction[CopBot], a: str, b: str) -> None:
         """Merge tag a into tag b: everything tagged a is tagged b, and a is gone."""
         assert interaction.guild_id is not None
-        try:
-            gone, kept, count = await self.repo.merge_tags(
-                interaction.guild_id, a, b, now=self.bot.clock.now()
-            )
-        except TagError as exc:
-            raise UserError(str(exc)) from None
+        with refusals():
+            gone, kept, count = await self.library.merge_tags(interaction.guild_id, a, b)
         await interaction.response.send_message(
             f"Merged **{gone}** into **{kept}**: {plural(count, 'resource')} now carry **{kept}**, "
             f"and **{gone}** is gone.",
@@ -663,34 +394,16 @@ class Resources(commands.Cog):
         assert interaction.guild_id is not None
         guild_id = interaction.guild_id
         zone = await self.bot.guild_settings.timezone(guild_id)
-        before = await self.repo.digest_settings(guild_id)
-        async with self.bot.db.transaction():
-            await self.bot.scheduler.cancel(owner=DIGEST_OWNER, guild_id=guild_id)
-            if not enabled:
-                await self.repo.set_digest(guild_id, None, None, None)
-            else:
-                series = await self.bot.scheduler.recurring(
-                    DIGEST_KIND,
-                    {"day_of_week": day, "hour": hour, "minute": 0},
-                    {},
-                    guild_id=guild_id,
-                    owner=DIGEST_OWNER,
-                    timezone=zone,
-                )
-                await self.repo.set_digest(guild_id, series, day, hour)
+        change = await set_digest(
+            self.repo, self.bot.scheduler, guild_id, enabled=enabled, day=day, hour=hour, zone=zone
+        )
         if not enabled:
-            was = ""
-            if before.day is not None and before.day in DAYS and before.hour is not None:
-                was = f" (it was set for {DAYS[before.day]}s at {before.hour:02d}:00)"
             await interaction.response.send_message(
-                f"The weekly resource digest is off{was}.", ephemeral=True
+                f"The weekly resource digest is off{was_set(change.before)}.", ephemeral=True
             )
             return
-        upcoming = [
-            j for j in await self.bot.scheduler.upcoming(guild_id, limit=25) if j.owner == DIGEST_OWNER
-        ]
-        when = f" The next one: {discord_timestamp(upcoming[0].due_at, 'F')}." if upcoming else ""
-        channel_id = (await self.bot.guild_settings.get(guild_id)).channels.get(Purpose.RESOURCES)
+        when = f" The next one: {discord_timestamp(change.next_due, 'F')}." if change.next_due else ""
+        channel_id = await channel_for(self.bot, guild_id, Purpose.RESOURCES)
         where = (
             f"<#{channel_id}>"
             if channel_id
@@ -741,48 +454,6 @@ class Resources(commands.Cog):
         self, interaction: discord.Interaction[CopBot], current: str
     ) -> list[app_commands.Choice[int]]:
         assert interaction.guild_id is not None
-        text = str(current).strip()
-        if (typed := typed_id(text)) is not None:
-            found = await self.repo.get(interaction.guild_id, typed)
-            resources = [found] if found else []
-        elif text.isdigit():
-            resources = []  # a number no resource can have
-        elif text:
-            resources = await self.repo.search(interaction.guild_id, text, limit=25)
-        else:
-            resources = await self.repo.recent(interaction.guild_id, limit=25)
+        text = str(current)
+        resources = await self.library.candidates(interaction.guild_id, text, typed_id(text.strip()))
         return [app_commands.Choice(name=f"#{r.id} {r.title}"[:100], value=r.id) for r in resources]
-
-    # -- personal data -------------------------------------------------------------------------------------
-
-    async def _delete_member(self, guild_id: int, user_id: int) -> Deleted:
-        cards = await self.repo.member_cards(guild_id, user_id)
-        credited = await self.repo.saved_from_member(guild_id, user_id)
-        removed = await self.repo.delete_member(guild_id, user_id)
-        gone = 0
-        remains: list[str] = []
-        for resource in cards:
-            if resource.card_message_id is None:
-                continue
-            if await delete_card(self.bot, resource):
-                gone += 1
-            else:
-                remains.append(f"the card of a resource you shared ({_card_link(guild_id, resource)})")
-        for resource_id in credited:  # their cards still named the member as the author
-            kept = await self.repo.get(guild_id, resource_id)
-            if kept is not None and not await refresh_card(self.bot, kept):
-                remains.append(f"your name on a resource card ({_card_link(guild_id, kept)})")
-        posts = (f"{plural(gone, 'resource card')} you shared",) if gone else ()
-        return Deleted(removed, posts, tuple(remains))
-
-
-def _card_link(guild_id: int, resource: Resource) -> str:
-    where = resource.card_thread_id or resource.card_channel_id
-    return f"https://discord.com/channels/{guild_id}/{where}/{resource.card_message_id}"
-
-
-def _host_title(link: str) -> str:
-    try:
-        return normalize_url(link).host
-    except UrlError:
-        return link[:100]

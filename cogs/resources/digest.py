@@ -1,31 +1,25 @@
-"""The weekly resource digest: a durable recurring job that posts the week's new and most helpful resources."""
+"""The `resource.digest` job on Discord: the core chooses the week's resources (`core.resources.digest`),
+this posts them as one embed in the resources channel, once."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import discord
 
 from bot.delivery import classify, job_channel, send_once
 from bot.formatting import embed, fit_lines
+from bot.reach import channel_for
+from core.resources.digest import Digest, select_digest
 from core.scheduler import PermanentJobError, RunContext
 from storage.guilds import Purpose
 from storage.jobs import Job
-from storage.resources import Mark, Resource, ResourceRepository
+from storage.resources import Resource, ResourceRepository
 
 from .cards import link_markdown
 
 if TYPE_CHECKING:
     from bot.client import CopBot
-
-DIGEST_KIND = "resource.digest"
-DIGEST_OWNER = "resources:digest"
-DIGEST_GRACE = timedelta(hours=12)
-WEEK = timedelta(days=7)
-DAYS = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
-        "sat": "Saturday", "sun": "Sunday"}  # fmt: skip
-SHOWN = 10
 
 
 def _line(resource: Resource, extra: str = "") -> str:
@@ -33,34 +27,27 @@ def _line(resource: Resource, extra: str = "") -> str:
     return f"• {link_markdown(resource)}{tags}{extra}"
 
 
-async def digest_embed(repo: ResourceRepository, guild_id: int, until: datetime) -> discord.Embed | None:
-    """The digest for the week before `until`, or None when the week had nothing to tell."""
-    since = until - WEEK
-    new = await repo.created_between(guild_id, since, until, limit=SHOWN + 1)
-    helpful = await repo.top(guild_id, Mark.HELPFUL, since=since, until=until, limit=5)
-    used = await repo.top(guild_id, Mark.USED, since=since, until=until, limit=5)
-    if not (new or helpful or used):
-        return None
+def digest_embed(digest: Digest) -> discord.Embed:
+    """The week's digest as members see it."""
     card = embed(
         "This week in the resource library",
-        f"What members shared and found useful since <t:{int(since.timestamp())}:D>.",
+        f"What members shared and found useful since <t:{int(digest.since.timestamp())}:D>.",
     )
-    if new:
-        lines = [_line(r) for r in new[:SHOWN]]
-        if len(new) > SHOWN:
-            total = await repo.count_between(guild_id, since, until)
-            lines.append(f"…and {total - SHOWN} more: try `/resource recent`.")
+    if digest.new:
+        lines = [_line(r) for r in digest.new]
+        if digest.more:
+            lines.append(f"…and {digest.more} more: try `/resource recent`.")
         card.add_field(name="New resources", value=fit_lines(lines), inline=False)
-    if helpful:
+    if digest.helpful:
         card.add_field(
             name="Most helpful this week",
-            value=fit_lines([_line(r.resource, f" · 👍 {r.count}") for r in helpful]),
+            value=fit_lines([_line(r.resource, f" · 👍 {r.count}") for r in digest.helpful]),
             inline=False,
         )
-    if used:
+    if digest.used:
         card.add_field(
             name="Most used this week",
-            value=fit_lines([_line(r.resource, f" · 🛠️ {r.count}") for r in used]),
+            value=fit_lines([_line(r.resource, f" · 🛠️ {r.count}") for r in digest.used]),
             inline=False,
         )
     card.set_footer(text="Share one with /resource share · search with /resource search")
@@ -74,10 +61,11 @@ async def describe_digest(job: Job) -> str:
 
 async def run_digest(bot: CopBot, repo: ResourceRepository, job: Job, ctx: RunContext) -> None:
     """The `resource.digest` job: post the digest once (the job's nonce makes a retry return the same post)."""
-    card = await digest_embed(repo, job.guild_id, job.scheduled_for)
-    if card is None:
+    digest = await select_digest(repo, job.guild_id, job.scheduled_for)
+    if digest is None:
         return
-    channel_id = (await bot.guild_settings.get(job.guild_id)).channels.get(Purpose.RESOURCES)
+    card = digest_embed(digest)
+    channel_id = await channel_for(bot, job.guild_id, Purpose.RESOURCES)
     if channel_id is None:
         raise PermanentJobError(
             "no resources channel is set",

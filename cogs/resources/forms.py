@@ -11,9 +11,8 @@ import discord
 from bot.errors import ErrorReportingModal
 from bot.formatting import prefill, prefill_list
 from bot.ui import OwnedView, add_field
+from core.resources.inputs import MAX_DESCRIPTION, MAX_TITLE
 from storage.resources import Resource
-
-from .inputs import MAX_DESCRIPTION, MAX_TITLE
 
 if TYPE_CHECKING:
     from bot.client import CopBot

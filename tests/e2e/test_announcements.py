@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from cogs.announcements.posting import GRACE
+from core.announcements.runs import GRACE
 from emulator.driver import ControlError
 from storage.announcements import AnnouncementState
 from storage.database import Database

@@ -7,7 +7,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from cogs.introductions import PURGE_KIND, purge_owner
+from core.profiles.departures import PURGE_KIND, purge_owner
 from emulator import permissions as P
 from emulator.driver import Actor, Reply
 from storage.groups import GroupRepository
@@ -380,7 +380,7 @@ async def test_welcome_dm_optional_and_reminders_fall_back_to_mentions(community
 
 
 async def test_stats_for_cop_stats(community: Community) -> None:
-    from bot.profile_stats import stats_embed
+    from cogs.admin import stats_embed
 
     await ready(community)
     await introduce(community, community.alice)

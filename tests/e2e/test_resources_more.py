@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from cogs.resources.digest import DIGEST_KIND, DIGEST_OWNER
+from core.resources.digest import DIGEST_KIND, DIGEST_OWNER
 from storage.jobs import JobState
 from tests.e2e.community import Community, eventually
 from tests.e2e.steps.resources import cards, resource_number, share

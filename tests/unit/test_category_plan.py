@@ -1,4 +1,4 @@
-"""bot.category_plan: which alphabetical category each team's channel goes in."""
+"""core.units.categories: which alphabetical category each team's channel goes in."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from bot import category_plan as cp
+from core.units import categories as cp
 from tests.e2e.statewide import school_names
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cogs.groups import OPTIONS_PER_SELECT, check_emoji, chunks, picker_text, picker_view
+from cogs.groups.inputs import check_emoji
+from cogs.groups.picker import OPTIONS_PER_SELECT, chunks, picker_text, picker_view
 from storage.groups import Group
 
 

@@ -6,14 +6,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.recurrence import (
+from core.announcements.recurrence import (
     EXAMPLES,
     Recurrence,
     RecurrenceError,
     anchor_week,
     in_cycle,
-    occurrences,
     parse_recurrence,
+    run_times,
     shortest_gap,
 )
 
@@ -198,7 +198,7 @@ def test_supported_phrases(phrase: str, trigger: dict[str, int | str], weeks: in
     assert recurrence.trigger == trigger
     assert recurrence.every_weeks == weeks
     assert recurrence.description == description
-    assert occurrences(recurrence, NY, after=START, count=3)  # APScheduler accepts the fields
+    assert run_times(recurrence, NY, after=START, count=3)  # APScheduler accepts the fields
 
 
 @pytest.mark.parametrize(("line", "trigger"), CRON_LINES)
@@ -210,9 +210,9 @@ def test_cron_lines_map_sunday_zero_to_apscheduler_names(line: str, trigger: dic
 
 
 def test_cron_weekdays_run_on_the_days_cron_means() -> None:
-    runs = occurrences(parse_recurrence("0 9 * * 1-5"), "UTC", after=START, count=5)
+    runs = run_times(parse_recurrence("0 9 * * 1-5"), "UTC", after=START, count=5)
     assert [run.strftime("%a") for run in runs] == ["Mon", "Tue", "Wed", "Thu", "Fri"]
-    sundays = occurrences(parse_recurrence("0 9 * * 0"), "UTC", after=START, count=2)
+    sundays = run_times(parse_recurrence("0 9 * * 0"), "UTC", after=START, count=2)
     assert {run.strftime("%a") for run in sundays} == {"Sun"}
 
 
@@ -233,21 +233,21 @@ def test_unreadable_phrases_list_the_supported_examples_and_never_ping() -> None
 
 
 def test_a_weekly_series_stays_at_nine_local_across_dst() -> None:
-    runs = occurrences(parse_recurrence("every Monday at 9:00"), NY, after=START, count=3)
+    runs = run_times(parse_recurrence("every Monday at 9:00"), NY, after=START, count=3)
     # March 8, 2026 is the spring-forward Sunday: 9:00 EST is 14:00 UTC, 9:00 EDT is 13:00 UTC.
     assert runs == [
         datetime(2026, 3, 2, 14, 0, tzinfo=UTC),
         datetime(2026, 3, 9, 13, 0, tzinfo=UTC),
         datetime(2026, 3, 16, 13, 0, tzinfo=UTC),
     ]
-    autumn = occurrences(
+    autumn = run_times(
         parse_recurrence("every Monday at 9:00"), NY, after=datetime(2026, 10, 26, tzinfo=UTC), count=2
     )
     assert autumn == [datetime(2026, 10, 26, 13, 0, tzinfo=UTC), datetime(2026, 11, 2, 14, 0, tzinfo=UTC)]
 
 
 def test_first_tuesday_of_the_month() -> None:
-    runs = occurrences(parse_recurrence("first Tuesday of the month at 16:00"), NY, after=START, count=3)
+    runs = run_times(parse_recurrence("first Tuesday of the month at 16:00"), NY, after=START, count=3)
     assert [r.date() for r in runs] == [date(2026, 3, 3), date(2026, 4, 7), date(2026, 5, 5)]
     assert runs[0] == datetime(2026, 3, 3, 21, 0, tzinfo=UTC)  # EST
     assert runs[1] == datetime(2026, 4, 7, 20, 0, tzinfo=UTC)  # EDT
@@ -255,7 +255,7 @@ def test_first_tuesday_of_the_month() -> None:
 
 def test_every_two_weeks_counts_from_the_anchor_week() -> None:
     recurrence = parse_recurrence("every 2 weeks on Friday at 15:00")
-    runs = occurrences(recurrence, "UTC", after=START, count=3)
+    runs = run_times(recurrence, "UTC", after=START, count=3)
     assert [r.date() for r in runs] == [date(2026, 3, 6), date(2026, 3, 20), date(2026, 4, 3)]
     anchor = anchor_week(runs[0], "UTC")
     assert anchor == date(2026, 3, 2)
@@ -263,27 +263,25 @@ def test_every_two_weeks_counts_from_the_anchor_week() -> None:
     assert not in_cycle(recurrence, off_week, "UTC", anchor)
     assert in_cycle(recurrence, runs[1], "UTC", anchor)
     # Asked later, with the anchor kept, the same weeks come out (not the week after "now").
-    later = occurrences(recurrence, "UTC", after=datetime(2026, 3, 9, tzinfo=UTC), count=2, anchor=anchor)
+    later = run_times(recurrence, "UTC", after=datetime(2026, 3, 9, tzinfo=UTC), count=2, anchor=anchor)
     assert [r.date() for r in later] == [date(2026, 3, 20), date(2026, 4, 3)]
 
 
 def test_until_and_exclusive_start() -> None:
     recurrence = parse_recurrence("daily at 7:30")
     first = datetime(2026, 3, 1, 7, 30, tzinfo=UTC)
-    assert occurrences(recurrence, "UTC", after=first, count=1) == [first]
-    assert occurrences(recurrence, "UTC", after=first, count=1, inclusive=False) == [
-        first + timedelta(days=1)
-    ]
+    assert run_times(recurrence, "UTC", after=first, count=1) == [first]
+    assert run_times(recurrence, "UTC", after=first, count=1, inclusive=False) == [first + timedelta(days=1)]
     until = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
-    assert len(occurrences(recurrence, "UTC", after=START, count=10, until=until)) == 3
+    assert len(run_times(recurrence, "UTC", after=START, count=10, until=until)) == 3
 
 
 def test_a_schedule_that_never_happens_has_no_runs() -> None:
     never = Recurrence({"month": 2, "day": 30, "hour": 9, "minute": 0}, "February 30")
-    assert occurrences(never, "UTC", after=START, count=1) == []
+    assert run_times(never, "UTC", after=START, count=1) == []
 
 
 def test_shortest_gap() -> None:
-    runs = occurrences(parse_recurrence("*/5 * * * *"), "UTC", after=START, count=3)
+    runs = run_times(parse_recurrence("*/5 * * * *"), "UTC", after=START, count=3)
     assert shortest_gap(runs) == timedelta(minutes=5)
     assert shortest_gap(runs[:1]) is None

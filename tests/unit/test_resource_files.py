@@ -1,10 +1,10 @@
-"""Which files the resource library keeps (cogs/resources/files.py): pure logic."""
+"""Which files the resource library keeps (core/resources/files.py): pure logic."""
 
 from __future__ import annotations
 
 import pytest
 
-from cogs.resources.files import FileRefused, check_file, refusal_by_content, refusal_by_name, safe_filename
+from core.resources.files import FileRefused, check_file, refusal_by_content, refusal_by_name, safe_filename
 
 
 @pytest.mark.parametrize(

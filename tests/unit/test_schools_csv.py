@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from storage.schools import UnreadableCsv, closest_names, read_school_csv
+from core.units.school_csv import UnreadableCsv, read_school_csv
+from storage.schools import closest_names
 
 
 def test_header_optional_rows_duplicates_and_invalid() -> None:

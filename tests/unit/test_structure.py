@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import UserError
-from bot.structure import channel_slug, clean_name, slug_note
+from cogs._units import channel_slug, clean_name, slug_note
 
 
 @pytest.mark.parametrize(

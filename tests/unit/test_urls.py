@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.urls import MAX_URL_LENGTH, UrlError, find_urls, normalize_url
+from core.resources.urls import MAX_URL_LENGTH, UrlError, find_urls, normalize_url
 
 
 @pytest.mark.parametrize(

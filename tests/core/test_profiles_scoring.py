@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.matching import Candidate, Seeker, keywords, rank, score, stem
+from core.profiles.matching import Candidate, Seeker, keywords, rank, score, stem
 
 
 def test_keywords_drop_stopwords_and_stem() -> None:

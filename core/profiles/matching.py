@@ -1,15 +1,23 @@
 """Needs/offers matching for `/connect`: who can help with what a member is looking for.
 
-Pure logic (no Discord, no database). A candidate scores for each word of the need found in what they can
-offer (strongest) or among their interests; cross-sector and cross-school matches are favoured, because
-connections across stakeholder groups and schools are what a community of practice is for.
+The scoring is pure logic. A candidate scores for each word of the need found in what they can offer
+(strongest) or among their interests; cross-sector and cross-school matches are favoured, because
+connections across stakeholder groups and schools are what a community of practice is for. `suggest` and
+`record` are the use cases: candidates come from storage (`connect_candidates`: visible, unprotected
+profiles sharing a word with the need), and an introduction is recorded with its reasons.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from storage.profiles import Profile, ProfileRepository
+
+TOPIC_LIMIT = 200  # characters of a need kept (the `/connect topic` option's bound and the record's)
+SHOWN = 5  # matches offered at once
 
 OFFER_WEIGHT = 3.0
 INTEREST_WEIGHT = 2.0
@@ -172,3 +180,66 @@ def rank(seeker: Seeker, candidates: Iterable[Candidate], *, limit: int = 10) ->
     ]
     found.sort(key=lambda m: (-m.score, -len(m.offered), m.user_id))
     return found[:limit]
+
+
+def school_key(profile: Profile) -> str | None:
+    """What "the same school" means: the linked school, else the organization as typed (case and spaces aside)."""
+    if profile.school_id is not None:
+        return f"school:{profile.school_id}"
+    return " ".join(profile.organization.casefold().split()) or None
+
+
+def candidate_of(profile: Profile) -> Candidate:
+    return Candidate(
+        profile.user_id, profile.offers, profile.interests, profile.group_id, school_key(profile)
+    )
+
+
+def need_of(topic: str | None, mine: Profile | None) -> str:
+    """What the member is looking for: the typed topic, else their profile's “I'm looking for”, else their
+    interests; "" when there is nothing to go on."""
+    return (topic or "").strip() or ((mine.seeks or ", ".join(mine.interests)) if mine else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestions:
+    """`/connect`'s answer: the need understood, the best matches first, and each match's profile."""
+
+    need: str
+    matches: list[Match] = field(default_factory=list)
+    profiles: dict[int, Profile] = field(default_factory=dict)
+
+
+async def suggest(
+    profiles: ProfileRepository, guild_id: int, user_id: int, topic: str | None, *, limit: int = SHOWN
+) -> Suggestions:
+    """Who can help `user_id` with `topic` (or what their profile says they look for)."""
+    mine = await profiles.get(guild_id, user_id)
+    need = need_of(topic, mine)
+    if not need:
+        return Suggestions("")
+    seeker = Seeker(user_id, need, mine.group_id if mine else None, school_key(mine) if mine else None)
+    candidates = {p.user_id: p for p in await profiles.connect_candidates(guild_id, need, exclude=user_id)}
+    matches = rank(seeker, (candidate_of(p) for p in candidates.values()), limit=limit)
+    return Suggestions(need, matches, {m.user_id: candidates[m.user_id] for m in matches})
+
+
+async def record(
+    profiles: ProfileRepository,
+    guild_id: int,
+    seeker_id: int,
+    need: str,
+    match: Match,
+    *,
+    group_name: str | None,
+    now: datetime,
+) -> int:
+    """An introduction asked for through `/connect`, kept with why they were matched (for `/cop stats`)."""
+    return await profiles.record_connection(
+        guild_id,
+        seeker_id,
+        match.user_id,
+        need[:TOPIC_LIMIT],
+        "; ".join(match.reasons(group_name)),
+        now=now,
+    )

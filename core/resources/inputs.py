@@ -1,13 +1,14 @@
-"""What members type when sharing: titles, descriptions and tag lists, checked with messages for members."""
+"""What members type when sharing: titles, descriptions and tag lists, checked; a refusal (`Refused`) says
+what was wrong for the member."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from bot.errors import UserError
-from bot.formatting import human_list, safe_text
 from storage.resources import MAX_TAGS, TagError, normalize_tag, tag_key
+
+from .errors import Refused
 
 MAX_TITLE = 256
 MAX_DESCRIPTION = 2000
@@ -20,23 +21,16 @@ class TagInput:
     tags: list[str]  # normalized, distinct
     changed: list[tuple[str, str]]  # (as typed, as saved) where they differ
 
-    def note(self) -> str:
-        """A sentence telling the member how their tags were cleaned, or ''."""
-        if not self.changed:
-            return ""
-        shown = human_list([f"“{safe_text(typed, 40)}” as “{saved}”" for typed, saved in self.changed])
-        return f"I saved the tag {shown} (tags keep letters, numbers, spaces and & + - . / ')."
-
 
 def clean_title(text: str) -> str:
     title = _SPACES.sub(" ", text).strip()
     if not title:
-        raise UserError(
+        raise Refused(
             "The title is empty. Give the resource a short name people will recognise, "
             "like “Forces and motion lesson (grades 6-8)”."
         )
     if len(title) > MAX_TITLE:
-        raise UserError(
+        raise Refused(
             f"The title is {len(title):,} characters long; keep it to {MAX_TITLE} or fewer. "
             "Put the details in the description."
         )
@@ -46,7 +40,7 @@ def clean_title(text: str) -> str:
 def clean_description(text: str | None) -> str:
     description = (text or "").strip()
     if len(description) > MAX_DESCRIPTION:
-        raise UserError(
+        raise Refused(
             f"The description is {len(description):,} characters long; keep it to {MAX_DESCRIPTION:,} or "
             "fewer. A few sentences on what it is and who it helps are enough."
         )
@@ -59,19 +53,19 @@ def split_tags(text: str | None) -> list[str]:
 
 
 def parse_tags(text: str | None) -> TagInput:
-    """Normalize a comma-separated tag list; UserError for too many tags or one that is all punctuation."""
+    """Normalize a comma-separated tag list; Refused for too many tags or one that is all punctuation."""
     tags: dict[str, str] = {}
     changed: list[tuple[str, str]] = []
     for piece in split_tags(text):
         try:
             tag = normalize_tag(piece)
         except TagError as exc:
-            raise UserError(str(exc)) from None
+            raise Refused(str(exc)) from None
         if tag != piece:
             changed.append((piece, tag))
         tags.setdefault(tag_key(tag), tag)
     if len(tags) > MAX_TAGS:
-        raise UserError(
+        raise Refused(
             f"You gave {len(tags)} tags; a resource can have at most {MAX_TAGS}. "
             "Keep the ones people would search for."
         )

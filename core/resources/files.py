@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .errors import Refused
+
 # U+200E/F marks, U+202A–U+202E embeddings and overrides, U+2066–U+2069 isolates, U+061C the Arabic letter mark.
 BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 MAX_NAME = 200
@@ -72,7 +74,7 @@ _MARKUP = re.compile(
 )
 
 
-class FileRefused(Exception):
+class FileRefused(Refused):
     """The file is of a kind the library does not keep; the text says why and which kinds are welcome."""
 
 

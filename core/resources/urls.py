@@ -19,6 +19,8 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import idna
 
+from .errors import Refused
+
 __all__ = [
     "MAX_URL_LENGTH",
     "NormalizedUrl",
@@ -60,7 +62,7 @@ _EXAMPLE = (
 )
 
 
-class UrlError(ValueError):
+class UrlError(Refused):
     """The text is not a web link we accept; the message says why, for a member."""
 
 

@@ -3,7 +3,7 @@
 Pure logic, no Discord. `parse_recurrence` turns a phrase into a `Recurrence`: APScheduler cron fields
 (read later in the guild's zone, so 9:00 stays 9:00 local across DST) plus `every_weeks` for phrases such
 as `every 2 weeks on Friday`, which cron cannot say: those run on the weekly trigger and keep only the
-weeks counted from an anchor week (`in_cycle`). `occurrences` lists run times the same way the
+weeks counted from an anchor week (`in_cycle`). `run_times` lists run times the same way the
 scheduler will compute them.
 
 Supported, case-insensitive, commas and `and` optional:
@@ -38,8 +38,8 @@ __all__ = [
     "RecurrenceError",
     "anchor_week",
     "in_cycle",
-    "occurrences",
     "parse_recurrence",
+    "run_times",
     "shortest_gap",
 ]
 
@@ -418,7 +418,7 @@ def in_cycle(recurrence: Recurrence, when: datetime, zone: str | ZoneInfo, ancho
     return weeks % recurrence.every_weeks == 0
 
 
-def occurrences(
+def run_times(
     recurrence: Recurrence,
     zone: str | ZoneInfo,
     *,
