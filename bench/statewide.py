@@ -30,7 +30,7 @@ from bot.local import LocalBot
 from core.clock import ManualClock
 from emulator import Emulator, conformance, recording
 from emulator.driver import Control
-from tests.e2e.conftest import Community, eventually
+from tests.e2e.community import Community, eventually
 from tests.e2e.statewide import SEED, Scale, Statewide
 
 

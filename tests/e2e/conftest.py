@@ -1,94 +1,23 @@
-"""End-to-end fixtures: a real emulator on loopback, the real copbot in-process, members who act."""
+"""End-to-end fixtures: a real emulator on loopback, the real copbot in-process, members who act.
+
+The helpers live in modules of their own: `community.py` (`Community`, `eventually`), `process.py` (the bot
+as a child process) and `steps.py` (what members and organizers do, and what they find)."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
-from bot.client import CopBot
 from bot.local import LocalBot
 from core.clock import ManualClock
 from emulator import Emulator
-from emulator.driver import Actor, Control
-from tests.conftest import pass_time
-
-T = TypeVar("T")
-
-
-async def eventually(probe: Callable[[], Awaitable[T | None]], *, within: float = 5.0, what: str = "") -> T:
-    """Poll `probe` until it returns something truthy, or fail after `within` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while True:
-        value = await probe()
-        if value:
-            return value
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out after {within} s waiting for {what or probe}")
-        await asyncio.sleep(0.02)
-
-
-@dataclass
-class Community:
-    """One guild with copbot in it, an organizer and two members."""
-
-    emulator: Emulator
-    control: Control
-    runner: LocalBot
-    guild_id: str
-    general_id: str
-    organizer: Actor
-    alice: Actor
-    bob: Actor
-    clock: ManualClock
-
-    async def travel(self, to: datetime) -> None:
-        """Let the bot's (and Discord's) clock run to `to`: every job due on the way runs at its time."""
-        await pass_time(self.clock, self.bot.scheduler, to)
-
-    async def advance(self, by: timedelta) -> None:
-        """Let `by` pass, as `travel`."""
-        await self.travel(self.clock.now() + by)
-
-    async def jump(self, to: datetime) -> None:
-        """Set the clock to `to` at once, as after the bot was offline; what is then due runs (late)."""
-        self.clock.set(to)
-        await self.bot.scheduler.idle()
-
-    @property
-    def bot(self) -> CopBot:
-        assert self.runner.bot is not None
-        return self.runner.bot
-
-    async def restart(self) -> CopBot:
-        bot = await self.runner.restart()
-        await eventually(lambda: _has_guild(bot, int(self.guild_id)), what="the guild after restart")
-        return bot
-
-    async def channel(self, name: str) -> dict[str, object] | None:
-        for channel in (await self.control.guild(self.guild_id))["channels"]:
-            if channel["name"] == name:
-                return dict(channel)
-        return None
-
-
-async def _has_guild(bot: CopBot, guild_id: int) -> bool:
-    return bot.get_guild(guild_id) is not None
-
-
-# Discord drops an interaction the bot hasn't answered within 3 s; so does the emulator by default, and
-# bench/statewide.py keeps that. The suite allows more so that a machine busy with other work (CI, two test
-# runs at once) can't fail a test on real seconds; emulator tests check the expiry itself.
-ANSWER_WITHIN = 20.0
+from emulator.driver import Control
+from tests.e2e.community import ANSWER_WITHIN, Community, eventually, has_guild
+from tests.e2e.process import CopbotProcess
+from tests.e2e.steps.resources import choose_resources_channel
 
 
 @pytest.fixture
@@ -125,70 +54,18 @@ async def community(
         actor.channel_id = general_id
     runner = LocalBot(emulator.url, emulator.bot_token, tmp_path / "copbot.db", clock=clock)
     bot = await runner.start()
-    await eventually(lambda: _has_guild(bot, int(guild_id)), what="the guild in the bot's cache")
+    await eventually(lambda: has_guild(bot, int(guild_id)), what="the guild in the bot's cache")
     try:
         yield Community(emulator, control, runner, guild_id, general_id, organizer, alice, bob, clock)
     finally:
         await runner.stop()
 
 
-class CopbotProcess:
-    """`copbot run` as a real child process against the emulator, for kill -9 and signal tests."""
-
-    def __init__(self, emulator: Emulator, control: Control, database: Path) -> None:
-        self.emulator = emulator
-        self.control = control
-        self.database = database
-        self.process: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("COPBOT_", "DISCORD_"))}
-        env.update(
-            DISCORD_TOKEN=self.emulator.bot_token,
-            COPBOT_DISCORD_API_URL=self.emulator.url,
-            COPBOT_DATABASE=str(self.database),
-            COPBOT_LOG_LEVEL="WARNING",
-        )
-        connected_before = await self._connected()
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-X",
-            "dev",  # asyncio debug: unclosed resources and destroyed tasks are reported
-            "-m",
-            "bot",
-            "run",
-            env=env,
-            cwd=self.database.parent,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        await eventually(
-            lambda: self._connected_more_than(connected_before), within=20, what="copbot to connect"
-        )
-
-    async def _connected(self) -> int:
-        info = await self.control.call("GET", "/gateway")
-        return sum(1 for s in info["sessions"] if s["connected"])
-
-    async def _connected_more_than(self, count: int) -> bool:
-        if self.process is not None and self.process.returncode is not None:
-            _, err = await self.process.communicate()
-            raise AssertionError(f"copbot exited with {self.process.returncode}: {err.decode()[-2000:]}")
-        return await self._connected() > count
-
-    async def kill(self) -> None:
-        """SIGKILL: no clean-up of any kind, as in a power cut."""
-        assert self.process is not None
-        self.process.kill()
-        await self.process.wait()
-
-    async def terminate(self) -> tuple[int, str]:
-        """SIGTERM, as a service manager stops it; returns the exit code and what it wrote to stderr."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
-        _, err = await asyncio.wait_for(self.process.communicate(), 30)
-        assert self.process.returncode is not None
-        return self.process.returncode, err.decode()
+@pytest.fixture
+async def library(community: Community) -> Community:
+    """The community with a #resources text channel chosen for resource cards."""
+    await choose_resources_channel(community)
+    return community
 
 
 @pytest.fixture

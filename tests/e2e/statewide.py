@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from emulator.driver import Actor, Reply, message_text
 from storage.groups import GroupRepository
-from tests.e2e.conftest import Community, eventually
+from tests.e2e.community import Community, eventually
 
 T = TypeVar("T")
 Report = Callable[[str, float, str], None]
@@ -188,7 +188,7 @@ class Statewide:
         return f"{rows['n']} team memberships"
 
     async def kickoff(self) -> str:
-        from tests.e2e.test_meetings import card, pinged_users, schedule
+        from tests.e2e.steps.meetings import card, pinged_users, schedule
 
         _, meeting_id = await schedule(
             self.c, title="Statewide kickoff", when="in 3 days", reminders="1d, 1h", channel=self.c.general_id
@@ -239,7 +239,7 @@ class Statewide:
         return f"{found} resource cards"
 
     async def announcement(self) -> str:
-        from tests.e2e.test_announcements import count_posts, schedule
+        from tests.e2e.steps.announcements import count_posts, schedule
 
         await schedule(self.c, "Statewide weekly: share your win!", repeat="every Monday at 9:00")
         await self.c.advance(timedelta(days=21))

@@ -10,8 +10,8 @@ import pytest
 from bot import __version__
 from emulator.driver import Reply
 from storage.guilds import Purpose
-from tests.e2e.conftest import Community, eventually
-from tests.e2e.test_introductions import introduce, ready
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.introductions import introduce, ready
 
 PURPOSES = ("introductions", "announcements", "meetings", "resources")
 

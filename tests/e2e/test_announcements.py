@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -11,11 +10,14 @@ from typing import Any
 import pytest
 
 from core.announcements.runs import GRACE
-from emulator.driver import ControlError, Reply
-from storage.announcements import AnnouncementRepository, AnnouncementState
+from emulator.driver import ControlError
+from storage.announcements import AnnouncementState
 from storage.database import Database
 from storage.jobs import JobState, to_db_time
-from tests.e2e.conftest import Community, eventually
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.announcements import contents, count_posts, create, repo, schedule, state_of
+from tests.e2e.steps.meetings import schedule as schedule_meeting
+from tests.e2e.steps.server import make_role
 
 SOON = "in 2 seconds"
 SOON_DELAY = timedelta(seconds=2)
@@ -24,51 +26,11 @@ SOON_DELAY = timedelta(seconds=2)
 # -- helpers ----------------------------------------------------------------------------------------------
 
 
-async def create(
-    community: Community, text: str = "Share your win this week!", *, title: str = "", **options: Any
-) -> Reply:
-    """Run `/announce create`, fill in the form and return the preview (not yet confirmed)."""
-    options.setdefault("channel", community.general_id)
-    modal = await community.organizer.run("announce create", **options)
-    assert modal.is_modal, modal.text
-    return await community.organizer.submit(modal, {"text": text, "title": title})
-
-
-async def schedule(community: Community, text: str = "Share your win this week!", **options: Any) -> int:
-    """Create and confirm; the new announcement's id."""
-    preview = await create(community, text, **options)
-    assert "Schedule it" in preview.buttons, preview.text
-    done = await community.organizer.click(preview, "Schedule it")
-    match = re.search(r"announcement \*\*#(\d+)\*\*", done.text)
-    assert match, done.text
-    return int(match.group(1))
-
-
-async def contents(community: Community, channel_id: str | None = None) -> list[str]:
-    from emulator.driver import message_text
-
-    return [message_text(m) for m in await community.control.messages(channel_id or community.general_id)]
-
-
-async def count_posts(community: Community, text: str, channel_id: str | None = None) -> int:
-    return sum(text in c for c in await contents(community, channel_id))
-
-
-def repo(community: Community) -> AnnouncementRepository:
-    return AnnouncementRepository(community.bot.db)
-
-
 def cog(community: Community) -> Any:
     """The loaded cog (discord.py imports extensions afresh, so it is not `cogs.announcements.Announcements`)."""
     found = community.bot.get_cog("Announcements")
     assert found is not None
     return found
-
-
-async def state_of(community: Community, announcement_id: int) -> AnnouncementState:
-    found = await repo(community).get(int(community.guild_id), announcement_id)
-    assert found is not None
-    return found.state
 
 
 class Clock:
@@ -183,7 +145,7 @@ async def test_text_length_is_checked_with_the_ping_included(community: Communit
     )
     with pytest.raises(ControlError, match="longer than 2000"):  # the form itself stops a 2,001st character
         await community.organizer.submit(modal, {"text": "x" * 2001})
-    role = await _role(community, "Teachers", mentionable=True)
+    role = await make_role(community, "Teachers", mentionable=True)
     over = await create(community, "y" * 1990, when="tomorrow 9am", ping=role)
     assert over.ephemeral
     assert "over Discord's limit of 2000" in over.text
@@ -323,7 +285,7 @@ async def test_send_now_posts_without_changing_the_series(community: Community) 
 
 async def test_edit_moves_the_time_channel_text_and_ping(community: Community) -> None:
     other = await _channel(community, "showcase")
-    teachers = await _role(community, "Teachers", mentionable=True)
+    teachers = await make_role(community, "Teachers", mentionable=True)
     announcement = await schedule(community, "Old text", when="in 2 hours")
     old = await repo(community).get(int(community.guild_id), announcement)
     assert old is not None
@@ -391,8 +353,8 @@ async def test_cancel_asks_first_and_then_nothing_more_is_posted(community: Comm
 
 
 async def test_only_the_chosen_role_is_pinged(community: Community) -> None:
-    teachers = await _role(community, "Teachers", mentionable=True)
-    parents = await _role(community, "Parents", mentionable=True)
+    teachers = await make_role(community, "Teachers", mentionable=True)
+    parents = await make_role(community, "Parents", mentionable=True)
     text = f"Hello @everyone and @here and <@&{parents}>: the fair is on!"
     await schedule(community, text, when=SOON, ping=teachers)
     await soon_passes(community)
@@ -417,7 +379,7 @@ async def test_only_the_chosen_role_is_pinged(community: Community) -> None:
 
 
 async def test_a_role_that_is_not_mentionable_needs_mention_everyone(community: Community) -> None:
-    hidden = await _role(community, "Quiet", mentionable=False)
+    hidden = await make_role(community, "Quiet", mentionable=False)
     guild = await community.control.guild(community.guild_id)
     everyone = next(r for r in guild["roles"] if str(r["id"]) == community.guild_id)
     without = int(everyone["permissions"]) & ~(1 << 17)  # no Mention Everyone for @everyone
@@ -571,17 +533,6 @@ async def test_show_lists_the_schedule_and_next_runs(community: Community) -> No
 # -- small helpers ------------------------------------------------------------------------------------------
 
 
-async def _role(community: Community, name: str, *, mentionable: bool) -> int:
-    role = await community.control.call(
-        "POST",
-        f"/guilds/{community.guild_id}/roles",
-        {"name": name, "permissions": "0", "mentionable": mentionable},
-    )
-    role_id = int(role["id"])
-    await eventually(lambda: _has_role(community, role_id), what=f"the role {name} in the bot's cache")
-    return role_id
-
-
 def _is_send(request: dict[str, Any]) -> bool:
     return bool(request["method"] == "POST" and request["route"] == "/channels/{channel_id}/messages")
 
@@ -589,11 +540,6 @@ def _is_send(request: dict[str, Any]) -> bool:
 async def _bot_cannot_mention(community: Community) -> bool:
     guild = community.bot.get_guild(int(community.guild_id))
     return guild is not None and not guild.me.guild_permissions.mention_everyone
-
-
-async def _has_role(community: Community, role_id: int) -> bool:
-    guild = community.bot.get_guild(int(community.guild_id))
-    return guild is not None and guild.get_role(role_id) is not None
 
 
 async def _channel(community: Community, name: str) -> str:
@@ -646,8 +592,6 @@ async def test_show_buttons_work_after_a_restart(community: Community) -> None:
 
 
 async def test_next_meeting_names_only_a_meeting_everyone_may_see(community: Community) -> None:
-    from tests.e2e.test_meetings import schedule as schedule_meeting
-
     guild = await community.control.guild(community.guild_id)
     bot_can = str((1 << 10) | (1 << 11) | (1 << 14))  # View Channel, Send Messages, Embed Links
     planning = await community.control.call(

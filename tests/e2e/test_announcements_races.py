@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from storage.announcements import AnnouncementState
-from tests.e2e.conftest import Community
-from tests.e2e.test_announcements import create, schedule, state_of
+from tests.e2e.community import Community
+from tests.e2e.steps.announcements import create, schedule, state_of
 
 GENERIC = "Something went wrong"
 

@@ -6,29 +6,22 @@ from typing import Any
 
 from emulator.driver import Actor
 from storage.profiles import ProfileRepository
-from tests.e2e.conftest import Community, eventually
-from tests.e2e.test_introductions import introduce, ready
-
-
-async def person(community: Community, username: str) -> Actor:
-    actor = await community.control.add_member(community.guild_id, username)
-    actor.channel_id = community.general_id
-    return actor
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.introductions import introduce, ready
+from tests.e2e.steps.server import person
+from tests.e2e.steps.story import cast, member
 
 
 async def test_filters_paging_and_autocomplete(community: Community) -> None:
+    _, alice, bob = cast(community)
     await ready(community)
-    await introduce(
-        community,
-        community.alice,
+    await alice.introduces(
         name="Alice Adams",
         interests="robotics, coding",
         offers="Robotics club lesson plans",
         seeks="Grant writing help",
     )
-    await introduce(
-        community,
-        community.bob,
+    await bob.introduces(
         group="Business & Industry",
         name="Bob Baker",
         organization="Acme Corp",
@@ -36,10 +29,8 @@ async def test_filters_paging_and_autocomplete(community: Community) -> None:
         offers="Factory tours and grant writing",
     )
     for n in range(12):
-        extra = await person(community, f"teacher{n}")
-        await introduce(
-            community, extra, name=f"Teacher {n:02d}", organization="Roosevelt Middle", interests="ecology"
-        )
+        extra = member(community, await person(community, f"teacher{n}"))
+        await extra.introduces(name=f"Teacher {n:02d}", organization="Roosevelt Middle", interests="ecology")
 
     everyone = await community.alice.run("directory")
     assert everyone.ephemeral

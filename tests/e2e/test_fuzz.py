@@ -27,7 +27,7 @@ from typing import Any
 
 from emulator.driver import Actor, ControlError, Reply
 from tests.e2e import hostile
-from tests.e2e.conftest import ANSWER_WITHIN, Community
+from tests.e2e.community import ANSWER_WITHIN, Community
 
 SEED = 14  # issue 14; change it to explore, keep it fixed in CI
 AT_ONCE = 16

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
-from tests.e2e.conftest import Community
+from tests.e2e.community import Community
 
 
 async def _counts(community: Community) -> tuple[Counter[str], Counter[str]]:

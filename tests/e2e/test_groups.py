@@ -8,54 +8,12 @@ from typing import Any
 from emulator import permissions as P
 from emulator.driver import Actor, Reply
 from storage.groups import DEFAULT_GROUPS, GroupRepository
-from tests.e2e.conftest import Community, eventually
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.groups import group, join, setup_groups
+from tests.e2e.steps.server import can_view, member_roles, snapshot
 
-VIEW_CHANNEL = 1 << 10
 SEND_MESSAGES = 1 << 11
-DONE = "Stakeholder groups are ready"
 GROUP_NAMES = [name for name, *_ in DEFAULT_GROUPS]
-
-
-async def setup_groups(community: Community, *, within: float = 10.0) -> Reply:
-    reply = await community.organizer.run("groups setup")
-    return await community.control.settled(reply, DONE, within=within)
-
-
-async def snapshot(community: Community) -> tuple[dict[str, str], dict[str, str]]:
-    """Role name → id and channel name → id, as Discord (the emulator) holds them."""
-    guild = await community.control.guild(community.guild_id)
-    return (
-        {r["name"]: r["id"] for r in guild["roles"]},
-        {c["name"]: c["id"] for c in guild["channels"]},
-    )
-
-
-def can_view(community: Community, actor: Actor, channel_id: str) -> bool:
-    bits = community.emulator.state.permissions_for(
-        int(community.guild_id), int(actor.user_id), int(channel_id)
-    )
-    return bool(bits & VIEW_CHANNEL)
-
-
-async def group(community: Community, name: str) -> Any:
-    found = await GroupRepository(community.bot.db).by_name(int(community.guild_id), name)
-    assert found is not None
-    return found
-
-
-async def member_roles(community: Community, actor: Actor) -> set[str]:
-    guild = await community.control.guild(community.guild_id)
-    member = next(m for m in guild["members"] if m["user"]["id"] == actor.user_id)
-    return set(member["roles"])
-
-
-async def join(actor: Actor, *names: str) -> Reply:
-    menu = await actor.run("groups join")
-    assert menu.ephemeral, menu.text
-    values = [str(o["value"]) for c in menu.components for o in c.get("options", []) if o["label"] in names]
-    assert len(values) == len(names), menu.components
-    select = next(c for c in menu.components if any(str(o["value"]) in values for o in c.get("options", [])))
-    return await actor.click(menu, select["custom_id"], values=values)
 
 
 async def test_setup_from_empty_creates_category_roles_and_private_channels(community: Community) -> None:

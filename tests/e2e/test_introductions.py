@@ -12,54 +12,10 @@ from emulator import permissions as P
 from emulator.driver import Actor, Reply
 from storage.groups import GroupRepository
 from storage.profiles import ProfileRepository
-from tests.e2e.conftest import Community, eventually
-from tests.e2e.test_groups import join, member_roles, setup_groups
-
-
-async def ready(community: Community) -> str:
-    """Channels and groups set up; returns the introductions channel id."""
-    await community.control.settled(await community.organizer.run("cop setup"), "Setup is complete")
-    await setup_groups(community)
-    return await community.control.channel_id(community.guild_id, "introductions")
-
-
-async def group_id(community: Community, name: str) -> str:
-    found = await GroupRepository(community.bot.db).by_name(int(community.guild_id), name)
-    assert found is not None
-    return str(found.id)
-
-
-async def introduce(
-    community: Community, actor: Actor, *, group: str | None = "Teachers", **fields: Any
-) -> Reply:
-    form = await actor.run("intro me")
-    assert form.is_modal, form.text
-    values: dict[str, Any] = {
-        "name": "Alice Adams",
-        "organization": "Lincoln Elementary",
-        "title": "5th-grade science teacher",
-        "interests": "robotics, coding",
-    }
-    needs = {k: fields.pop(k) for k in ("offers", "seeks") if k in fields}
-    values.update(fields)
-    if group is not None:
-        values["group"] = [await group_id(community, group)]
-    reply = await actor.submit(form, values)
-    if needs:
-        second = await actor.run("intro needs")
-        assert second.is_modal, second.text
-        await actor.submit(second, needs)
-    return reply
-
-
-async def profile(community: Community, actor: Actor) -> Any:
-    return await ProfileRepository(community.bot.db).get(
-        int(community.guild_id), int(actor.user_id), include_hidden=True
-    )
-
-
-async def cards(community: Community, channel: str) -> list[dict[str, Any]]:
-    return [m for m in await community.control.messages(channel) if m["embeds"]]
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.introductions import cards, group_id, introduce, profile, ready
+from tests.e2e.steps.server import member_roles, message_saying, said_in
+from tests.e2e.steps.story import cast
 
 
 async def test_welcome_mentions_only_the_newcomer_and_its_button_opens_the_form(community: Community) -> None:
@@ -156,15 +112,14 @@ async def test_mentions_and_markdown_are_literal_and_links_only_in_offers(commun
 
 
 async def test_group_removed_before_submitting_and_member_who_left(community: Community) -> None:
+    organizer, alice, _ = cast(community)
     await ready(community)
-    form = await community.alice.run("intro me")
+    form = await alice.runs("/intro me")
     coaches = await group_id(community, "Instructional Coaches")
-    asked = await community.organizer.run("groups remove", name="Instructional Coaches")
-    await community.organizer.click(asked, "Remove group")
+    asked = await organizer.runs("/groups remove", name="Instructional Coaches")
+    await organizer.clicks("Remove group", on=asked)
     await eventually(lambda: _group_gone(community, "Instructional Coaches"), what="the group removed")
-    done = await community.alice.submit(
-        form, {"name": "Alice", "organization": "Lincoln", "group": [coaches]}
-    )
+    done = await alice.fills(form, name="Alice", organization="Lincoln", group=[coaches])
     assert "removed by an organizer just now" in done.text
     assert (await profile(community, community.alice)).group_id is None
 
@@ -207,15 +162,9 @@ async def test_role_refused_saves_profile_and_tells_member_and_organizers(commun
     assert "didn't let me change your roles" in done.text
     assert (await profile(community, community.alice)).name == "Alice Adams"
     told = await eventually(
-        lambda: _said(community, announcements, "Manage Roles"), what="the organizers told"
+        lambda: said_in(community, announcements, "Manage Roles"), what="the organizers told"
     )
     assert "For organizers" in told
-
-
-async def _said(community: Community, channel: str, text: str) -> str | None:
-    return next(
-        (m["content"] for m in await community.control.messages(channel) if text in m["content"]), None
-    )
 
 
 async def test_protected_member_visibility(community: Community) -> None:
@@ -265,7 +214,7 @@ async def test_delete_removes_every_row_about_the_member(community: Community) -
     asked = await community.alice.run("profile delete")
     await community.alice.click(asked, "Delete my data")
     done = await eventually(
-        lambda: _message_saying(community, community.alice, asked, "Deleted"), what="the confirmation"
+        lambda: message_saying(community, community.alice, asked, "Deleted"), what="the confirmation"
     )
     assert "your intro card" in done
     assert "**Teachers**" in done
@@ -279,15 +228,6 @@ async def test_delete_removes_every_row_about_the_member(community: Community) -
     assert remaining == []
     leftovers = await rows_mentioning(community, int(community.alice.user_id))
     assert leftovers == [], leftovers
-
-
-async def _message_saying(community: Community, actor: Actor, reply: Reply, text: str) -> str | None:
-    """The current content of the (ephemeral) message a reply created, once it contains `text`."""
-    messages = await community.control.call(
-        "GET", f"/channels/{actor.channel_id}/messages?as_user={actor.user_id}&include_ephemeral=1"
-    )
-    content = next((m["content"] for m in messages if m["id"] == reply.message_id), "")
-    return content if text in content else None
 
 
 async def rows_mentioning(community: Community, user_id: int) -> list[str]:
@@ -372,8 +312,9 @@ async def test_leave_hides_then_deletes_after_the_period_and_coming_back_restore
 async def test_a_member_without_a_profile_who_leaves_loses_their_memberships_after_the_period(
     community: Community,
 ) -> None:
+    _, _, bob = cast(community)
     await ready(community)
-    await join(community.bob, "Teachers")
+    await bob.joins("Teachers")
     guild_id = int(community.guild_id)
     await community.control.remove_member(guild_id, community.bob.user_id)
     purge = await eventually(lambda: _purge_job(community), what="the purge job")
@@ -428,7 +369,7 @@ async def test_welcome_dm_optional_and_reminders_fall_back_to_mentions(community
     assert "Reminded 4 members by direct message" in reminded.text
     assert "1 member had direct messages closed" in reminded.text
     mention = await eventually(
-        lambda: _said(community, channel, "Please take a minute to introduce yourself"), what="the mention"
+        lambda: said_in(community, channel, "Please take a minute to introduce yourself"), what="the mention"
     )
     assert f"<@{closed.user_id}>" in mention
     assert f"<@{community.alice.user_id}>" not in mention

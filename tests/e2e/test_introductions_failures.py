@@ -8,20 +8,11 @@ from typing import Any
 from emulator import permissions as P
 from emulator.driver import Reply
 from storage.profiles import ProfileRepository
-from tests.e2e.conftest import Community, eventually
-from tests.e2e.test_directory import person
-from tests.e2e.test_introductions import _said, cards, introduce, profile, ready
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.introductions import cards, introduce, profile, ready
+from tests.e2e.steps.server import deny_bot, person, said_in
 
 GENERIC = "Something went wrong"
-
-
-async def deny_bot(community: Community, channel_id: str, permissions: int) -> None:
-    """An admin takes `permissions` away from the bot's role in one channel (other overwrites kept)."""
-    guild = await community.control.guild(community.guild_id)
-    channel = next(c for c in guild["channels"] if c["id"] == channel_id)
-    overwrites = [o for o in channel["permission_overwrites"] if o["id"] != guild["bot_role_id"]]
-    overwrites.append({"id": guild["bot_role_id"], "type": 0, "allow": "0", "deny": str(permissions)})
-    await community.control.call("PATCH", f"/channels/{channel_id}", {"permission_overwrites": overwrites})
 
 
 async def followups(community: Community, reply: Reply) -> str | None:
@@ -106,7 +97,7 @@ async def test_editing_an_intro_whose_old_card_the_bot_lost_access_to_posts_a_fr
     fresh = await cards(community, new["id"])
     assert [c["embeds"][0]["title"] for c in fresh] == ["Alice B. Adams"]
     told = await eventually(
-        lambda: _said(community, announcements, "can no longer update introduction cards"),
+        lambda: said_in(community, announcements, "can no longer update introduction cards"),
         what="the organizers told",
     )
     assert f"<#{old}>" in told
@@ -127,6 +118,6 @@ async def test_needs_saved_when_the_card_channel_refuses_the_bot_and_organizers_
     assert f"I'm not allowed to post your card in <#{channel}>" in saved.text
     assert (await profile(community, community.alice)).offers == "Robotics kits to lend"
     told: Any = await eventually(
-        lambda: _said(community, announcements, "can't post introduction cards"), what="the organizers told"
+        lambda: said_in(community, announcements, "can't post introduction cards"), what="the organizers told"
     )
     assert "**Send Messages**" in told

@@ -7,7 +7,7 @@ import pytest
 
 from storage.groups import GroupRepository
 from storage.schools import SchoolRepository
-from tests.e2e.conftest import Community
+from tests.e2e.community import Community
 
 
 async def test_a_typo_among_sixty_groups_is_answered_briefly(community: Community) -> None:

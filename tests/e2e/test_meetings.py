@@ -9,58 +9,12 @@ from typing import Any
 
 import pytest
 
-from emulator.driver import ControlError, Reply, message_text
+from emulator.driver import ControlError, message_text
 from storage.jobs import to_db_time
 from storage.meetings import MeetingRepository
-from tests.e2e.conftest import Community, eventually
-
-
-async def schedule(community: Community, **options: Any) -> tuple[Reply, int]:
-    options.setdefault("title", "Resource fair")
-    options.setdefault("when", "in 3 days")
-    reply = await community.organizer.run("meeting schedule", **options)
-    reply = await community.control.settled(reply, "Scheduled")
-    match = re.search(r"meeting #(\d+)", reply.text)
-    assert match, reply.text
-    return reply, int(match[1])
-
-
-async def card(community: Community, meeting_id: int, channel_id: str | None = None) -> dict[str, Any]:
-    async def find() -> dict[str, Any] | None:
-        for message in await community.control.messages(channel_id or community.general_id):
-            if any(
-                f"Meeting #{meeting_id} " in (e.get("footer") or {}).get("text", "")
-                for e in message["embeds"]
-            ):
-                return message
-        return None
-
-    return await eventually(find, what=f"the card of meeting {meeting_id}")
-
-
-async def allowed_mentions(community: Community, contains: str) -> list[dict[str, Any]]:
-    """The allowed_mentions the bot sent with each channel message whose content contains `contains`."""
-    found = []
-    for request in await community.control.requests():
-        body = request.get("json") or {}
-        if (
-            request["method"] == "POST"
-            and request["path"].endswith(f"/channels/{community.general_id}/messages")
-            and request["status"] < 300
-            and contains in str(body.get("content") or "")
-        ):
-            found.append(body.get("allowed_mentions") or {})
-    return found
-
-
-def pinged_users(mentions: dict[str, Any]) -> list[str]:
-    assert mentions.get("parse", []) == [], mentions
-    assert not mentions.get("roles"), mentions
-    return [str(u) for u in mentions.get("users", [])]
-
-
-async def card_says(community: Community, meeting_id: int, text: str) -> bool:
-    return text in message_text(await card(community, meeting_id))
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.meetings import allowed_mentions, card, card_says, pinged_users, schedule
+from tests.e2e.steps.story import cast, member
 
 
 async def test_schedule_posts_a_card_with_buttons_and_says_what_it_understood(community: Community) -> None:
@@ -90,17 +44,18 @@ async def test_schedule_posts_a_card_with_buttons_and_says_what_it_understood(co
 
 
 async def test_rsvp_changes_counts_and_survives_a_restart(community: Community) -> None:
-    _, meeting_id = await schedule(community)
+    organizer, alice, bob = cast(community)
+    meeting_id = await organizer.schedules()
     message = await card(community, meeting_id)
-    going = await community.alice.click(message, "Going")
+    going = await alice.clicks("Going", on=message)
     assert going.ephemeral
     assert "You're **going**" in going.text
     await eventually(lambda: card_says(community, meeting_id, "Going (1 person)"), what="count 1")
     assert f"<@{community.alice.user_id}>" in message_text(await card(community, meeting_id))
     await community.restart()
-    maybe = await community.alice.click(message, "Maybe")
+    maybe = await alice.clicks("Maybe", on=message)
     assert "You **might** come" in maybe.text
-    await community.bob.click(message, "Can't go")
+    await bob.clicks("Can't go", on=message)
     await eventually(lambda: card_says(community, meeting_id, "Maybe (1)"), what="maybe after restart")
     # Bob's answer may be drawn by a later edit than Alice's.
     await eventually(lambda: card_says(community, meeting_id, "Can't go: 1"), what="can't go after restart")
@@ -110,29 +65,31 @@ async def test_rsvp_changes_counts_and_survives_a_restart(community: Community) 
 
 
 async def test_capacity_waitlist_and_promotion(community: Community) -> None:
-    _, meeting_id = await schedule(community, capacity=1)
+    organizer, alice, bob = cast(community)
+    meeting_id = await organizer.schedules(capacity=1)
     message = await card(community, meeting_id)
-    await community.alice.click(message, "Going")
-    wait = await community.bob.click(message, "Going")
+    await alice.clicks("Going", on=message)
+    wait = await bob.clicks("Going", on=message)
     assert "waitlist" in wait.text
     assert "number **1**" in wait.text
     await eventually(
         lambda: card_says(community, meeting_id, "Waitlist (1, in order)"), what="waitlist on card"
     )
-    await community.alice.click(message, "Can't go")
-    dms = await eventually(community.bob.dms, what="the promotion DM")
+    await alice.clicks("Can't go", on=message)
+    dms = await eventually(bob.dms, what="the promotion DM")
     assert "seat opened up" in dms[-1]["content"]
     await eventually(lambda: card_says(community, meeting_id, "Going (1 of 1 seats taken)"), what="promoted")
     assert f"<@{community.bob.user_id}>" in message_text(await card(community, meeting_id))
 
 
 async def test_promotion_with_closed_dms_mentions_in_the_channel(community: Community) -> None:
+    organizer, alice, _ = cast(community)
     carol = await community.control.add_member(community.guild_id, "carol_coach", dms_open=False)
-    _, meeting_id = await schedule(community, capacity=1)
+    meeting_id = await organizer.schedules(capacity=1)
     message = await card(community, meeting_id)
-    await community.alice.click(message, "Going")
-    await carol.click(message, "Going")
-    await community.alice.click(message, "Maybe")
+    await alice.clicks("Going", on=message)
+    await member(community, carol).clicks("Going", on=message)
+    await alice.clicks("Maybe", on=message)
 
     async def notice() -> dict[str, Any] | None:
         for m in await community.control.messages(community.general_id):

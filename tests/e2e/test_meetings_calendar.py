@@ -3,35 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar
-
-from emulator.driver import Reply
-from tests.e2e.conftest import Community, eventually
-from tests.e2e.test_meetings import card, schedule
-
-
-async def events(community: Community) -> list[dict[str, Any]]:
-    return list((await community.control.guild(community.guild_id))["scheduled_events"])
-
-
-async def download(community: Community, attachment: dict[str, Any]) -> bytes:
-    async with community.control.session.get(attachment["url"]) as response:
-        assert response.status == 200
-        return await response.read()
-
-
-async def calendar_of(community: Community, reply: Reply) -> Calendar:
-    message = reply.raw.get("message") or {}
-    [attachment] = message.get("attachments") or reply.data["attachments"]
-    assert attachment["filename"].endswith(".ics")
-    return Calendar.from_ical(await download(community, attachment))
-
-
-def vevents(calendar: Calendar) -> list[Any]:
-    return [c for c in calendar.walk("VEVENT")]
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.meetings import calendar_of, card, events, schedule, vevents
 
 
 async def test_each_meeting_mirrors_a_discord_event_kept_in_step(community: Community) -> None:

@@ -10,10 +10,17 @@ from emulator import permissions as P
 from emulator.driver import message_text
 from storage.jobs import JobState
 from storage.meetings import MeetingRepository, RsvpStatus
-from tests.e2e.conftest import Community, eventually
-from tests.e2e.test_meetings import allowed_mentions, card, card_says, pinged_users, schedule
-from tests.e2e.test_meetings_calendar import events
-from tests.e2e.test_meetings_reminders import posts, starts_of
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.meetings import (
+    allowed_mentions,
+    card,
+    card_says,
+    events,
+    pinged_users,
+    schedule,
+    starts_of,
+)
+from tests.e2e.steps.server import posts
 
 
 async def event_of(community: Community, meeting_id: int) -> int:

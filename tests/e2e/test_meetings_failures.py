@@ -8,8 +8,8 @@ import pytest
 
 from emulator.driver import ControlError
 from storage.meetings import MeetingRepository, NewMeeting, RsvpStatus
-from tests.e2e.conftest import Community, eventually
-from tests.e2e.test_meetings import allowed_mentions, card, schedule
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.meetings import allowed_mentions, card, schedule
 
 GENERIC = "Something went wrong"
 

@@ -10,9 +10,9 @@ from typing import Any
 from emulator.driver import Actor, Reply, message_text
 from storage.groups import GroupRepository
 from storage.meetings import MeetingRepository
-from tests.e2e.conftest import Community, eventually
-from tests.e2e.test_meetings import card, card_says, schedule
-from tests.e2e.test_meetings_calendar import download
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.meetings import card, card_says, schedule
+from tests.e2e.steps.server import download
 
 
 async def csv_rows(community: Community, reply: Reply) -> list[list[str]]:

@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.driver import Actor, Reply, message_text
-from tests.e2e.conftest import Community, eventually
-from tests.e2e.test_groups import can_view, join, setup_groups
-from tests.e2e.test_introductions import introduce, ready
-from tests.e2e.test_meetings import card, schedule
-from tests.e2e.test_meetings_calendar import download, events
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.groups import join, setup_groups
+from tests.e2e.steps.introductions import introduce, ready
+from tests.e2e.steps.meetings import card, events, schedule, starts_of
+from tests.e2e.steps.server import can_view, download, posts
 
 LOUNGE_TITLE = "College visit planning"
 LOUNGE_PLACE = "Room 12, Desert Ridge High"
@@ -209,8 +209,6 @@ async def test_a_protected_groups_meeting_card_goes_only_where_everyone_cannot_r
 
 async def test_organizer_notices_in_public_never_name_a_private_meeting(community: Community) -> None:
     from datetime import timedelta
-
-    from tests.e2e.test_meetings_reminders import posts, starts_of
 
     await community.organizer.run("cop channel", purpose="announcements", channel=community.general_id)
     await setup_groups(community)

@@ -2,38 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from emulator.driver import message_text
 from storage.groups import GroupRepository
 from storage.jobs import JobState
 from storage.meetings import MeetingRepository
-from tests.e2e.conftest import Community, eventually
-from tests.e2e.test_meetings import allowed_mentions, card, pinged_users, schedule
-
-
-async def posts(community: Community, text: str, channel_id: str | None = None) -> list[dict[str, Any]]:
-    return [
-        m
-        for m in await community.control.messages(channel_id or community.general_id)
-        if text in m["content"]
-    ]
-
-
-async def jobs(community: Community, meeting_id: int) -> list[Any]:
-    rows = await community.bot.db.fetchall(
-        "SELECT id, kind, state, due_at, last_error FROM jobs WHERE owner = ? ORDER BY due_at",
-        (f"meeting:{meeting_id}",),
-    )
-    return [dict(r) for r in rows]
-
-
-async def starts_of(community: Community, meeting_id: int) -> datetime:
-    """When the stored meeting starts."""
-    meeting = await MeetingRepository(community.bot.db).get(int(community.guild_id), meeting_id)
-    assert meeting is not None
-    return meeting.starts_at
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.meetings import allowed_mentions, card, jobs, pinged_users, schedule, starts_of
+from tests.e2e.steps.server import posts
 
 
 async def test_reminders_and_start_notice_reach_exactly_going_and_maybe(community: Community) -> None:

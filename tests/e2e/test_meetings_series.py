@@ -11,10 +11,19 @@ import pytest
 from emulator.driver import ControlError
 from storage.jobs import to_db_time
 from storage.meetings import Meeting, MeetingRepository, MeetingState, RsvpStatus
-from tests.e2e.conftest import Community, eventually
-from tests.e2e.test_meetings import allowed_mentions, card, card_says, pinged_users, schedule
-from tests.e2e.test_meetings_calendar import calendar_of, events, vevents
-from tests.e2e.test_meetings_reminders import jobs, posts
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.meetings import (
+    allowed_mentions,
+    calendar_of,
+    card,
+    card_says,
+    events,
+    jobs,
+    pinged_users,
+    schedule,
+    vevents,
+)
+from tests.e2e.steps.server import posts
 
 WEEK = timedelta(weeks=1)
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import discord
 
-from tests.e2e.conftest import Community
-from tests.e2e.test_ping_permissions import organizer_by_role
+from tests.e2e.community import Community
+from tests.e2e.steps.server import organizer_by_role
 
 NOT_FOR_MEMBERS = "Only organizers can do this"
 # Organizer commands without required options, one or more of each feature.

@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from bot.delivery import POST_KIND
 from storage.jobs import JobState
-from tests.e2e.conftest import Community, eventually
-from tests.e2e.test_meetings_reminders import posts
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.server import posts
 
 ROUTE = "POST /channels/{channel_id}/messages"
 POSTS = 3

@@ -11,12 +11,11 @@ from emulator import permissions as P
 from emulator.driver import Actor, Reply, message_text
 from storage.meetings import MeetingRepository
 from storage.resources import ResourceRepository
-from tests.e2e.conftest import Community, eventually
-from tests.e2e.test_directory import person
-from tests.e2e.test_introductions import _message_saying, introduce, ready
-from tests.e2e.test_introductions_failures import deny_bot
-from tests.e2e.test_meetings import card, schedule
-from tests.e2e.test_resources import share
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.introductions import introduce, ready
+from tests.e2e.steps.meetings import card, schedule
+from tests.e2e.steps.resources import share
+from tests.e2e.steps.server import deny_bot, message_saying, person
 
 TOKEN = "Zqxj7token"  # what the leaving member types, everywhere
 # FTS5 stores terms lower-cased and prefix-compressed against the term before them, so a leftover of the
@@ -54,7 +53,7 @@ async def delete_my_data(community: Community, actor: Actor) -> str:
     asked = await actor.run("profile delete")
     await actor.click(asked, "Delete my data")
     return await eventually(
-        lambda: _message_saying(community, actor, asked, "Deleted"), within=10, what="the confirmation"
+        lambda: message_saying(community, actor, asked, "Deleted"), within=10, what="the confirmation"
     )
 
 

@@ -16,7 +16,8 @@ from emulator import Emulator
 from emulator.driver import Control
 from storage.database import Database
 from storage.jobs import JobRepository, JobState, NewJob
-from tests.e2e.conftest import CopbotProcess, eventually
+from tests.e2e.community import eventually
+from tests.e2e.process import CopbotProcess
 
 BURST = 120
 

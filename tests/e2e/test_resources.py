@@ -3,40 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
 
 from emulator.driver import Reply
-from tests.e2e.conftest import Community, eventually
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.resources import cards, resource_number, share
+from tests.e2e.steps.story import cast
 
 NGSS = "https://www.nextgenscience.org/framework-k-12-science-education"
-
-
-@pytest.fixture
-async def library(community: Community) -> Community:
-    """The community with a #resources text channel chosen for resource cards."""
-    channel = await community.control.call(
-        "POST", f"/guilds/{community.guild_id}/channels", {"name": "resources"}
-    )
-    reply = await community.organizer.run("resource channel", channel=channel["id"])
-    assert "Resource cards will be posted" in reply.text, reply.text
-    return community
-
-
-async def resources_id(community: Community) -> str:
-    return await community.control.channel_id(community.guild_id, "resources")
-
-
-async def cards(community: Community) -> list[dict[str, Any]]:
-    return await community.control.messages(await resources_id(community))
-
-
-async def share(community: Community, actor: Any = None, **options: Any) -> Reply:
-    reply = await (actor or community.alice).run("resource share", **options)
-    if reply.type == 5:  # deferred: wait for the final answer
-        reply = await community.control.settled(reply, "#")
-    return reply
 
 
 async def followup(community: Community, reply: Reply) -> str:
@@ -47,17 +22,6 @@ async def followup(community: Community, reply: Reply) -> str:
         return "\n".join(str(f.get("content")) for f in found.followups if f.get("ephemeral", True))
 
     return await eventually(probe, what="the private follow-up")
-
-
-def resource_number(reply: Reply) -> int:
-    text = reply.text
-    marker = text.index(" as #") + 5 if " as #" in text else text.index("#") + 1
-    digits = ""
-    for ch in text[marker:]:
-        if not ch.isdigit():
-            break
-        digits += ch
-    return int(digits)
 
 
 async def test_share_posts_a_card_with_buttons(library: Community) -> None:
@@ -95,8 +59,8 @@ async def test_share_posts_a_card_with_buttons(library: Community) -> None:
 
 
 async def test_a_file_can_be_shared_instead_of_a_link(library: Community) -> None:
-    reply = await share(
-        library,
+    _, alice, bob = cast(library)
+    reply = await alice.shares(
         title="Engineering design rubric",
         file={"filename": "rubric.pdf", "content": "%PDF-1.4 rubric", "content_type": "application/pdf"},
         tags="Engineering",
@@ -104,9 +68,7 @@ async def test_a_file_can_be_shared_instead_of_a_link(library: Community) -> Non
     assert "Added **Engineering design rubric**" in reply.text
     card = (await eventually(lambda: cards(library), what="the card"))[0]
     assert card["attachments"][0]["filename"] == "rubric.pdf"
-    again = await share(
-        library,
-        actor=library.bob,
+    again = await bob.shares(
         title="Same rubric",
         file={"filename": "copy.pdf", "content": "%PDF-1.4 rubric", "content_type": "application/pdf"},
     )
@@ -115,11 +77,12 @@ async def test_a_file_can_be_shared_instead_of_a_link(library: Community) -> Non
 
 
 async def test_link_and_file_together_or_neither_are_refused(library: Community) -> None:
-    both = await library.alice.run(
-        "resource share", title="x", url="https://example.org", file={"filename": "a.txt", "content": "a"}
+    _, alice, _ = cast(library)
+    both = await alice.runs(
+        "/resource share", title="x", url="https://example.org", file={"filename": "a.txt", "content": "a"}
     )
     assert "either a link or a file" in both.text
-    neither = await library.alice.run("resource share", title="x")
+    neither = await alice.runs("/resource share", title="x")
     assert "Give a link" in neither.text
     assert await cards(library) == []
 
@@ -157,18 +120,18 @@ async def test_bad_titles_and_tags_are_refused(library: Community) -> None:
 
 
 async def test_an_internationalized_domain_is_accepted_and_deduplicated(library: Community) -> None:
-    first = await share(library, title="Bücher", url="https://bücher.de/Physik")
+    _, alice, bob = cast(library)
+    first = await alice.shares(title="Bücher", url="https://bücher.de/Physik")
     assert "Added" in first.text
-    again = await share(library, actor=library.bob, title="Same", url="https://XN--BCHER-KVA.de/Physik/")
+    again = await bob.shares(title="Same", url="https://XN--BCHER-KVA.de/Physik/")
     assert "already in the library" in again.text
 
 
 async def test_duplicates_show_the_existing_card_and_offer_to_add_tags(library: Community) -> None:
-    first = await share(library, url=NGSS, title="K-12 Framework", tags="Science Framework")
+    _, alice, bob = cast(library)
+    first = await alice.shares(url=NGSS, title="K-12 Framework", tags="Science Framework")
     number = resource_number(first)
-    dup = await share(
-        library,
-        actor=library.bob,
+    dup = await bob.shares(
         url=NGSS.replace("https://www.", "https://WWW.") + "/?fbclid=abc&utm_medium=x#",
         title="The framework",
         tags="science framework, Engineering",
@@ -176,7 +139,7 @@ async def test_duplicates_show_the_existing_card_and_offer_to_add_tags(library: 
     assert dup.ephemeral
     assert f"already in the library as #{number}" in dup.text
     assert "Add Engineering to it" in dup.buttons
-    clicked = await library.bob.click(dup, "Add Engineering to it")
+    clicked = await bob.clicks("Add Engineering to it", on=dup)
     assert "Added **Engineering**" in clicked.text
     resource = await library.bot.get_cog("Resources").repo.get(int(library.guild_id), number)  # type: ignore[union-attr]
     assert resource is not None
@@ -207,21 +170,22 @@ async def test_two_members_sharing_the_same_link_at_once_make_one_resource(libra
 
 
 async def test_buttons_count_each_member_once_and_work_after_a_restart(library: Community) -> None:
-    await share(library, url=NGSS, title="K-12 Framework")
+    _, alice, bob = cast(library)
+    await alice.shares(url=NGSS, title="K-12 Framework")
     card = (await eventually(lambda: cards(library), what="the card"))[0]
-    first = await library.alice.click(card, "Helpful")
+    first = await alice.clicks("Helpful", on=card)
     assert "1 member found it helpful" in first.text  # the card itself is updated in the answer
     assert "You marked this helpful" in await followup(library, first)
-    await library.bob.click(card, "Helpful")
-    await library.bob.click(card, "I used this")
+    await bob.clicks("Helpful", on=card)
+    await bob.clicks("I used this", on=card)
     assert "2 members found it helpful" in str((await cards(library))[0]["embeds"])
-    undo = await library.bob.click(card, "Helpful")  # a second click takes it back
+    undo = await bob.clicks("Helpful", on=card)  # a second click takes it back
     assert "took back" in await followup(library, undo)
     assert "1 member found it helpful" in str((await cards(library))[0]["embeds"])
 
     await library.restart()
     card = (await cards(library))[0]
-    await library.alice.click(card, "I used this")
+    await alice.clicks("I used this", on=card)
     again = (await cards(library))[0]
     assert "1 member found it helpful" in str(again["embeds"])
     assert "2 members used it" in str(again["embeds"])

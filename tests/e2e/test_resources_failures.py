@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import Community
-from tests.e2e.test_resources import cards, library, resource_number, resources_id, share
-
-__all__ = ["library"]  # the fixture, shared with test_resources
+from tests.e2e.community import Community
+from tests.e2e.steps.resources import cards, resource_number, resources_id, share
 
 GENERIC = "Something went wrong"
 RUBRIC = {"filename": "rubric.pdf", "content": "%PDF-1.4 rubric", "content_type": "application/pdf"}

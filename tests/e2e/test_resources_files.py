@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import Community, eventually
-from tests.e2e.test_resources import cards, library, share
-
-__all__ = ["library"]  # the fixture, shared with test_resources
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.resources import cards, share
 
 WINDOWS_PROGRAM = list(
     b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(48) + b"PE\x00\x00"

@@ -9,11 +9,9 @@ import pytest
 
 from core.resources.digest import DIGEST_KIND, DIGEST_OWNER
 from storage.jobs import JobState
-from tests.e2e.conftest import Community, eventually
-from tests.e2e.test_introductions import _message_saying
-from tests.e2e.test_resources import cards, library, resource_number, share
-
-__all__ = ["library"]  # the fixture, shared with test_resources
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.resources import cards, resource_number, share
+from tests.e2e.steps.server import message_saying
 
 FORUM = 15
 
@@ -365,7 +363,7 @@ async def test_deleting_your_data_takes_your_name_off_cards_saved_from_your_mess
     confirm = await library.bob.run("profile delete")
     await library.bob.click(confirm, "Delete my data")
     done = await eventually(
-        lambda: _message_saying(library, library.bob, confirm, "Deleted"), what="the confirmation"
+        lambda: message_saying(library, library.bob, confirm, "Deleted"), what="the confirmation"
     )
     assert "resource library" in done
 

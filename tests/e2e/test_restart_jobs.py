@@ -8,9 +8,9 @@ from typing import Any
 
 from bot.client import CopBot
 from storage.jobs import JobState
-from tests.e2e.conftest import Community, eventually
-from tests.e2e.test_meetings import schedule
-from tests.e2e.test_meetings_reminders import posts, starts_of
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.meetings import schedule, starts_of
+from tests.e2e.steps.server import posts
 
 
 async def _job_rows(bot: CopBot, owner: str) -> list[dict[str, Any]]:

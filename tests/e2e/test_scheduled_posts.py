@@ -8,7 +8,7 @@ from typing import Any
 from bot.delivery import POST_GRACE, POST_KIND
 from storage.database import Database
 from storage.jobs import JobRepository, JobState, NewJob
-from tests.e2e.conftest import Community, eventually
+from tests.e2e.community import Community, eventually
 
 SOON = timedelta(milliseconds=300)
 

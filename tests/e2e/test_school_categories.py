@@ -11,7 +11,7 @@ import pytest
 
 from emulator.driver import Reply
 from storage.schools import SchoolRepository
-from tests.e2e.conftest import Community, eventually
+from tests.e2e.community import Community, eventually
 from tests.e2e.statewide import school_names
 
 FIRST, SECOND = "School teams A–K", "School teams L–Z"  # how 61 seed names split (31 and 30)

@@ -7,8 +7,9 @@ import io
 
 from emulator.driver import Reply
 from storage.schools import SchoolRepository
-from tests.e2e.conftest import Community, eventually
-from tests.e2e.test_groups import can_view, join, member_roles, setup_groups, snapshot
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.groups import join, setup_groups
+from tests.e2e.steps.server import can_view, download, member_roles, snapshot
 
 CSV = """name,district
 Lincoln Elementary,Phoenix Unified
@@ -183,8 +184,6 @@ async def test_a_huge_number_as_a_school_or_group_name_is_a_friendly_answer(comm
 
 
 async def test_gaps_csv_writes_formula_looking_names_as_text(community: Community) -> None:
-    from tests.e2e.test_meetings_calendar import download
-
     await setup_groups(community)
     await community.organizer.run("groups add", name="@Volunteers")
     await import_csv(community, 'name,district\n"=HYPERLINK(""http://evil.example"",""Click"")",+Tucson\n')

@@ -6,7 +6,7 @@ resources than the seed. `python bench/statewide.py` plays the seed's full size 
 
 from __future__ import annotations
 
-from tests.e2e.conftest import Community
+from tests.e2e.community import Community
 from tests.e2e.statewide import Scale, Statewide
 
 SMALL = Scale(schools=61, members=40, resources=25, going=30, concurrency=8, patience=120.0)

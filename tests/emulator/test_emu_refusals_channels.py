@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from refusals import Json, Rest, assert_accepted, assert_refused, rest_client
-
-from emulator import Emulator
-
-
-@pytest.fixture
-async def rest(emu: Emulator) -> AsyncIterator[Rest]:
-    async with rest_client(emu) as call:
-        yield call
+from refusals import Json, Rest, assert_accepted, assert_refused
 
 
 async def make(rest: Rest, guild: Json, **body: Any) -> Json:

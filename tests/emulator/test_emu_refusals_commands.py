@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from refusals import Json, Rest, assert_accepted, assert_refused, rest_client
+from refusals import Json, Rest, assert_accepted, assert_refused
 
 from emulator import Emulator
 
 STRING, INTEGER, SUB, GROUP = 3, 4, 1, 2
-
-
-@pytest.fixture
-async def rest(emu: Emulator) -> AsyncIterator[Rest]:
-    async with rest_client(emu) as call:
-        yield call
 
 
 def option(name: str = "topic", kind: int = STRING, **fields: Any) -> Json:

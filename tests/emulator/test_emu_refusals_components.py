@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from refusals import Json, Rest, assert_accepted, assert_refused, rest_client
+from refusals import Json, Rest, assert_accepted, assert_refused
 
 from emulator import Emulator
 
 BUTTON = "components.0.components.0"
-
-
-@pytest.fixture
-async def rest(emu: Emulator) -> AsyncIterator[Rest]:
-    async with rest_client(emu) as call:
-        yield call
 
 
 def row(*components: Json) -> Json:

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from refusals import Json, Rest, assert_accepted, assert_refused, rest_client
-
-from emulator import Emulator
+from refusals import Json, Rest, assert_accepted, assert_refused
 
 IDS = [str(10**17 + n) for n in range(101)]
-
-
-@pytest.fixture
-async def rest(emu: Emulator) -> AsyncIterator[Rest]:
-    async with rest_client(emu) as call:
-        yield call
 
 
 def embed(**fields: Any) -> Json:

@@ -1,4 +1,4 @@
-"""Fixtures shared by the unit suites."""
+"""Fixtures shared by the unit suites: a migrated database on a temporary file, a scheduler harness."""
 
 from __future__ import annotations
 
@@ -7,12 +7,23 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.test_scheduler import Harness
+from storage.database import Database
+from tests.unit.harness import Harness
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A `Database` on a fresh file in the test's temporary folder, migrated to the latest schema."""
+    database = await Database.open(tmp_path / "copbot.db")
+    try:
+        yield database
+    finally:
+        await database.close()
 
 
 @pytest.fixture
 async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    """A scheduler on its own database and test clock (tests/unit/test_scheduler.py: Harness)."""
+    """A scheduler on its own database and test clock (`tests/unit/harness.py`)."""
     harness = Harness(tmp_path / "sched.db")
     try:
         yield harness

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -20,15 +18,6 @@ from storage.jobs import JobRepository, NewJob
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 GUILD, OTHER_GUILD, AUTHOR = 1, 2, 100
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "announcements.db")
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 @pytest.fixture

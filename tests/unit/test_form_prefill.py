@@ -16,7 +16,7 @@ from cogs.introductions.flow import IntroModal, NeedsModal
 from cogs.resources.forms import EditModal, ShareForm, ShareModal
 from storage.profiles import Profile
 from storage.resources import Resource
-from tests.conftest import pinned_now
+from tests.clock import pinned_now
 
 BOT: Any = None  # the forms only keep it for their submit handler
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -15,15 +13,6 @@ from storage.schools import CsvRow, SchoolRepository
 NOW = datetime(2026, 9, 1, 16, 0, tzinfo=UTC)
 GUILD, OTHER = 1, 2
 ALICE, BOB = 10, 11
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "groups.db")
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 async def test_defaults_only_when_a_guild_has_no_groups(db: Database) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
@@ -20,15 +18,6 @@ from storage.jobs import (
 )
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "jobs.db")
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 @pytest.fixture

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -25,12 +23,8 @@ GOING, MAYBE, NO, WAITLIST = RsvpStatus.GOING, RsvpStatus.MAYBE, RsvpStatus.NO, 
 
 
 @pytest.fixture
-async def repo(tmp_path: Path) -> AsyncIterator[MeetingRepository]:
-    db = await Database.open(tmp_path / "meetings.db")
-    try:
-        yield MeetingRepository(db)
-    finally:
-        await db.close()
+def repo(db: Database) -> MeetingRepository:
+    return MeetingRepository(db)
 
 
 async def meeting(

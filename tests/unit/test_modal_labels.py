@@ -13,7 +13,7 @@ from cogs.resources.forms import EditModal, ShareForm, ShareModal
 from storage.groups import Group
 from storage.profiles import Profile
 from storage.resources import Resource
-from tests.conftest import pinned_now
+from tests.clock import pinned_now
 
 BOT: Any = None  # the forms only keep it for their submit handler
 LABEL, TEXT_INPUT = 18, 4

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
-
-import pytest
 
 from storage.database import Database
 from storage.groups import GroupRepository
@@ -24,15 +20,6 @@ from storage.schools import SchoolRepository
 NOW = datetime(2026, 9, 1, 16, 0, tzinfo=UTC)
 G = 1
 ALICE, BOB, SAM, TOM = 10, 11, 12, 13
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "profiles.db")
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 def test_interests_are_split_trimmed_and_distinct() -> None:

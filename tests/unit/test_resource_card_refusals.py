@@ -16,7 +16,7 @@ import pytest
 from cogs.resources.cards import CardNotPosted, post_card
 from storage.guilds import Purpose
 from storage.resources import Resource
-from tests.conftest import pinned_now
+from tests.clock import pinned_now
 
 CHANNEL_ID = 55
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -26,12 +24,8 @@ ALICE, BOB, CARA = 10, 20, 30
 
 
 @pytest.fixture
-async def repo(tmp_path: Path) -> AsyncIterator[ResourceRepository]:
-    database = await Database.open(tmp_path / "resources.db")
-    try:
-        yield ResourceRepository(database)
-    finally:
-        await database.close()
+def repo(db: Database) -> ResourceRepository:
+    return ResourceRepository(db)
 
 
 def new(title: str, key: str = "", *, guild: int = G, by: int = ALICE, **extra: object) -> NewResource:

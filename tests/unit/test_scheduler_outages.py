@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from core.scheduler import MISSED, Missed, RetryableJobError, RunContext, StaleJob
 from storage.jobs import Job, JobState
-from tests.unit.test_scheduler import KIND, SOON, Call, Harness, idle, state_is
+from tests.unit.harness import KIND, SOON, Call, Harness, idle, state_is
 
 
 class Reports:

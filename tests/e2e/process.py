@@ -1,0 +1,72 @@
+"""`copbot run` as a real child process against the emulator (the `copbot_process` fixture)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from emulator import Emulator
+from emulator.driver import Control
+from tests.e2e.community import eventually
+
+
+class CopbotProcess:
+    """`copbot run` as a real child process against the emulator, for kill -9 and signal tests."""
+
+    def __init__(self, emulator: Emulator, control: Control, database: Path) -> None:
+        self.emulator = emulator
+        self.control = control
+        self.database = database
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("COPBOT_", "DISCORD_"))}
+        env.update(
+            DISCORD_TOKEN=self.emulator.bot_token,
+            COPBOT_DISCORD_API_URL=self.emulator.url,
+            COPBOT_DATABASE=str(self.database),
+            COPBOT_LOG_LEVEL="WARNING",
+        )
+        connected_before = await self._connected()
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-X",
+            "dev",  # asyncio debug: unclosed resources and destroyed tasks are reported
+            "-m",
+            "bot",
+            "run",
+            env=env,
+            cwd=self.database.parent,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        await eventually(
+            lambda: self._connected_more_than(connected_before), within=20, what="copbot to connect"
+        )
+
+    async def _connected(self) -> int:
+        info = await self.control.call("GET", "/gateway")
+        return sum(1 for s in info["sessions"] if s["connected"])
+
+    async def _connected_more_than(self, count: int) -> bool:
+        if self.process is not None and self.process.returncode is not None:
+            _, err = await self.process.communicate()
+            raise AssertionError(f"copbot exited with {self.process.returncode}: {err.decode()[-2000:]}")
+        return await self._connected() > count
+
+    async def kill(self) -> None:
+        """SIGKILL: no clean-up of any kind, as in a power cut."""
+        assert self.process is not None
+        self.process.kill()
+        await self.process.wait()
+
+    async def terminate(self) -> tuple[int, str]:
+        """SIGTERM, as a service manager stops it; returns the exit code and what it wrote to stderr."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(self.process.communicate(), 30)
+        assert self.process.returncode is not None
+        return self.process.returncode, err.decode()
