@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.formatting import human_list, plural, safe_text
-from bot.reach import tell_organizers
+from bot.reach import LastingProblems
+from core.text import human_list, plural, safe_text
 from storage.groups import Group, GroupRepository
 from storage.schools import School, SchoolRepository
 
@@ -57,7 +57,7 @@ class Memberships:
         self.schools = SchoolRepository(bot.db)
         self._locks: dict[tuple[int, int], asyncio.Lock] = {}
         self._recent: dict[tuple[int, int], tuple[float, frozenset[int]]] = {}
-        self._noticed: dict[tuple[int, str], float] = {}
+        self.problems = LastingProblems(bot, every=ORGANIZER_NOTICE_INTERVAL)
 
     # -- roles ---------------------------------------------------------------------------------------
 
@@ -95,12 +95,7 @@ class Memberships:
 
     async def tell_organizers(self, guild: discord.Guild, problem: str, text: str) -> None:
         """Post what to fix in the announcements channel, once per problem every ten minutes."""
-        key = (guild.id, problem)
-        now = time.monotonic()
-        if now - self._noticed.get(key, -ORGANIZER_NOTICE_INTERVAL) < ORGANIZER_NOTICE_INTERVAL:
-            return
-        self._noticed[key] = now
-        await tell_organizers(self.bot, guild.id, f"**For organizers:** {text}")
+        await self.problems.tell(guild.id, problem, f"**For organizers:** {text}")
 
     # -- groups --------------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.errors import UserError
-from bot.formatting import human_list
+from core.text import human_list
 
 
 def permission_label(name: str) -> str:

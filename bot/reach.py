@@ -1,18 +1,20 @@
 """Reaching people on Discord, each way written once: the channel configured for a purpose, telling the
-organizers, reaching one member (a DM, else a mention in a channel), links to posts, and member text quoted
-back safely. Features call these instead of writing their own."""
+organizers (at once, or at most once a while about a lasting problem), reaching one member (a DM, else a
+mention in a channel) and links to posts. Member text quoted back: `core.text.quote`. Features call these
+instead of writing their own."""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import discord
 
 from bot.delivery import MISSED_OWNER, POST_KIND, job_channel
-from bot.formatting import fit_lines, safe_text
 from core.scheduler import MISSED, JobError, Missed, PermanentJobError
+from core.text import fit_lines, safe_text
 from core.timeutil import discord_timestamp
 from storage.guilds import Purpose
 from storage.jobs import Job
@@ -27,11 +29,6 @@ def jump_link(guild_id: int, channel_id: int, message_id: int | None = None) -> 
     """The link that opens a channel, or one message in it, in Discord."""
     link = f"https://discord.com/channels/{guild_id}/{channel_id}"
     return f"{link}/{message_id}" if message_id else link
-
-
-def quote(text: str, limit: int = 200) -> str:
-    """Text a member typed, shown back in quotation marks: cut to `limit` and unable to ping anyone."""
-    return f"“{safe_text(text, limit)}”"
 
 
 async def channel_for(bot: CopBot, guild_id: int, *purposes: Purpose) -> int | None:
@@ -82,6 +79,28 @@ async def tell_organizers(
         log.warning("could not tell the organizers of guild %s: %s", guild_id, exc)
         return False
     return True
+
+
+class LastingProblems:
+    """Tells a guild's organizers about a problem that lasts (a channel cards can't be posted in, a role the
+    bot can't give) at most once every `every` seconds for each guild and problem, instead of at every
+    occurrence. A notice that could not be posted is tried again at the next occurrence."""
+
+    def __init__(self, bot: CopBot, *, every: float) -> None:
+        self.bot = bot
+        self.every = every
+        self._told: dict[tuple[int, str], float] = {}
+
+    async def tell(self, guild_id: int, problem: str, text: str) -> bool:
+        """Post `text` unless this problem was told within `every` seconds; False when it could not be."""
+        key = (guild_id, problem)
+        now = time.monotonic()  # a throttle of real time, not of the clock features plan with
+        if now - self._told.get(key, -self.every) < self.every:
+            return True
+        if not await tell_organizers(self.bot, guild_id, text):
+            return False
+        self._told[key] = now
+        return True
 
 
 async def send_dm(bot: CopBot, user_id: int, text: str, *, nonce: str | None = None) -> bool:

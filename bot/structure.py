@@ -20,8 +20,8 @@ from typing import Any, TypeVar
 import discord
 
 from bot.errors import UserError
-from bot.formatting import human_list, plural, safe_text, short_list
 from bot.permissions import require_bot_permissions
+from core.text import human_list, plural, quote, safe_text, short_list
 from core.units.layout import Placed, Plan, Server, moved_by_hand, plan_layout
 from core.units.names import NAME_LIMIT, channel_slug
 from core.units.room import CATEGORY_LIMIT, MAX_CHANNELS, MAX_ROLES, Crowded, Short, shortfall
@@ -608,7 +608,7 @@ def explain_refusal(
             "Wait a few minutes.",
         )
     return (
-        f"Discord answered “{safe_text(exc.text or str(exc.status), 150)}”",
+        f"Discord answered {quote(exc.text or str(exc.status), 150)}",
         "If it happens again, tell whoever looks after copbot.",
     )
 

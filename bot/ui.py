@@ -102,26 +102,33 @@ class ConfirmView(OwnedView):
 
 async def confirm(
     interaction: discord.Interaction[CopBot],
-    question: str,
+    question: str | None,
     *,
     declined: str,
     confirm_label: str = "Confirm",
     danger: bool = True,
+    embeds: Sequence[discord.Embed] = (),
 ) -> discord.Interaction[CopBot] | None:
-    """Ask privately. Returns the interaction of the Confirm click, which the caller must answer (e.g.
-    `response.edit_message(content=…, view=None)`); None when the member declined (the question is then
-    replaced by `declined`, e.g. "Nothing was removed.") or let it time out (the buttons are disabled)."""
+    """Ask privately (`question`, and `embeds` such as a preview). Returns the interaction of the Confirm
+    click, which the caller must answer (e.g. `response.edit_message(content=…, view=None)`); None when the
+    member declined (the question is then replaced by `declined`, e.g. "Nothing was removed.") or let it time
+    out (the buttons are disabled)."""
     view = ConfirmView(interaction.user.id, confirm_label=confirm_label, danger=danger)
     view.interaction = interaction
+    shown = list(embeds) if embeds else discord.utils.MISSING
     if interaction.response.is_done():
-        await interaction.followup.send(question, view=view, ephemeral=True)
+        await interaction.followup.send(
+            question or discord.utils.MISSING, embeds=shown, view=view, ephemeral=True
+        )
     else:
-        await interaction.response.send_message(question, view=view, ephemeral=True)
+        await interaction.response.send_message(question, embeds=shown, view=view, ephemeral=True)
     await view.wait()
     if view.answer is None:
         return None
     if not view.confirmed:
-        await view.answer.response.edit_message(content=declined, view=None)
+        await view.answer.response.edit_message(
+            content=declined, embeds=[] if embeds else discord.utils.MISSING, view=None
+        )
         return None
     return view.answer
 

@@ -17,10 +17,10 @@ from discord.ext import commands
 
 from bot.client import CopBot
 from bot.errors import UserError
-from bot.formatting import human_list, safe_text
 from bot.options import typed_id
 from bot.structure import BuildInterrupted, BuildReport, StructureBuilder, Unit, archive
 from bot.ui import confirm
+from core.text import human_list, safe_text
 from core.units import names
 from storage.units import DuplicateName, RowT, UnitRepository
 

@@ -13,11 +13,11 @@ from bot import __version__
 from bot.checks import organizer_only
 from bot.client import CopBot
 from bot.errors import UserError
-from bot.formatting import embed, fit_lines, format_bytes, human_list, plural, safe_text
+from bot.formatting import embed
 from bot.permissions import require_bot_permissions
-from bot.reach import quote
 from bot.structure import check_room, explain_refusal
 from core.profiles.stats import profile_stats
+from core.text import fit_lines, format_bytes, human_list, plural, quote, safe_text
 from core.timeutil import canonical_zone, discord_timestamp, format_duration, suggest_zones
 from storage.guilds import Purpose
 from storage.jobs import Job, JobState

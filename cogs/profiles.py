@@ -15,14 +15,15 @@ from discord.ext import commands
 from bot.checks import can_organize
 from bot.client import CopBot
 from bot.errors import UserError
-from bot.formatting import embed, human_list, safe_text
+from bot.formatting import embed
 from bot.memberships import memberships
-from bot.reach import quote, send_dm
+from bot.reach import send_dm
 from bot.ui import OwnedView, Paginator, confirm, paginate_lines
 from cogs.introductions.cards import card, literal
 from cogs.introductions.flow import intro_channel
 from core.profiles import directory as seen
 from core.profiles.matching import SHOWN, TOPIC_LIMIT, Match, record, suggest
+from core.text import human_list, quote, safe_text
 from storage.groups import GroupRepository
 from storage.profiles import SNIPPET_END, SNIPPET_START, DirectoryQuery, Profile, ProfileRepository, Viewer
 from storage.schools import SchoolRepository

@@ -8,9 +8,10 @@ from typing import Any
 
 import discord
 
-from bot.formatting import embed, fit_lines, safe_text
-from bot.reach import jump_link, quote
+from bot.formatting import embed
+from bot.reach import jump_link
 from core.announcements.plans import describe, upcoming_runs
+from core.text import fit_lines, quote, safe_text
 from core.timeutil import discord_timestamp, local_description
 from storage.announcements import Announcement, AnnouncementState, Run, RunOutcome
 

@@ -15,14 +15,14 @@ from discord.ext import commands
 from bot.checks import is_organizer, organizer_only
 from bot.client import CopBot
 from bot.errors import UserError
-from bot.formatting import plural
 from bot.permissions import require_bot_permissions, require_can_mention
 from bot.reach import channel_for
-from bot.ui import ConfirmView, Paginator, confirm, paginate_lines
+from bot.ui import Paginator, confirm, paginate_lines
 from core.announcements.plans import Plan, describe, edit_plan, make_plan, unsaved, upcoming_runs
 from core.announcements.runs import GRACE, KIND
 from core.announcements.service import DEFAULT_RECURRING_LIMIT, AnnouncementService
 from core.scheduler import MISSED
+from core.text import plural
 from core.timeutil import discord_timestamp
 from storage.announcements import OPEN_STATES, Announcement, AnnouncementState, NewAnnouncement
 from storage.guilds import Purpose
@@ -158,19 +158,16 @@ class Announcements(commands.Cog):
         preview = unsaved(new, self.now())
         post = await self._check_length(preview, draft.plan.runs[0])
         # The preview is the question: its card and buttons in one private message.
-        view = ConfirmView(interaction.user.id, confirm_label="Schedule it", danger=False)
-        view.interaction = interaction
-        await interaction.response.send_message(
-            **preview_message(post, preview, draft.plan.runs, draft.plan.description, heading="Preview"),
-            view=view,
-            ephemeral=True,
+        question = preview_message(post, preview, draft.plan.runs, draft.plan.description, heading="Preview")
+        answer = await confirm(
+            interaction,
+            question["content"],
+            embeds=question["embeds"],
+            declined="Nothing was scheduled.",
+            confirm_label="Schedule it",
+            danger=False,
         )
-        await view.wait()
-        answer = view.answer
         if answer is None:
-            return
-        if not view.confirmed:
-            await answer.response.edit_message(content="Nothing was scheduled.", embeds=[], view=None)
             return
         try:
             with refusals():

@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.delivery import resolve_channel, send_once
-from bot.formatting import safe_text
-from bot.reach import quote
 from core.announcements.runs import check_due, ends_after, failure_notice
 from core.announcements.service import AnnouncementService
 from core.scheduler import PermanentJobError, RetryableJobError, RunContext, StaleJob
+from core.text import quote, safe_text
 from storage.announcements import Announcement, AnnouncementState, RunOutcome
 from storage.jobs import Job
 

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.formatting import embed, format_late_note, safe_text
+from bot.formatting import embed, format_late_note
 from core.announcements.text import NO_MEETING, fill_placeholders, neutralise
+from core.text import safe_text
 from core.timeutil import discord_timestamp, local_description
 from storage.announcements import Announcement
 from storage.meetings import next_meetings

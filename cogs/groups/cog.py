@@ -12,7 +12,6 @@ from discord import app_commands
 from bot.checks import can_organize, organizer_only
 from bot.client import CopBot
 from bot.errors import UserError
-from bot.formatting import plural, safe_text
 from bot.memberships import describe_change, memberships
 from bot.permissions import require_bot_permissions
 from bot.reach import jump_link
@@ -21,6 +20,7 @@ from bot.ui import Paginator, paginate_lines
 from cogs._units import UnitCog, channel_slug, clean_name, forbidden_message
 from cogs.groups.inputs import GroupArg, check_description, check_emoji, group_unit
 from cogs.groups.picker import ChooseView, PickerSelect, picker_text, picker_view
+from core.text import plural, safe_text
 from core.units.visibility import may_see_members
 from storage.groups import DuplicateName, Group, GroupRepository
 

@@ -10,9 +10,9 @@ from discord import app_commands
 
 from bot.client import CopBot
 from bot.errors import UserError
-from bot.formatting import human_list, safe_text, short_list
 from bot.structure import Unit
 from cogs._units import find_unit
+from core.text import human_list, quote, safe_text, short_list
 from core.units.names import custom_emoji_id, looks_like_emoji
 from storage.groups import Group, GroupRepository
 from storage.units import closest_names
@@ -32,13 +32,13 @@ def check_emoji(emoji: str | None, known: Callable[[int], object] | None = None)
     custom = custom_emoji_id(emoji)
     if custom is not None and known is not None and known(custom) is None:
         raise UserError(
-            f"I can't use the emoji “{safe_text(emoji, 60)}”: it belongs to a server I'm not in. "
+            f"I can't use the emoji {quote(emoji, 60)}: it belongs to a server I'm not in. "
             "Pick one of this server's emojis or a standard one such as 🍎."
         )
     if custom is not None or looks_like_emoji(emoji):
         return emoji
     raise UserError(
-        f"“{safe_text(emoji, 40)}” isn't an emoji. Use one emoji such as 🍎, or a server emoji picked from "
+        f"{quote(emoji, 40)} isn't an emoji. Use one emoji such as 🍎, or a server emoji picked from "
         "the emoji menu."
     )
 
@@ -72,7 +72,7 @@ async def find_group(repo: GroupRepository, guild_id: int, name: str) -> Group:
             if known
             else " There are no groups yet: an organizer can create them with `/groups setup`."
         )
-        raise UserError(f"There's no group called “{safe_text(name, 60)}”.{hint}")
+        raise UserError(f"There's no group called {quote(name, 60)}.{hint}")
     return group
 
 

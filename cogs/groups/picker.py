@@ -10,11 +10,11 @@ from typing import Any
 import discord
 
 from bot.client import CopBot
-from bot.formatting import plural
 from bot.memberships import describe_change, memberships
 from bot.persistent import PersistentItem
 from bot.ui import OwnedView
 from cogs.groups.inputs import DESCRIPTION_LIMIT
+from core.text import plural
 from storage.groups import Group
 
 OPTIONS_PER_SELECT = 25

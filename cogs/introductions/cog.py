@@ -13,7 +13,6 @@ from discord.ext import commands
 from bot.checks import organizer_only
 from bot.client import CopBot
 from bot.errors import UserError
-from bot.formatting import human_list, plural
 from bot.memberships import memberships
 from bot.permissions import permission_label, require_bot_permissions
 from cogs.introductions.cards import WelcomeText, welcome_text
@@ -30,6 +29,7 @@ from cogs.introductions.posts import MemberPosts, remind_mentions
 from cogs.introductions.purge import Purger
 from core.profiles.departures import PURGE_GRACE, PURGE_KIND, come_back, leave
 from core.profiles.reminders import remind_audience
+from core.text import human_list, plural
 from storage.profiles import IntroSettings, ProfileRepository
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,6 @@ import discord
 
 from bot.client import CopBot
 from bot.errors import ErrorReportingModal, UserError
-from bot.formatting import human_list, prefill, prefill_list, safe_text
 from bot.memberships import memberships
 from bot.persistent import PersistentItem
 from bot.reach import channel_for
@@ -31,6 +30,7 @@ from cogs.introductions.cards import (
     check_needs,
 )
 from core.profiles.directory import shown_in_full
+from core.text import human_list, prefill, prefill_list, safe_text
 from storage.groups import Group, GroupRepository
 from storage.guilds import Purpose
 from storage.profiles import Profile, ProfileRepository

@@ -8,9 +8,9 @@ import logging
 import discord
 
 from bot.client import CopBot
-from bot.formatting import plural
 from bot.reach import jump_link
 from core.personal_data import Deleted
+from core.text import plural
 from storage.profiles import ProfileRepository
 
 log = logging.getLogger(__name__)

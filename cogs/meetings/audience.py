@@ -6,11 +6,10 @@ import discord
 from discord import app_commands
 
 from bot.errors import UserError
-from bot.formatting import safe_text
 from bot.options import typed_id
-from bot.reach import quote
 from cogs.meetings.inputs import refused
 from core.meetings.audience import Audience, AudienceRules
+from core.text import quote, safe_text
 from storage.meetings import Meeting
 
 

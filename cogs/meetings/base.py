@@ -14,7 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import CopBot
-from bot.formatting import embed, fit_lines, human_list, plural, safe_text
+from bot.formatting import embed
 from bot.reach import jump_link, reach_member
 from cogs.meetings.audience import Audiences
 from cogs.meetings.buttons import MeetingButton
@@ -24,6 +24,7 @@ from cogs.meetings.notify import meeting_channel
 from cogs.meetings.refresher import CardRefresher
 from cogs.meetings.visibility import can_see, sight_of
 from core.scheduler import Cause, PermanentJobError, RetryableJobError
+from core.text import fit_lines, human_list, plural, safe_text
 from core.timeutil import discord_timestamp, local_description
 from storage.meetings import Meeting, MeetingRepository, RsvpStatus
 

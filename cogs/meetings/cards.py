@@ -6,9 +6,10 @@ from datetime import datetime
 
 import discord
 
-from bot.formatting import EMBED_COLOUR, fit_lines, plural, safe_text
+from bot.formatting import EMBED_COLOUR
 from bot.reach import jump_link
 from cogs.meetings.buttons import MeetingButton
+from core.text import fit_lines, plural, safe_text
 from core.timeutil import discord_timestamp, format_duration
 from storage.meetings import AgendaItem, Meeting, RsvpStatus, RsvpSummary
 

@@ -8,8 +8,6 @@ from discord.ext import commands
 
 from bot.client import CopBot
 from bot.errors import UserError
-from bot.formatting import safe_text
-from bot.reach import quote
 from cogs.meetings.arguments import seen_meeting
 from cogs.meetings.base import ANSWERS, MeetingsBase
 from cogs.meetings.buttons import MeetingButton
@@ -18,6 +16,7 @@ from cogs.meetings.cards import when_text
 from cogs.meetings.inputs import refused
 from cogs.meetings.visibility import can_see
 from core.meetings.rsvp import CheckIn, answer, check_in_window, seats_by_member, takes_answers
+from core.text import quote, safe_text
 from core.timeutil import discord_timestamp
 from storage.meetings import CHECKIN_OPENS_BEFORE, Meeting, RsvpStatus
 

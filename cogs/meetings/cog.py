@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.formatting import plural
-
 # Imported first: the order of the subcommands Discord receives is the order they are declared in.
 from cogs.meetings.scheduling import SchedulingCommands
+from core.text import plural
 
 # isort: split
 from cogs.meetings.buttons import MeetingButton

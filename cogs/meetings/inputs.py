@@ -8,10 +8,9 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
-from bot.formatting import human_list
-from bot.reach import quote
 from core.meetings.errors import MeetingRefusal
 from core.meetings.series import MAX_OCCURRENCES, Repeat, starts_of
+from core.text import human_list, quote
 from core.timeutil import TimeInputError, format_duration, parse_duration, parse_durations, parse_when
 
 TITLE_LIMIT = 100  # Discord's limit for a scheduled event's name

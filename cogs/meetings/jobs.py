@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.formatting import safe_text
 from cogs.meetings.base import MeetingsBase
 from cogs.meetings.cards import card_link, when_text
 from cogs.meetings.events import interested_members
@@ -13,6 +12,7 @@ from cogs.meetings.notify import public_name, tell_members
 from core.meetings import reminders
 from core.meetings.reminders import REMINDED, REMINDER_KIND, check_reminder, check_start, live, next_in_series
 from core.scheduler import RunContext
+from core.text import safe_text
 from core.timeutil import format_duration
 from storage.jobs import Job
 from storage.meetings import Meeting

@@ -9,9 +9,7 @@ from discord import app_commands
 from bot.checks import can_organize, organizer_only
 from bot.client import CopBot
 from bot.errors import UserError
-from bot.formatting import plural, safe_text
 from bot.options import Id
-from bot.reach import quote
 from bot.spreadsheets import csv_file
 from bot.ui import Paginator, paginate_lines
 from cogs.meetings import inputs
@@ -22,6 +20,7 @@ from cogs.meetings.cards import card_link
 from cogs.meetings.visibility import sight_of
 from core.meetings.rsvp import check_topic, takes_answers
 from core.meetings.visibility import Visibility
+from core.text import plural, quote, safe_text
 from core.timeutil import discord_timestamp
 from storage.meetings import CHECKIN_OPENS_BEFORE, Meeting, RsvpStatus
 

@@ -8,7 +8,6 @@ from datetime import datetime
 
 import discord
 
-from bot.formatting import plural, safe_text
 from cogs.meetings import inputs
 from cogs.meetings.base import MeetingsBase
 from cogs.meetings.cards import REPEAT_TEXT, card_link, when_text
@@ -17,6 +16,7 @@ from cogs.meetings.notify import tell_members
 from core.meetings.edits import EditPlan, EditResult
 from core.meetings.reminders import REMINDED, TOLD_OF_CANCELLING
 from core.meetings.series import MAX_OCCURRENCES
+from core.text import plural, safe_text
 from core.timeutil import discord_timestamp, local_description
 from storage.meetings import Meeting
 

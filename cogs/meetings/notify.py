@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.delivery import ChannelDeleted, job_channel, send_once
-from bot.reach import channel_for, quote, send_dm, tell_organizers
+from bot.reach import channel_for, send_dm, tell_organizers
 from cogs.meetings.visibility import public_sight
 from core.meetings.reminders import reach
+from core.text import quote
 from storage.groups import GroupRepository
 from storage.guilds import Purpose
 from storage.meetings import Meeting, MeetingRepository

@@ -12,10 +12,9 @@ from discord import app_commands
 from bot.checks import organizer_only
 from bot.client import CopBot
 from bot.errors import UserError
-from bot.formatting import plural, safe_text
 from bot.options import Capacity, SeriesCount
 from bot.permissions import require_bot_permissions, require_can_mention
-from bot.reach import channel_for, quote
+from bot.reach import channel_for
 from bot.ui import confirm
 from cogs.meetings import inputs
 from cogs.meetings.arguments import MeetingArg
@@ -26,6 +25,7 @@ from cogs.meetings.notices import EditNotices
 from cogs.meetings.notify import tell_members
 from core.meetings import edits
 from core.meetings.reminders import TOLD_OF_CANCELLING
+from core.text import plural, quote, safe_text
 from core.timeutil import discord_timestamp, format_duration, local_description
 from storage.guilds import Purpose
 from storage.meetings import EditConflict, NewMeeting

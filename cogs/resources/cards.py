@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.formatting import embed, format_bytes, human_list, plural, safe_text
+from bot.formatting import embed
 from bot.persistent import PersistentItem
-from bot.reach import channel_for, jump_link, tell_organizers
+from bot.reach import channel_for, jump_link
+from core.text import format_bytes, human_list, plural, safe_text
 from storage.guilds import Purpose
 from storage.resources import Resource, tag_key
 
@@ -31,7 +31,6 @@ LABELS = {"helpful": "Helpful", "used": "I used this", "save": "Save"}
 EMOJI = {"helpful": "👍", "used": "🛠️", "save": "🔖"}
 FILE_TOO_LARGE = 40005  # Discord's "Request entity too large" (with HTTP 413)
 MAX_FORUM_TAGS = 5  # Discord applies at most five tags to a forum post
-ORGANIZER_NOTICE_EVERY = 3600.0  # seconds between two notices about the same guild's broken channel
 
 
 class CardButton(PersistentItem, discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUSTOM_ID.pattern):
@@ -291,28 +290,11 @@ async def delete_card(bot: CopBot, resource: Resource) -> bool:
         return False
 
 
-class OrganizerNotices:
-    """Tells a guild's organizers, at most once an hour, that resource cards can't be posted."""
-
-    def __init__(self) -> None:
-        self._last: dict[int, float] = {}
-
-    async def tell(self, bot: CopBot, guild: discord.Guild, text: str) -> bool:
-        now = time.monotonic()
-        if now - self._last.get(guild.id, -ORGANIZER_NOTICE_EVERY) < ORGANIZER_NOTICE_EVERY:
-            return True
-        if not await tell_organizers(bot, guild.id, f"**Organizers:** {text}"):
-            return False
-        self._last[guild.id] = now
-        return True
-
-
 __all__ = [
     "CUSTOM_ID",
     "LABELS",
     "CardButton",
     "CardNotPosted",
-    "OrganizerNotices",
     "Posted",
     "card_embed",
     "card_link",

@@ -7,8 +7,8 @@ import discord
 
 from bot.client import CopBot
 from bot.errors import UserError
-from bot.formatting import safe_text
 from core.resources.library import Library
+from core.text import safe_text
 
 from .cards import CardButton, card_embed, card_view, counts_text
 from .replies import refusals

@@ -14,14 +14,15 @@ from discord.ext import commands
 
 from bot.checks import can_organize, organizer_only
 from bot.client import CopBot
-from bot.formatting import embed, fit_lines, human_list, plural, safe_text
+from bot.formatting import embed
 from bot.options import typed_id
 from bot.permissions import require_bot_permissions
-from bot.reach import channel_for, quote
+from bot.reach import channel_for
 from bot.ui import Paginator, confirm, paginate_lines
 from core.resources.digest import DAYS, DIGEST_GRACE, DIGEST_KIND, set_digest, was_set
 from core.resources.inputs import clean_description, clean_title, parse_tags, split_tags
 from core.resources.library import RESULTS, Library, check_may_change, link_of, one_source
+from core.text import fit_lines, human_list, plural, quote, safe_text
 from core.timeutil import discord_timestamp
 from storage.guilds import Purpose
 from storage.resources import GRADES, KINDS, Mark, NewResource, ResourceRepository, tag_key

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.delivery import classify, job_channel, send_once
-from bot.formatting import embed, fit_lines
+from bot.formatting import embed
 from bot.reach import channel_for
 from core.resources.digest import Digest, select_digest
 from core.scheduler import PermanentJobError, RunContext
+from core.text import fit_lines
 from storage.guilds import Purpose
 from storage.jobs import Job
 from storage.resources import Resource, ResourceRepository

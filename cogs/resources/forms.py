@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.errors import ErrorReportingModal
-from bot.formatting import prefill, prefill_list
 from bot.ui import OwnedView, add_field
 from core.resources.inputs import MAX_DESCRIPTION, MAX_TITLE
+from core.text import prefill, prefill_list
 from storage.resources import Resource
 
 if TYPE_CHECKING:

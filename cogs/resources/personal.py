@@ -4,8 +4,8 @@ what they shared, and their name on cards saved from their messages; what could 
 from __future__ import annotations
 
 from bot.client import CopBot
-from bot.formatting import plural
 from core.personal_data import Deleted
+from core.text import plural
 from storage.resources import ResourceRepository
 
 from .cards import card_link, delete_card, refresh_card

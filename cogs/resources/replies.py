@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from bot.errors import UserError
-from bot.formatting import human_list, safe_text
-from bot.reach import quote
 from core.resources.errors import Refused
 from core.resources.inputs import TagInput
+from core.text import human_list, quote, safe_text
 from storage.resources import Resource
 
 from .cards import link_markdown

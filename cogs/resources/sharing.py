@@ -11,16 +11,16 @@ import discord
 
 from bot.client import CopBot
 from bot.errors import UserError
-from bot.formatting import human_list, safe_text
+from bot.reach import LastingProblems
 from core.resources.files import check_file, safe_filename
 from core.resources.inputs import TagInput, clean_description, clean_title, parse_tags
 from core.resources.library import Library, Link, check_size, file_link, link_of
 from core.resources.urls import UrlError, find_urls, normalize_url
+from core.text import human_list, safe_text
 from storage.resources import NewResource, Resource
 
 from .cards import (
     CardNotPosted,
-    OrganizerNotices,
     card_embed,
     jump_url,
     link_markdown,
@@ -30,6 +30,8 @@ from .cards import (
 from .forms import AddTagsView, ShareForm, ShareModal, Source
 from .replies import refusals, tag_note
 
+ORGANIZER_NOTICE_EVERY = 3600.0  # seconds between two notices about the same guild's broken card channel
+
 
 class Sharing:
     """Adding links and files to the library, from the command or from a message."""
@@ -37,7 +39,7 @@ class Sharing:
     def __init__(self, bot: CopBot, library: Library) -> None:
         self.bot = bot
         self.library = library
-        self.notices = OrganizerNotices()
+        self.notices = LastingProblems(bot, every=ORGANIZER_NOTICE_EVERY)
 
     async def share(
         self,
@@ -78,7 +80,7 @@ class Sharing:
         except CardNotPosted as problem:
             lines.append(f"It is saved and searchable, but {problem.member_text}")
             if problem.organizer_text:
-                told = await self.notices.tell(self.bot, guild, problem.organizer_text)
+                told = await self.notices.tell(guild.id, "cards", f"**Organizers:** {problem.organizer_text}")
                 lines.append("I've told the organizers." if told else "Please let an organizer know.")
         else:
             await self.library.repo.set_card(

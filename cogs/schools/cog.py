@@ -11,7 +11,6 @@ from discord import app_commands
 from bot.checks import organizer_only
 from bot.client import CopBot
 from bot.errors import UserError
-from bot.formatting import fit_lines, plural, safe_text, short_list
 from bot.memberships import describe_change, memberships
 from bot.spreadsheets import csv_file
 from bot.structure import BuildReport, Unit, require_structure_permissions
@@ -19,6 +18,7 @@ from bot.ui import Paginator, paginate_lines
 from cogs._units import UnitCog, clean_name
 from cogs.schools.grid import coverage_line, gaps_summary, grid_pages
 from cogs.schools.inputs import SchoolArg, find_school, school_unit
+from core.text import fit_lines, plural, safe_text, short_list
 from core.units.gaps import coverage, grid_rows
 from core.units.names import new_names
 from core.units.school_csv import DISTRICT_LIMIT, UnreadableCsv, read_school_csv

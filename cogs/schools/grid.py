@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.formatting import embed, human_list, plural, safe_text
+from bot.formatting import embed
+from core.text import human_list, plural, safe_text
 from core.units.gaps import Coverage, Grid, abbreviations, gaps
 from storage.groups import Group
 from storage.schools import School

@@ -8,9 +8,9 @@ from discord import app_commands
 
 from bot.client import CopBot
 from bot.errors import UserError
-from bot.formatting import human_list, safe_text
 from bot.structure import Unit
 from cogs._units import find_unit
+from core.text import human_list, quote, safe_text
 from storage.schools import School, SchoolRepository
 from storage.units import closest_names
 
@@ -36,7 +36,7 @@ async def find_school(repo: SchoolRepository, guild_id: int, name: str) -> Schoo
             if known
             else " No schools have been added yet: an organizer can add them with `/schools add` or `/schools import`."
         )
-        raise UserError(f"I don't know a school called “{safe_text(name, 80)}”.{hint}")
+        raise UserError(f"I don't know a school called {quote(name, 80)}.{hint}")
     return school
 
 

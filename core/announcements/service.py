@@ -8,6 +8,7 @@ from datetime import datetime
 
 from core.clock import Clock
 from core.scheduler import Scheduler
+from core.text import plural
 from core.timeutil import discord_timestamp
 from storage.announcements import (
     OPEN_STATES,
@@ -37,7 +38,7 @@ async def find_announcement(
 
 
 def _repeating(count: int) -> str:
-    return f"{count} repeating announcement{'' if count == 1 else 's'}"
+    return plural(count, "repeating announcement")
 
 
 class AnnouncementService:

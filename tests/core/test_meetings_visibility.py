@@ -3,11 +3,6 @@ can read; a protected group's meeting only for its members; a meeting whose chan
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from core.meetings.visibility import Visibility
 from storage.database import Database
 from storage.groups import GroupRepository
@@ -31,15 +26,6 @@ class Views:
         if channel_id == GONE:
             return None
         return channel_id in self.readable
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "visibility.db")
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 async def test_organizers_see_every_meeting_of_their_guild_only(db: Database) -> None:

@@ -3,13 +3,10 @@ came back; the purge job names the departure, never the member."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from core.personal_data import PersonalDataRegistry
 from core.profiles.departures import PURGE_KIND, come_back, leave, purge, purge_due, purge_owner
@@ -44,14 +41,7 @@ class FakePresence:
         return (guild_id, user_id) in self.members
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "profiles.db")
-    try:
-        await seed(database)
-        yield database
-    finally:
-        await database.close()
+SEED = seed  # the conftest's db fixture seeds with it
 
 
 def registry(profiles: ProfileRepository, deleted: list[tuple[int, int]]) -> PersonalDataRegistry:

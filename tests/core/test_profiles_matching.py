@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from core.profiles.matching import TOPIC_LIMIT, Match, need_of, record, school_key, suggest
 from storage.database import Database
 from storage.profiles import Profile, ProfileRepository
 from tests.core.profiles_seed import ALICE, BOB, NOW, SAM, TOM, G, seed
 
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "profiles.db")
-    try:
-        await seed(database)
-        yield database
-    finally:
-        await database.close()
+SEED = seed  # the conftest's db fixture seeds with it
 
 
 def test_the_same_school_is_the_linked_school_else_the_organization_as_typed() -> None:

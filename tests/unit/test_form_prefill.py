@@ -10,10 +10,10 @@ from typing import Any
 
 import discord
 
-from bot.formatting import prefill, prefill_list
 from cogs.introductions.cards import INTERESTS_LIMIT, check_intro
 from cogs.introductions.flow import IntroModal, NeedsModal
 from cogs.resources.forms import EditModal, ShareForm, ShareModal
+from core.text import prefill, prefill_list
 from storage.profiles import Profile
 from storage.resources import Resource
 from tests.clock import pinned_now
