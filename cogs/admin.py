@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
+from bot.arguments import TextArgument
 from bot.checks import organizer_only
 from bot.client import CopBot
 from bot.errors import UserError
@@ -33,17 +34,11 @@ PURPOSE_TEXT = {
 }
 
 
-class Zone(app_commands.Transformer["CopBot"]):
+class Zone(TextArgument):
     """A time zone name as IANA spells it; the lookup forgives case and spaces (`canonical_zone`), and a
     name it doesn't know is refused with the closest ones."""
 
-    @property
-    def min_value(self) -> int:
-        return 1
-
-    @property
-    def max_value(self) -> int:
-        return 64
+    min_length, max_length = 1, 64
 
     async def transform(self, interaction: discord.Interaction[CopBot], value: str) -> str:
         found = canonical_zone(value)

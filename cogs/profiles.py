@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.arguments import TextArgument
 from bot.checks import can_organize
 from bot.client import CopBot
 from bot.errors import UserError
@@ -19,6 +20,7 @@ from bot.formatting import embed
 from bot.memberships import memberships
 from bot.reach import send_dm
 from bot.ui import OwnedView, Paginator, confirm, paginate_lines
+from cogs.groups.inputs import find_group
 from cogs.introductions.cards import card, literal
 from cogs.introductions.flow import intro_channel
 from core.profiles import directory as seen
@@ -40,23 +42,16 @@ class GroupFilter:
     group_id: int
 
 
-class DirectoryGroup(app_commands.Transformer["CopBot"]):
-    """`/directory group`: a stakeholder group of this server, by name."""
+class DirectoryGroup(TextArgument):
+    """`/directory group`: a stakeholder group of this server, by name, refused as everywhere else
+    (`cogs.groups.inputs.find_group`)."""
 
-    @property
-    def min_value(self) -> int:
-        return 1
-
-    @property
-    def max_value(self) -> int:
-        return 100
+    min_length, max_length = 1, 100
 
     async def transform(self, interaction: discord.Interaction[CopBot], value: str) -> GroupFilter:
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
-        found = await GroupRepository(interaction.client.db).by_name(interaction.guild_id, value)
-        if found is None:
-            raise UserError(f"There's no group called {quote(value, 60)}. Pick one from the list.")
+        found = await find_group(GroupRepository(interaction.client.db), interaction.guild_id, value)
         return GroupFilter(value, found.id)
 
 

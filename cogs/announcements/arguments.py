@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.arguments import IdArgument
 from bot.errors import UserError
-from bot.options import DISCORD_INT_MAX
 from core.announcements.plans import AnnouncementError
 from core.announcements.service import find_announcement
 from storage.announcements import Announcement, AnnouncementRepository
@@ -38,25 +38,13 @@ async def find(db: Database, guild_id: int, announcement_id: int) -> Announcemen
         return await find_announcement(AnnouncementRepository(db), guild_id, announcement_id)
 
 
-class AnnouncementTransformer(app_commands.Transformer["CopBot"]):
+class AnnouncementTransformer(IdArgument[Announcement]):
     """An announcement number typed or picked: the guild's announcement with that id."""
 
-    @property
-    def type(self) -> discord.AppCommandOptionType:
-        return discord.AppCommandOptionType.integer
-
-    @property
-    def min_value(self) -> int:
-        return 1
-
-    @property
-    def max_value(self) -> int:
-        return DISCORD_INT_MAX
-
-    async def transform(self, interaction: discord.Interaction[CopBot], value: int) -> Announcement:
-        if interaction.guild_id is None:
-            raise app_commands.NoPrivateMessage()
-        return await find(interaction.client.db, interaction.guild_id, value)
+    async def find(
+        self, interaction: discord.Interaction[CopBot], guild_id: int, number: int
+    ) -> Announcement:
+        return await find(interaction.client.db, guild_id, number)
 
     async def autocomplete(  # type: ignore[override]
         self, interaction: discord.Interaction[CopBot], value: int | float | str, /

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import discord
-from discord import app_commands
 
+from bot.arguments import TextArgument
 from bot.errors import UserError
 from bot.formatting import EMBED_COLOUR
 from storage.profiles import Profile, split_interests
@@ -93,16 +93,10 @@ def check_welcome(text: str) -> str:
     return text
 
 
-class WelcomeText(app_commands.Transformer["CopBot"]):
+class WelcomeText(TextArgument):
     """`/intro settings welcome`: the organizer's welcome text, trimmed and checked (`check_welcome`)."""
 
-    @property
-    def min_value(self) -> int:
-        return 1
-
-    @property
-    def max_value(self) -> int:
-        return 2000
+    min_length, max_length = 1, 2000
 
     async def transform(self, interaction: discord.Interaction[CopBot], value: str) -> str:
         return check_welcome(value)

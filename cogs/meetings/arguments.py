@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.arguments import IdArgument
 from bot.errors import UserError
-from bot.options import DISCORD_INT_MAX
 from cogs.meetings.visibility import can_see
 from storage.meetings import Meeting, MeetingRepository
 
@@ -37,23 +37,11 @@ async def seen_meeting(interaction: discord.Interaction[CopBot], meeting_id: int
     return found
 
 
-class SeenMeeting(app_commands.Transformer["CopBot"]):
-    """A meeting id (an integer option within Discord's bounds, picked with autocomplete), as the meeting."""
+class SeenMeeting(IdArgument[Meeting]):
+    """A meeting id (picked with autocomplete), as the meeting, if the member may see it."""
 
-    @property
-    def type(self) -> discord.AppCommandOptionType:
-        return discord.AppCommandOptionType.integer
-
-    @property
-    def min_value(self) -> int:
-        return 1
-
-    @property
-    def max_value(self) -> int:
-        return DISCORD_INT_MAX
-
-    async def transform(self, interaction: discord.Interaction[CopBot], value: int) -> Meeting:
-        return await seen_meeting(interaction, int(value))
+    async def find(self, interaction: discord.Interaction[CopBot], guild_id: int, number: int) -> Meeting:
+        return await seen_meeting(interaction, number)
 
 
 MeetingArg = app_commands.Transform[Meeting, SeenMeeting]

@@ -9,6 +9,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.arguments import GuildTime, TypedTime
 from bot.checks import organizer_only
 from bot.client import CopBot
 from bot.errors import UserError
@@ -62,7 +63,7 @@ class SchedulingCommands(EditNotices):
         self,
         interaction: discord.Interaction[CopBot],
         title: app_commands.Range[str, 1, inputs.TITLE_LIMIT],
-        when: app_commands.Range[str, 1, 100],
+        when: app_commands.Transform[TypedTime, GuildTime],
         duration: app_commands.Range[str, 1, 40] | None = None,
         ends: app_commands.Range[str, 1, 100] | None = None,
         location: app_commands.Range[str, 1, inputs.LOCATION_LIMIT] | None = None,
@@ -86,7 +87,7 @@ class SchedulingCommands(EditNotices):
             raise UserError("Please give the meeting a title.")
         description = inputs.check_text("description", description, inputs.DESCRIPTION_LIMIT)
         location = inputs.check_text("location", location, inputs.LOCATION_LIMIT)
-        start = inputs.read_when(when, zone, now)
+        start = when.at
         if ends and duration:
             raise UserError("Give either a duration or an end time, not both.")
         length = inputs.read_end(ends, start, zone, now) if ends else inputs.read_length(duration or "1h")
@@ -124,7 +125,7 @@ class SchedulingCommands(EditNotices):
         if start - now >= inputs.FAR_AWAY:
             click = await confirm(
                 interaction,
-                f"{quote(when, 60)} is {local_description(start, zone)}: more than a year away. "
+                f"{quote(when.text, 60)} is {local_description(start, zone)}: more than a year away. "
                 "Schedule it anyway?",
                 declined="Not scheduled. Run `/meeting schedule` again with another time.",
                 confirm_label="Schedule it",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.options import DISCORD_INT_MAX
+from bot.arguments import IdArgument
 from core.resources.library import find
 from storage.resources import Resource, ResourceRepository
 
@@ -17,27 +17,13 @@ if TYPE_CHECKING:
     from bot.client import CopBot
 
 
-class ResourceArg(app_commands.Transformer["CopBot"]):
+class ResourceArg(IdArgument[Resource]):
     """A resource of this guild, typed as its number (an integer option, 1 to 2^53 - 1, as `bot.options.Id`);
     a number no resource of the guild has is refused the same way everywhere."""
 
-    @property
-    def type(self) -> discord.AppCommandOptionType:
-        return discord.AppCommandOptionType.integer
-
-    @property
-    def min_value(self) -> int:
-        return 1
-
-    @property
-    def max_value(self) -> int:
-        return DISCORD_INT_MAX
-
-    async def transform(self, interaction: discord.Interaction[CopBot], value: int) -> Resource:
-        if interaction.guild_id is None:
-            raise app_commands.NoPrivateMessage()
+    async def find(self, interaction: discord.Interaction[CopBot], guild_id: int, number: int) -> Resource:
         with refusals():
-            return await find(ResourceRepository(interaction.client.db), interaction.guild_id, int(value))
+            return await find(ResourceRepository(interaction.client.db), guild_id, number)
 
 
 ResourceId = app_commands.Transform[Resource, ResourceArg]
