@@ -19,8 +19,8 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.delivery import POST_KIND
 from bot.local import LocalBot
+from core.organizers import POST_KIND
 from emulator import Emulator
 from emulator.driver import Control
 

@@ -15,18 +15,17 @@ from discord.ext import commands
 
 import cogs
 from bot.delivery import (
-    POST_GRACE,
-    POST_KIND,
     classify,
     describe_post,
     post_message,
 )
 from bot.errors import report_error
-from bot.reach import DiscordPlatform, tell_job_failed, tell_missed
+from bot.reach import DiscordPlatform
 from bot.settings import Settings
 from core.clock import Clock, SystemClock
+from core.organizers import POST_GRACE, POST_KIND, tell_job_failed, tell_missed
 from core.personal_data import PersonalDataRegistry
-from core.scheduler import PermanentJobError, Scheduler
+from core.scheduler import Missed, PermanentJobError, Scheduler
 from storage.database import Database
 from storage.guilds import GuildRepository
 from storage.jobs import Job
@@ -119,7 +118,7 @@ class CopBot(commands.Bot):
             clock=self.clock,
             classify=classify,
             on_failure=self._job_failed,
-            on_missed=partial(tell_missed, self),
+            on_missed=self._posts_missed,
         )
         self.scheduler.register(
             POST_KIND, partial(post_message, self), grace=POST_GRACE, describe=describe_post
@@ -132,7 +131,10 @@ class CopBot(commands.Bot):
 
     async def _job_failed(self, job: Job, error: Exception) -> None:
         if isinstance(error, PermanentJobError):
-            await tell_job_failed(self, job, error)
+            await tell_job_failed(self.platform, job, error)
+
+    async def _posts_missed(self, missed: list[Missed]) -> None:
+        await tell_missed(self.platform, self.scheduler, missed, self.clock.now())
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         cancelled = await self.scheduler.cancel_guild(guild.id)

@@ -12,6 +12,7 @@ import aiohttp
 import discord
 
 from bot.formatting import format_late_note
+from core.organizers import MISSED_OWNER
 from core.scheduler import Cause, PermanentJobError, RetryableJobError, RunContext
 from storage.jobs import Job
 
@@ -149,11 +150,6 @@ async def send_once(channel: discord.abc.Messageable, nonce: str, **message: Any
         return await channel.send(nonce=nonce, **message)
     except discord.HTTPException as exc:
         raise classify(exc) from exc
-
-
-POST_KIND = "message.post"
-POST_GRACE = timedelta(hours=6)
-MISSED_OWNER = "organizers:missed"
 
 
 async def describe_post(job: Job) -> str | None:

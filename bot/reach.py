@@ -12,12 +12,9 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.delivery import MISSED_OWNER, POST_KIND, job_channel
-from core.scheduler import MISSED, JobError, Missed, PermanentJobError
-from core.text import fit_lines, safe_text
-from core.timeutil import discord_timestamp
+from bot.delivery import job_channel, job_guild
+from core.scheduler import JobError
 from storage.guilds import Purpose
-from storage.jobs import Job
 
 if TYPE_CHECKING:
     from bot.client import CopBot
@@ -141,59 +138,8 @@ async def reach_member(
     return True
 
 
-async def tell_job_failed(bot: CopBot, job: Job, error: PermanentJobError) -> None:
-    """The scheduler's `on_failure`: organizers are told once (the nonce) when a scheduled post failed for
-    a reason they can fix."""
-    if not error.organizer_message:
-        return
-    await tell_organizers(
-        bot,
-        job.guild_id,
-        f"**Organizers:** a scheduled post ({job.kind.replace('.', ' ')}) could not be delivered: "
-        f"{error.organizer_message}",
-        nonce=f"fail-{job.id}",
-    )
-
-
-async def tell_missed(bot: CopBot, missed: list[Missed]) -> None:
-    """Scheduled posts skipped because they could no longer be useful: organizers are told once per guild
-    and batch, in the announcements (else meetings) channel, with what was missed and why.
-
-    The notice is itself a durable `message.post` job: it waits for the server, retries through an outage
-    and is posted once (its nonce).
-    """
-    by_guild: dict[int, list[Missed]] = {}
-    for item in missed:
-        by_guild.setdefault(item.job.guild_id, []).append(item)
-    for guild_id, items in by_guild.items():
-        channel_id = await channel_for(bot, guild_id, Purpose.ANNOUNCEMENTS, Purpose.MEETINGS)
-        lines = [
-            f"• {item.what}, due {discord_timestamp(item.job.scheduled_for, 'f')}: {_why(item.reason)}"
-            for item in items
-        ]
-        log.warning("guild %s: skipped as too late: %s", guild_id, "; ".join(lines))
-        if channel_id is None:
-            continue
-        head = f"**Organizers:** {'this scheduled post was' if len(items) == 1 else 'these scheduled posts were'} "
-        head += "not sent because by then it could no longer be useful:\n"
-        content = head + fit_lines(lines, 2000 - len(head) - 60)
-        await bot.scheduler.schedule(
-            POST_KIND,
-            bot.clock.now(),
-            {"channel_id": channel_id, "content": content},
-            guild_id=guild_id,
-            owner=MISSED_OWNER,
-        )
-
-
-def _why(reason: str) -> str:
-    if reason == MISSED:
-        return "it fell due while I was offline, too long ago"
-    return safe_text(reason, 300)
-
-
 class DiscordPlatform:
-    """`core.platform.Platform` on Discord: the functions above, for the core's use cases."""
+    """`core.platform.Platform` on Discord (the functions above), for the core's use cases."""
 
     def __init__(self, bot: CopBot) -> None:
         self.bot = bot
@@ -209,10 +155,7 @@ class DiscordPlatform:
     async def send_dm(self, user_id: int, text: str, *, nonce: str | None = None) -> bool:
         return await send_dm(self.bot, user_id, text, nonce=nonce)
 
-    async def can_view(self, guild_id: int, channel_id: int, user_id: int) -> bool:
-        guild = self.bot.get_guild(guild_id)
-        channel = guild.get_channel(channel_id) if guild else None
-        member = guild.get_member(user_id) if guild else None
-        if channel is None or member is None:
-            return False
-        return channel.permissions_for(member).view_channel
+    async def is_member(self, guild_id: int, user_id: int) -> bool:
+        # Waits for the server while the bot starts (job_guild); None: the bot is not in it any more.
+        guild = await job_guild(self.bot, guild_id)
+        return guild is not None and guild.get_member(user_id) is not None

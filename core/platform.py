@@ -1,8 +1,10 @@
-"""What the features ask of the chat platform, as protocols the front end implements (for Discord:
-`bot.reach.DiscordPlatform`). Use cases in `core/` take one of these instead of a Discord object, so the same
-rule runs under another front end and in unit tests with a small fake.
+"""What the features ask of the chat platform, as small protocols the front end implements (for Discord:
+`bot.reach.DiscordPlatform`, available as `bot.platform`). Use cases in `core/` take the smallest one they
+need instead of a Discord object, so the same rule runs under another front end and in unit tests with a
+small fake.
 
-A feature that needs something only it uses declares its own protocol in its package (`core/<feature>/`).
+A feature that needs something only it uses declares its own protocol in its package (`core/<feature>/`,
+e.g. `core.meetings.visibility.ChannelViews`); what use cases need of the scheduler is `core.scheduler.Jobs`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,15 @@ from typing import Protocol
 from storage.guilds import Purpose
 
 
-class Platform(Protocol):
+class Members(Protocol):
+    """Who is in a server."""
+
+    async def is_member(self, guild_id: int, user_id: int) -> bool:
+        """Whether the user is in the server now (False too when the bot is no longer in it)."""
+        ...
+
+
+class Messenger(Protocol):
     """Reaching people: the organizers, one member, the channel configured for a purpose."""
 
     async def channel_for(self, guild_id: int, *purposes: Purpose) -> int | None:
@@ -29,6 +39,6 @@ class Platform(Protocol):
         """A private message to one member; False when they do not accept one."""
         ...
 
-    async def can_view(self, guild_id: int, channel_id: int, user_id: int) -> bool:
-        """Whether the member can read the channel."""
-        ...
+
+class Platform(Members, Messenger, Protocol):
+    """Everything above: what `bot.platform` offers."""

@@ -24,7 +24,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from apscheduler.executors.debug import DebugExecutor
@@ -116,6 +116,16 @@ class StaleJob(JobError):
     def __init__(self, reason: str, *, missed: bool = False) -> None:
         super().__init__(reason)
         self.missed = missed
+
+
+class Jobs(Protocol):
+    """What a feature's use case needs of the durable scheduler (`Scheduler` below; a fake in core tests)."""
+
+    async def schedule(
+        self, kind: str, due: datetime, payload: Mapping[str, Any] | None = None, *, guild_id: int, owner: str
+    ) -> int: ...
+
+    async def cancel(self, *, owner: str | None = None, guild_id: int | None = None) -> int: ...
 
 
 def job_nonce(job_id: int) -> str:

@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core.meetings.errors import MeetingRefusal
-from core.meetings.reminders import Jobs, schedule_jobs
+from core.meetings.reminders import schedule_jobs
 from core.meetings.rsvp import seats_by_member
 from core.meetings.series import MAX_OCCURRENCES, Repeat, moved_series_starts, series_start_times
+from core.scheduler import Jobs
 from storage.meetings import Meeting, MeetingRepository, NewMeeting
 
 

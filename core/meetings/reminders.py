@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from core.scheduler import StaleJob
+from core.scheduler import Jobs, StaleJob
 from storage.meetings import CHECKIN_OPENS_BEFORE, Meeting, RsvpStatus
 
 REMINDER_KIND = "meeting.reminder"
@@ -24,16 +24,6 @@ START_GRACE = timedelta(hours=1)
 CHECKIN_GRACE = timedelta(days=1)
 REMINDED = (RsvpStatus.GOING, RsvpStatus.MAYBE)  # whom reminders and start notices reach
 TOLD_OF_CANCELLING = (RsvpStatus.GOING, RsvpStatus.MAYBE, RsvpStatus.WAITLIST)
-
-
-class Jobs(Protocol):
-    """What meetings need of the durable scheduler (`core.scheduler.Scheduler`)."""
-
-    async def schedule(
-        self, kind: str, due: datetime, payload: Mapping[str, Any] | None = None, *, guild_id: int, owner: str
-    ) -> int: ...
-
-    async def cancel(self, *, owner: str | None = None, guild_id: int | None = None) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,34 +8,16 @@ bot was away) forgets the departure instead of deleting.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any, Protocol
 
 from core.personal_data import PersonalDataRegistry
+from core.platform import Members
+from core.scheduler import Jobs
 from storage.database import Database
 from storage.profiles import ProfileRepository
 
 PURGE_KIND = "profile.purge"
 PURGE_GRACE = timedelta(days=365)  # a purge found late still runs: the promise is deletion
-
-
-class Jobs(Protocol):
-    """The part of `core.scheduler.Scheduler` a departure uses."""
-
-    async def schedule(
-        self, kind: str, due: datetime, payload: Mapping[str, Any] | None = None, *, guild_id: int, owner: str
-    ) -> int: ...
-
-    async def cancel(self, *, owner: str | None = None, guild_id: int | None = None) -> int: ...
-
-
-class Presence(Protocol):
-    """Whether someone is in a server now, asked of the platform."""
-
-    async def is_member(self, guild_id: int, user_id: int) -> bool:
-        """True when the user is a member of the server now; False when not, or the bot left the server."""
-        ...
 
 
 def purge_owner(departure_id: int) -> str:
@@ -75,7 +57,7 @@ async def come_back(profiles: ProfileRepository, jobs: Jobs, guild_id: int, user
 
 async def purge(
     profiles: ProfileRepository,
-    presence: Presence,
+    presence: Members,
     personal_data: PersonalDataRegistry,
     guild_id: int,
     departure_id: int,

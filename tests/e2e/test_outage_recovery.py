@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.delivery import POST_KIND
+from core.organizers import POST_KIND
 from storage.jobs import JobState
 from tests.e2e.community import Community, eventually
 from tests.e2e.steps.server import posts

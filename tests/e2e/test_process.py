@@ -10,8 +10,8 @@ from asyncio.subprocess import PIPE
 from collections import Counter
 from pathlib import Path
 
-from bot.delivery import POST_KIND
 from core.clock import SystemClock
+from core.organizers import POST_KIND
 from emulator import Emulator
 from emulator.driver import Control
 from storage.database import Database

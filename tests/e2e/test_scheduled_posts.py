@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.delivery import POST_GRACE, POST_KIND
+from core.organizers import POST_GRACE, POST_KIND
 from storage.database import Database
 from storage.jobs import JobRepository, JobState, NewJob
 from tests.e2e.community import Community, eventually
