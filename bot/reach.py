@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import discord
@@ -115,27 +116,51 @@ async def send_dm(bot: CopBot, user_id: int, text: str, *, nonce: str | None = N
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class Reached:
+    """How `reach_member` reached the member: by DM, in `channel` with a mention, or (falsy) not at all."""
+
+    by_dm: bool
+    channel: discord.abc.Messageable | None = None
+
+    def __bool__(self) -> bool:
+        return self.by_dm or self.channel is not None
+
+
 async def reach_member(
     bot: CopBot,
     user_id: int,
     text: str,
     *,
-    fallback: Callable[[], Awaitable[discord.abc.Messageable]],
+    fallback: Callable[[], Awaitable[discord.abc.Messageable | None]],
     nonce: str | None = None,
-) -> bool:
-    """Tell one member `text`: by DM, or when their DMs are closed with a mention (of them only) in the
-    channel `fallback` finds. False (logged) when neither worked."""
-    if await send_dm(bot, user_id, text, nonce=nonce):
-        return True
+    try_dm: bool = True,
+    joiner: str = " ",
+    also_mention: Sequence[int] = (),
+) -> Reached:
+    """Tell one member `text`: by DM (unless `try_dm` is False), or when their DMs are closed (or Discord
+    had trouble with the DM) with a mention in the channel `fallback` finds, `<@member>{joiner}{text}`,
+    pinging only them and `also_mention`. Falsy (logged) when neither worked; never raises for Discord's
+    refusals."""
+    try:
+        if try_dm and await send_dm(bot, user_id, text, nonce=nonce):
+            return Reached(by_dm=True)
+    except discord.HTTPException as exc:
+        log.info("could not DM member %s (%s); trying the channel", user_id, exc)
     try:
         channel = await fallback()
+        if channel is None:
+            return Reached(by_dm=False)
         await channel.send(
-            f"<@{user_id}> {text}", allowed_mentions=discord.AllowedMentions(users=[discord.Object(user_id)])
+            f"<@{user_id}>{joiner}{text}",
+            allowed_mentions=discord.AllowedMentions(
+                users=[discord.Object(u) for u in dict.fromkeys([user_id, *also_mention])]
+            ),
         )
     except (discord.HTTPException, JobError) as exc:
         log.warning("could not reach member %s: %s", user_id, exc)
-        return False
-    return True
+        return Reached(by_dm=False)
+    return Reached(by_dm=False, channel=channel)
 
 
 class DiscordPlatform:

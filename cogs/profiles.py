@@ -6,6 +6,7 @@ import io
 import json
 import logging
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import discord
@@ -18,7 +19,7 @@ from bot.client import CopBot
 from bot.errors import UserError
 from bot.formatting import embed
 from bot.memberships import memberships
-from bot.reach import send_dm
+from bot.reach import reach_member
 from bot.ui import OwnedView, Paginator, confirm, paginate_lines
 from cogs.groups.inputs import find_group
 from cogs.introductions.cards import card, literal
@@ -323,22 +324,19 @@ class Profiles(commands.Cog):
             f"👋 {seeker.mention} would like to connect with you about “{literal(need[:TOPIC_LIMIT])}” — "
             f"copbot matched them with what you can offer. Say hello!"
         )
-        if guild.get_member(match.user_id) is not None:
-            try:
-                if await send_dm(self.bot, match.user_id, text):
-                    return f"I sent {literal(profile.name)} a message about you. They may reach out soon — or say hello first!"
-            except discord.HTTPException:  # Discord had trouble: try the channel instead
-                pass
-        channel = await intro_channel(self.bot, guild)
-        if channel is not None:
-            try:
-                await channel.send(
-                    f"<@{match.user_id}> — {text}",
-                    allowed_mentions=discord.AllowedMentions(users=[discord.Object(match.user_id), seeker]),
-                )
-                return f"{literal(profile.name)} doesn't accept direct messages, so I introduced you in {channel.mention}."
-            except discord.HTTPException as exc:  # 50013: not allowed to post there
-                log.info("could not introduce %s in %s: %s", match.user_id, channel.id, exc)
+        reached = await reach_member(
+            self.bot,
+            match.user_id,
+            text,
+            fallback=partial(intro_channel, self.bot, guild),
+            try_dm=guild.get_member(match.user_id) is not None,
+            joiner=" — ",
+            also_mention=[seeker.id],
+        )
+        if reached.by_dm:
+            return f"I sent {literal(profile.name)} a message about you. They may reach out soon — or say hello first!"
+        if isinstance(reached.channel, discord.TextChannel):
+            return f"{literal(profile.name)} doesn't accept direct messages, so I introduced you in {reached.channel.mention}."
         return f"I couldn't reach {literal(profile.name)} — write to them directly: <@{match.user_id}>."
 
 
