@@ -34,7 +34,6 @@ ROLE_REFUSED = (
     "I saved your choice, but Discord didn't let me change your roles, so the channel may not show up yet. "
     "The organizers have been told what to fix."
 )
-NOT_BUILT = "Its role and channel aren't set up yet; an organizer can create them with `{command}`."
 
 
 @dataclass(slots=True)
