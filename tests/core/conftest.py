@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from core.clock import ManualClock
+from core.resources.library import Library
 from storage.database import Database
+from storage.profiles import ProfileRepository
+from storage.resources import ResourceRepository
 
 
 @pytest.fixture
@@ -23,3 +27,15 @@ async def db(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Da
         yield database
     finally:
         await database.close()
+
+
+@pytest.fixture
+def library(db: Database, request: pytest.FixtureRequest) -> Library:
+    """The resource library's use cases on `db`, with the clock standing at the test module's `NOW`."""
+    return Library(ResourceRepository(db), ManualClock(request.module.NOW))
+
+
+@pytest.fixture
+def profiles(db: Database) -> ProfileRepository:
+    """The profiles of `db` (seeded by the module's `SEED`)."""
+    return ProfileRepository(db)

@@ -16,7 +16,7 @@ from core.meetings.reminders import START_KIND
 from core.meetings.series import MAX_OCCURRENCES, Repeat, series_start_times
 from storage.database import Database
 from storage.meetings import Meeting, MeetingRepository, MeetingState, NewMeeting, RsvpStatus
-from tests.core.test_meetings_data import NOW, ZONE, meeting
+from tests.core.meetings_data import NOW, ZONE, meeting
 
 RULE = {"every": "weekly", "count": 4, "until": None}
 

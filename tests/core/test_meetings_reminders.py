@@ -19,7 +19,7 @@ from core.meetings.reminders import (
 )
 from core.scheduler import StaleJob
 from storage.meetings import MeetingState
-from tests.core.test_meetings_data import NOW, meeting
+from tests.core.meetings_data import NOW, meeting
 
 
 def test_a_meeting_gets_its_reminders_start_and_check_in_jobs() -> None:

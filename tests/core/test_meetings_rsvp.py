@@ -23,7 +23,7 @@ from core.meetings.rsvp import (
 from storage.database import Database
 from storage.groups import GroupRepository
 from storage.meetings import AgendaItem, Meeting, MeetingRepository, MeetingState, NewMeeting, RsvpStatus
-from tests.core.test_meetings_data import NOW, ZONE, meeting
+from tests.core.meetings_data import NOW, ZONE, meeting
 
 GOING, MAYBE, NO, WAITLIST = RsvpStatus.GOING, RsvpStatus.MAYBE, RsvpStatus.NO, RsvpStatus.WAITLIST
 GUILD = 1

@@ -8,7 +8,7 @@ from storage.database import Database
 from storage.groups import GroupRepository
 from storage.meetings import Meeting
 from storage.schools import SchoolRepository
-from tests.core.test_meetings_data import NOW, meeting
+from tests.core.meetings_data import NOW, meeting
 
 GUILD, MEMBER = 1, 40
 OPEN, HIDDEN, GONE = 2, 3, 4

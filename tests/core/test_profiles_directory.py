@@ -3,11 +3,6 @@ school teammates; departed members to nobody."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from core.profiles.directory import (
     DirectoryQuery,
     Viewer,
@@ -17,18 +12,10 @@ from core.profiles.directory import (
     shown_in_full,
     summary,
 )
-from storage.database import Database
 from storage.profiles import Profile, ProfileRepository
 from tests.core.profiles_seed import ALICE, BOB, NOW, SAM, TOM, UMA, G, seed
 
-
-@pytest.fixture
-async def profiles(tmp_path: Path) -> AsyncIterator[ProfileRepository]:
-    db = await Database.open(tmp_path / "profiles.db")
-    try:
-        yield await seed(db)
-    finally:
-        await db.close()
+SEED = seed  # the conftest's db (and profiles) fixture seeds with it
 
 
 async def _profile(profiles: ProfileRepository, user_id: int) -> Profile:

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from core.profiles.reminders import remind_audience
 from core.profiles.stats import ProfileStats, profile_stats
-from storage.database import Database
 from storage.profiles import ProfileRepository
 from tests.core.profiles_seed import ALICE, BOB, NOW, SAM, TOM, UMA, G, seed
 
 NEWCOMER, OTHER = 20, 21
 
 
-@pytest.fixture
-async def profiles(tmp_path: Path) -> AsyncIterator[ProfileRepository]:
-    db = await Database.open(tmp_path / "profiles.db")
-    try:
-        yield await seed(db)
-    finally:
-        await db.close()
+SEED = seed  # the conftest's db (and profiles) fixture seeds with it
 
 
 async def test_stats_count_shown_profiles_by_group_and_school(profiles: ProfileRepository) -> None:

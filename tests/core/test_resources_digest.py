@@ -3,11 +3,7 @@ durable series on and off. A real SQLite file and the real scheduler (not starte
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from core.clock import ManualClock
 from core.resources.digest import (
@@ -23,22 +19,15 @@ from core.resources.digest import (
 )
 from core.resources.library import Library, link_of
 from core.scheduler import RunContext, Scheduler
-from storage.database import Database
 from storage.jobs import Job
-from storage.resources import DigestSettings, NewResource, Resource, ResourceRepository
+from storage.resources import DigestSettings, NewResource, Resource
 
 MONDAY = datetime(2026, 5, 4, 16, 0, tzinfo=UTC)  # 09:00 in Phoenix
 G, OTHER = 1, 2
 ALICE = 10
 
 
-@pytest.fixture
-async def library(tmp_path: Path) -> AsyncIterator[Library]:
-    database = await Database.open(tmp_path / "resources.db")
-    try:
-        yield Library(ResourceRepository(database), ManualClock(MONDAY - 2 * WEEK))
-    finally:
-        await database.close()
+NOW = MONDAY - 2 * WEEK  # where the conftest's library fixture starts the clock
 
 
 def at(library: Library, when: datetime) -> None:

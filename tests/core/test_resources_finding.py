@@ -4,30 +4,18 @@ A real SQLite file: these rules read one."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from core.clock import ManualClock
 from core.resources.errors import Refused
 from core.resources.library import RESULTS, Library, link_of, period_start
-from storage.database import Database
-from storage.resources import Mark, NewResource, Resource, ResourceRepository
+from storage.resources import Mark, NewResource, Resource
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 G, OTHER = 1, 2
 ALICE, BOB, CARA = 10, 20, 30
-
-
-@pytest.fixture
-async def library(tmp_path: Path) -> AsyncIterator[Library]:
-    database = await Database.open(tmp_path / "resources.db")
-    try:
-        yield Library(ResourceRepository(database), ManualClock(NOW))
-    finally:
-        await database.close()
 
 
 async def add(

@@ -3,13 +3,10 @@ duplicates and their new tags, and who may change a resource. A real SQLite file
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-from core.clock import ManualClock
 from core.resources.errors import Refused
 from core.resources.files import FileRefused, check_file
 from core.resources.inputs import MAX_TITLE, clean_description, clean_title, parse_tags, split_tags
@@ -24,21 +21,11 @@ from core.resources.library import (
     may_change,
     one_source,
 )
-from storage.database import Database
-from storage.resources import MAX_TAGS, NewResource, ResourceRepository
+from storage.resources import MAX_TAGS, NewResource
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 G, OTHER = 1, 2
 ALICE, BOB = 10, 20
-
-
-@pytest.fixture
-async def library(tmp_path: Path) -> AsyncIterator[Library]:
-    database = await Database.open(tmp_path / "resources.db")
-    try:
-        yield Library(ResourceRepository(database), ManualClock(NOW))
-    finally:
-        await database.close()
 
 
 def new(title: str, *, guild: int = G, by: int = ALICE) -> NewResource:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,6 +9,7 @@ from core.meetings.calendar import series_events
 from core.meetings.series import moved_series_starts as moved_occurrences
 from core.meetings.series import series_start_times as occurrences
 from storage.meetings import Meeting, MeetingState
+from tests.core.meetings_data import meeting as any_meeting
 
 NEW_YORK = "America/New_York"
 LOCAL = ZoneInfo(NEW_YORK)
@@ -46,33 +46,16 @@ def test_a_monthly_series_keeps_its_weekday_rule_when_moved() -> None:
 
 
 def meeting(number: int, starts_at: datetime, **fields: object) -> Meeting:
-    base = Meeting(
-        id=number,
-        guild_id=1,
-        title="Weekly chat",
-        description="",
-        location="",
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=1),
-        timezone=NEW_YORK,
-        channel_id=2,
-        message_id=None,
-        audience_kind="all",
-        audience_id=None,
-        ping_audience=False,
-        capacity=None,
-        reminder_offsets=(3600,),
-        state=MeetingState.SCHEDULED,
-        cancel_reason=None,
-        event_id=None,
-        series_id=None if number == 1 else 1,
-        repeat_rule={"every": "weekly", "count": 4, "until": None},
-        created_by=3,
-        version=1,
-        created_at=starts_at,
-        updated_at=starts_at,
-    )
-    return replace(base, **fields)  # type: ignore[arg-type]
+    """A meeting of a weekly series of four whose head is meeting 1."""
+    series: dict[str, object] = {
+        "series_id": None if number == 1 else 1,
+        "repeat_rule": {"every": "weekly", "count": 4, "until": None},
+        "timezone": NEW_YORK,
+        "reminder_offsets": (3600,),
+        "created_at": starts_at,
+        "updated_at": starts_at,
+    }
+    return any_meeting(number, starts_at, **(series | fields))
 
 
 def test_a_series_edited_from_its_third_meeting_is_two_runs_with_exdates() -> None:
