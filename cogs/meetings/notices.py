@@ -70,6 +70,15 @@ class EditNotices(MeetingsBase):
             lines.extend(await self._tell_replaced(head, result, plan))
         return lines + notes
 
+    async def _tell_everyone(self, head: Meeting, people: list[int], text: str, *, nonce: str) -> str | None:
+        """Tell `people` in the meeting's channel whatever their reminder choice (a change they must hear
+        of); a note for the organizer when Discord refused."""
+        return await self.attempt(
+            head,
+            "tell the members in its channel",
+            tell_members(self.bot, self.repo, head, people, text, nonce=nonce, respect_preferences=False),
+        )
+
     async def _tell_moved(self, head: Meeting, moved: list[Meeting], now: datetime) -> str:
         """One message for everyone going to (or maybe coming to) any moved meeting."""
         first = moved[0]
@@ -95,19 +104,7 @@ class EditNotices(MeetingsBase):
                 f"🔁 **{safe_text(first.title)}** has moved: {plural(len(moved), 'meeting')} of the series "
                 f"now start at new times: {shown}. {card_link(head)}"
             )
-        note = await self.attempt(
-            head,
-            "tell the members in its channel",
-            tell_members(
-                self.bot,
-                self.repo,
-                head,
-                people,
-                text,
-                nonce=f"mtg-{head.id}-v{head.version}",
-                respect_preferences=False,
-            ),
-        )
+        note = await self._tell_everyone(head, people, text, nonce=f"mtg-{head.id}-v{head.version}")
         if note:
             line += f"\n{note}"
         elif people:
@@ -131,19 +128,12 @@ class EditNotices(MeetingsBase):
         if result.cancelled:
             dates = [discord_timestamp(m.starts_at, "D") for m in result.cancelled]
             shown = ", ".join(dates[:6]) + (f" (+{len(dates) - 6} more)" if len(dates) > 6 else "")
-            note = await self.attempt(
+            note = await self._tell_everyone(
                 head,
-                "tell the members in its channel",
-                tell_members(
-                    self.bot,
-                    self.repo,
-                    head,
-                    people,
-                    f"❌ The later meetings of **{safe_text(head.title)}** on {shown} are cancelled: "
-                    f"the series was changed. {card_link(head)}",
-                    nonce=f"mtg-rep-{head.id}-v{head.version}",
-                    respect_preferences=False,
-                ),
+                people,
+                f"❌ The later meetings of **{safe_text(head.title)}** on {shown} are cancelled: "
+                f"the series was changed. {card_link(head)}",
+                nonce=f"mtg-rep-{head.id}-v{head.version}",
             )
             if note and note not in notes:
                 notes.append(note)
