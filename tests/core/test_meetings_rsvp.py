@@ -43,7 +43,7 @@ class Store:
         kind, audience_id = audience
         created = await self.repo.create(new, now=NOW)
         if kind != "all":
-            created, _ = await self.repo.update(created, now=NOW, audience_kind=kind, audience_id=audience_id)
+            created = await self.repo.update(created, now=NOW, audience_kind=kind, audience_id=audience_id)
         return created
 
     async def answer(
