@@ -20,6 +20,7 @@ from typing import Any
 
 from cogs.meetings.cog import Meetings
 from core.clock import SystemClock
+from core.meetings.rsvp import record_answer
 from storage.database import Database
 from storage.meetings import MeetingRepository, NewMeeting, RsvpStatus
 
@@ -56,13 +57,13 @@ async def run(rsvps: int, meetings: int, runs: int) -> None:
                 now=now,
             )
             for user in range(rsvps):
-                await repo.rsvp(GUILD, meeting.id, 10_000 + user, STATUSES[user % 3], now=now)
+                await record_answer(repo, GUILD, meeting.id, 10_000 + user, STATUSES[user % 3], now=now)
             decide: list[float] = []
             render: list[float] = []
             for i in range(runs):
                 user = 10_000 + (i * 7) % rsvps
                 started = time.perf_counter()
-                await repo.rsvp(GUILD, meeting.id, user, STATUSES[i % 3], now=now)
+                await record_answer(repo, GUILD, meeting.id, user, STATUSES[i % 3], now=now)
                 middle = time.perf_counter()
                 await cog.card_parts(meeting)
                 decide.append(middle - started)

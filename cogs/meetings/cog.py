@@ -16,7 +16,7 @@ from cogs.meetings.buttons import MeetingButton
 from cogs.meetings.clicks import MeetingClicks
 from cogs.meetings.jobs import MeetingJobs
 from cogs.meetings.listing import ListingCommands
-from core.meetings.rsvp import seats_by_member
+from core.meetings.rsvp import delete_member, seats_by_member
 from core.personal_data import Deleted
 
 
@@ -39,7 +39,7 @@ class Meetings(SchedulingCommands, ListingCommands, MeetingClicks, MeetingJobs):
     async def _delete_member(self, guild_id: int, user_id: int) -> Deleted:
         """`/profile delete`: the member's rows go; members promoted into freed seats are told and the
         cards that listed the member are redrawn."""
-        deletion = await self.repo.delete_member(guild_id, user_id, now=self.bot.clock.now())
+        deletion = await delete_member(self.repo, guild_id, user_id, now=self.bot.clock.now())
         for meeting_id in dict.fromkeys(deletion.answered):
             if meeting_id not in deletion.agenda:
                 self.cards.request(meeting_id)

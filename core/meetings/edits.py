@@ -10,7 +10,7 @@ from typing import Any
 
 from core.meetings.errors import MeetingRefusal
 from core.meetings.reminders import schedule_jobs
-from core.meetings.rsvp import seats_by_member
+from core.meetings.rsvp import promote, seats_by_member
 from core.meetings.series import MAX_OCCURRENCES, Repeat, moved_series_starts, series_start_times
 from core.scheduler import Jobs
 from storage.meetings import Meeting, MeetingRepository, NewMeeting
@@ -169,9 +169,10 @@ async def apply_edit(
         for target, fields in plan.edits:
             if not fields:
                 continue
-            updated, promoted = await repo.update(target, now=now, **fields)
+            updated = await repo.update(target, now=now, **fields)
             result.updated.append(updated)
-            promotions.append((updated, promoted))
+            if "capacity" in fields:  # a larger capacity, or none, frees seats
+                promotions.append((updated, await promote(repo, updated, now=now)))
             if {"starts_at", "ends_at", "reminder_offsets"} & set(fields):
                 await scheduler.cancel(owner=target.owner, guild_id=target.guild_id)
                 await schedule_jobs(scheduler, updated, now)
@@ -181,7 +182,7 @@ async def apply_edit(
             if not old.cancelled:
                 gone |= {"state": "cancelled", "cancel_reason": "The series was changed."}
                 await scheduler.cancel(owner=old.owner, guild_id=old.guild_id)
-            cancelled, _ = await repo.update(old, now=now, **gone)
+            cancelled = await repo.update(old, now=now, **gone)
             if not old.cancelled:
                 result.cancelled.append(cancelled)
         for begins in plan.new_starts:
@@ -204,7 +205,7 @@ async def cancel(
     cancelled = []
     async with repo.db.transaction():
         for target in targets:
-            updated, _ = await repo.update(target, now=now, state="cancelled", cancel_reason=reason)
+            updated = await repo.update(target, now=now, state="cancelled", cancel_reason=reason)
             await scheduler.cancel(owner=target.owner, guild_id=target.guild_id)
             cancelled.append(updated)
     return cancelled

@@ -28,10 +28,6 @@ class MeetingState(StrEnum):
     CANCELLED = "cancelled"
 
 
-class MeetingClosed(Exception):
-    """The meeting no longer takes RSVPs (cancelled, or already over)."""
-
-
 class EditConflict(Exception):
     """Someone else changed the meeting after it was read."""
 
@@ -182,8 +178,9 @@ class RsvpSummary:
 class MemberDeletion:
     removed: int  # rows deleted
     answered: tuple[int, ...]  # meetings the member had answered (their cards list them)
-    promoted: dict[int, tuple[int, ...]]  # meeting id -> members moved from the waitlist into their seat
     agenda: tuple[int, ...] = ()  # meetings the member suggested topics for (their agenda lists showed them)
+    seats: tuple[int, ...] = ()  # meetings the member was going to: their seat is free now
+    promoted: dict[int, tuple[int, ...]] = field(default_factory=dict)  # meeting id -> members given the seat
 
 
 @dataclass(frozen=True, slots=True)

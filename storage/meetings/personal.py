@@ -1,12 +1,10 @@
-"""One member's meeting rows: exported, or deleted with their seats passed on."""
+"""One member's meeting rows: exported, or deleted."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from storage.jobs import from_db_time
-from storage.meetings.model import MeetingState, MemberDeletion, RsvpStatus
+from storage.meetings.model import MemberDeletion, RsvpStatus
 from storage.meetings.rsvps import RsvpRows
 
 
@@ -46,14 +44,14 @@ class PersonalRows(RsvpRows):
             found["reminders"] = mode
         return found
 
-    async def delete_member(self, guild_id: int, user_id: int, *, now: datetime) -> MemberDeletion:
-        """Remove every row about the member; seats they held in meetings still ahead go to the waitlist."""
+    async def delete_member(self, guild_id: int, user_id: int) -> MemberDeletion:
+        """Remove every row about the member (joining the caller's transaction); says which meetings they
+        answered and which seats they held, for the caller to pass on (`core.meetings.rsvp.delete_member`)."""
         params = (guild_id, user_id)
         removed = 0
-        promoted: dict[int, tuple[int, ...]] = {}
         async with self.db.transaction():
             answered = await self.db.fetchall(
-                "SELECT r.meeting_id, r.status, m.state, m.ends_at FROM meeting_rsvps r"
+                "SELECT r.meeting_id, r.status FROM meeting_rsvps r"
                 " JOIN meetings m ON m.id = r.meeting_id WHERE r.guild_id = ? AND r.user_id = ?",
                 params,
             )
@@ -70,15 +68,9 @@ class PersonalRows(RsvpRows):
                 "DELETE FROM meeting_reminder_prefs WHERE guild_id = ? AND user_id = ?",
             ):
                 removed += await self.db.execute_rowcount(sql, params)
-            for row in answered:
-                ahead = row["state"] == MeetingState.SCHEDULED and from_db_time(row["ends_at"]) > now
-                if row["status"] == RsvpStatus.GOING and ahead:
-                    moved = await self._promote(row["meeting_id"], now)
-                    if moved:
-                        promoted[row["meeting_id"]] = moved
         return MemberDeletion(
             removed,
             tuple(r["meeting_id"] for r in answered),
-            promoted,
-            tuple(int(r["meeting_id"]) for r in suggested),
+            agenda=tuple(int(r["meeting_id"]) for r in suggested),
+            seats=tuple(r["meeting_id"] for r in answered if r["status"] == RsvpStatus.GOING),
         )

@@ -86,14 +86,10 @@ class MeetingRows(RsvpRows):
         row = await self.db.fetchone("SELECT * FROM meetings WHERE id = ?", (meeting_id,))
         return None if row is None else Meeting.from_row(row)
 
-    async def update(
-        self, meeting: Meeting, *, now: datetime, **changes: Any
-    ) -> tuple[Meeting, tuple[int, ...]]:
+    async def update(self, meeting: Meeting, *, now: datetime, **changes: Any) -> Meeting:
         """Change fields of `meeting` if nobody else changed it since it was read; EditConflict otherwise.
-
-        Returns the meeting as stored and the members promoted from the waitlist by a larger capacity
-        (or, with `capacity=None`, by removing the limit: the whole waitlist, in order).
-        """
+        Returns the meeting as stored. Seats a new capacity frees are given by the caller
+        (`core.meetings.rsvp.promote`), in the same transaction."""
         unknown = set(changes) - EDITABLE - {"message_id", "event_id", "state", "cancel_reason"}
         if unknown:
             raise ValueError(f"cannot change {sorted(unknown)}")
@@ -107,10 +103,9 @@ class MeetingRows(RsvpRows):
             )
             if not changed:
                 raise EditConflict(f"meeting {meeting.id} changed since version {meeting.version}")
-            promoted = await self._promote(meeting.id, now) if "capacity" in changes else ()
             updated = await self.get(meeting.guild_id, meeting.id)
         assert updated is not None
-        return updated, promoted
+        return updated
 
     async def set_link(
         self,

@@ -1,7 +1,9 @@
-"""RSVPs with capacity and an ordered waitlist, Discord-event interest, and reminder preferences.
+"""RSVPs and their waitlist order, Discord-event interest, and reminder preferences.
 
-Every seat decision happens inside one write transaction, so simultaneous clicks are decided one after the
-other: a capacity is never exceeded and the waitlist keeps the order in which the clicks were decided.
+The SQL only: which answer takes a seat, joins the waitlist or is promoted is decided by
+`core.meetings.rsvp`, which calls these inside one write transaction (`async with db.transaction():`), so
+simultaneous clicks are decided one after the other. `seq` is the order of arrival: a new answer goes to the
+end of the line, a promotion keeps it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from datetime import datetime
 
 from storage.database import Database
 from storage.jobs import from_db_time, to_db_time
-from storage.meetings.model import MeetingClosed, MeetingState, Rsvp, RsvpOutcome, RsvpStatus, RsvpSummary
+from storage.meetings.model import Rsvp, RsvpStatus, RsvpSummary
 
 
 class RsvpRows:
@@ -19,53 +21,17 @@ class RsvpRows:
 
     db: Database
 
-    async def rsvp(
+    async def write_answer(
         self,
         guild_id: int,
         meeting_id: int,
         user_id: int,
-        choice: RsvpStatus,
+        status: RsvpStatus,
         *,
         now: datetime,
         source: str = "button",
-    ) -> RsvpOutcome:
-        """Record a member's answer; with a capacity, Going beyond it joins the waitlist. One transaction."""
-        if choice is RsvpStatus.WAITLIST:
-            raise ValueError("members choose going, maybe or no; the waitlist is decided here")
-        async with self.db.transaction():
-            row = await self.db.fetchone(
-                "SELECT capacity, state, ends_at FROM meetings WHERE id = ? AND guild_id = ?",
-                (meeting_id, guild_id),
-            )
-            if row is None or row["state"] != MeetingState.SCHEDULED or from_db_time(row["ends_at"]) <= now:
-                raise MeetingClosed(f"meeting {meeting_id} takes no RSVPs")
-            current = await self.db.fetchone(
-                "SELECT status, source FROM meeting_rsvps WHERE meeting_id = ? AND user_id = ?",
-                (meeting_id, user_id),
-            )
-            previous = RsvpStatus(current["status"]) if current else None
-            status: RsvpStatus = choice
-            if choice is RsvpStatus.GOING:
-                if previous in (RsvpStatus.GOING, RsvpStatus.WAITLIST):
-                    status = previous
-                elif row["capacity"] is not None and await self._going(meeting_id) >= row["capacity"]:
-                    status = RsvpStatus.WAITLIST
-            if status != previous:
-                await self._write(guild_id, meeting_id, user_id, status, now, source)
-            elif current is not None and current["source"] != source:
-                # The same answer given again elsewhere (Maybe on the card after "Interested" on the event):
-                # it now belongs to where it was given last, so taking back the interest keeps it.
-                await self.db.execute(
-                    "UPDATE meeting_rsvps SET source = ? WHERE meeting_id = ? AND user_id = ?",
-                    (source, meeting_id, user_id),
-                )
-            promoted = await self._promote(meeting_id, now) if previous is RsvpStatus.GOING else ()
-            position = await self._position(meeting_id, user_id) if status is RsvpStatus.WAITLIST else None
-        return RsvpOutcome(status, previous, position, promoted)
-
-    async def _write(
-        self, guild_id: int, meeting_id: int, user_id: int, status: RsvpStatus, now: datetime, source: str
     ) -> None:
+        """Store a member's answer as the newest (the end of the line, whatever it was before)."""
         await self.db.execute(
             "INSERT INTO meeting_rsvps (guild_id, meeting_id, user_id, status, seq, source, updated_at)"
             " VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM meeting_rsvps WHERE meeting_id = ?),"
@@ -74,14 +40,22 @@ class RsvpRows:
             (guild_id, meeting_id, user_id, status.value, meeting_id, source, to_db_time(now)),
         )
 
-    async def _going(self, meeting_id: int) -> int:
+    async def set_source(self, meeting_id: int, user_id: int, source: str) -> None:
+        """Where a member's answer was given last ("button" or "event"), keeping its status and place."""
+        await self.db.execute(
+            "UPDATE meeting_rsvps SET source = ? WHERE meeting_id = ? AND user_id = ? AND source != ?",
+            (source, meeting_id, user_id, source),
+        )
+
+    async def count_going(self, meeting_id: int) -> int:
         return int(
             await self.db.fetchval(
                 "SELECT COUNT(*) FROM meeting_rsvps WHERE meeting_id = ? AND status = 'going'", (meeting_id,)
             )
         )
 
-    async def _position(self, meeting_id: int, user_id: int) -> int:
+    async def waitlist_position(self, meeting_id: int, user_id: int) -> int:
+        """1-based place of a waitlisted member in the line."""
         return int(
             await self.db.fetchval(
                 "SELECT COUNT(*) FROM meeting_rsvps WHERE meeting_id = ? AND status = 'waitlist' AND seq <="
@@ -90,27 +64,24 @@ class RsvpRows:
             )
         )
 
-    async def _promote(self, meeting_id: int, now: datetime) -> tuple[int, ...]:
-        """Fill free seats from the head of the waitlist (inside the caller's transaction)."""
-        capacity = await self.db.fetchval("SELECT capacity FROM meetings WHERE id = ?", (meeting_id,))
-        going = await self._going(meeting_id)
-        free = None if capacity is None else capacity - going
-        if free is not None and free <= 0:
-            return ()
+    async def waitlist_head(self, meeting_id: int, limit: int | None) -> tuple[int, ...]:
+        """The first `limit` members of the waitlist in line order (all of them with None)."""
         rows = await self.db.fetchall(
             "SELECT user_id FROM meeting_rsvps WHERE meeting_id = ? AND status = 'waitlist' ORDER BY seq"
-            + ("" if free is None else " LIMIT ?"),
-            (meeting_id,) if free is None else (meeting_id, free),
+            + ("" if limit is None else " LIMIT ?"),
+            (meeting_id,) if limit is None else (meeting_id, limit),
         )
-        promoted = tuple(r["user_id"] for r in rows)
-        if promoted:
-            # Promoted members keep their place in line as their place among those going.
-            await self.db.execute(
-                f"UPDATE meeting_rsvps SET status = 'going', updated_at = ? WHERE meeting_id = ?"
-                f" AND user_id IN ({','.join('?' * len(promoted))})",
-                (to_db_time(now), meeting_id, *promoted),
-            )
-        return promoted
+        return tuple(r["user_id"] for r in rows)
+
+    async def mark_going(self, meeting_id: int, user_ids: Sequence[int], *, now: datetime) -> None:
+        """Members now going, keeping their place in line (`seq`) as their place among those going."""
+        if not user_ids:
+            return
+        await self.db.execute(
+            f"UPDATE meeting_rsvps SET status = 'going', updated_at = ? WHERE meeting_id = ?"
+            f" AND user_id IN ({','.join('?' * len(user_ids))})",
+            (to_db_time(now), meeting_id, *user_ids),
+        )
 
     async def rsvp_of(self, meeting_id: int, user_id: int) -> RsvpStatus | None:
         value = await self.db.fetchval(
@@ -156,7 +127,9 @@ class RsvpRows:
         async with self.db.transaction():
             for user_id in user_ids:
                 if await self.rsvp_of(meeting_id, user_id) is None:
-                    await self._write(guild_id, meeting_id, user_id, RsvpStatus.MAYBE, now, "event")
+                    await self.write_answer(
+                        guild_id, meeting_id, user_id, RsvpStatus.MAYBE, now=now, source="event"
+                    )
                     added += 1
         return added
 

@@ -13,6 +13,7 @@ import pytest
 from core.meetings.edits import apply_edit, later_in_series, plan_edit, plan_repeat, schedule
 from core.meetings.errors import MeetingRefusal
 from core.meetings.reminders import START_KIND
+from core.meetings.rsvp import record_answer
 from core.meetings.series import MAX_OCCURRENCES, Repeat, series_start_times
 from storage.database import Database
 from storage.meetings import Meeting, MeetingRepository, MeetingState, NewMeeting, RsvpStatus
@@ -149,8 +150,8 @@ async def test_saving_an_edit_moves_jobs_cancels_replaced_meetings_and_promotes(
     first = await schedule(
         repo, jobs, new, series_start_times(start, ZONE, "weekly", count=3, until=None, limit=52), now=NOW
     )
-    await repo.rsvp(1, first.id, 10, RsvpStatus.GOING, now=NOW)
-    await repo.rsvp(1, first.id, 11, RsvpStatus.GOING, now=NOW)  # waits for a seat
+    await record_answer(repo, 1, first.id, 10, RsvpStatus.GOING, now=NOW)
+    await record_answer(repo, 1, first.id, 11, RsvpStatus.GOING, now=NOW)  # waits for a seat
     members = await repo.series(1, first.id)
     plan = plan_edit(first, {"capacity": 2}, start + timedelta(hours=1), None, [])
     plan_repeat(plan, None, members)  # and stop the series after this one

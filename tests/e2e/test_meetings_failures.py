@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from core.meetings.rsvp import record_answer
 from emulator.driver import ControlError
 from storage.meetings import MeetingRepository, NewMeeting, RsvpStatus
 from tests.e2e.community import Community, eventually
@@ -89,8 +90,8 @@ async def test_a_cancel_notice_to_many_members_lets_each_message_ping_at_most_10
     repo = MeetingRepository(community.bot.db)
     people = [10**17 + n for n in range(180)]
     for user_id in people:
-        await repo.rsvp(
-            int(community.guild_id), meeting_id, user_id, RsvpStatus.GOING, now=community.clock.now()
+        await record_answer(
+            repo, int(community.guild_id), meeting_id, user_id, RsvpStatus.GOING, now=community.clock.now()
         )
     reply = await community.organizer.run("meeting cancel", id=meeting_id)
     reply = await community.control.settled(reply, "Cancelled")

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from core.meetings.rsvp import record_answer
 from emulator.driver import ControlError
 from storage.jobs import to_db_time
 from storage.meetings import Meeting, MeetingRepository, MeetingState, RsvpStatus
@@ -41,7 +42,9 @@ async def stored(community: Community, meeting_id: int) -> Meeting:
 async def answer(community: Community, meeting_id: int, user_id: str, status: RsvpStatus) -> None:
     """An RSVP on a later meeting of a series, whose card is not posted yet."""
     repo = MeetingRepository(community.bot.db)
-    await repo.rsvp(int(community.guild_id), meeting_id, int(user_id), status, now=community.clock.now())
+    await record_answer(
+        repo, int(community.guild_id), meeting_id, int(user_id), status, now=community.clock.now()
+    )
 
 
 async def edit(community: Community, **options: Any) -> str:

@@ -1,8 +1,8 @@
-"""Meeting storage: seats and waitlist under concurrency, edits with conflicts, agenda, check-ins, personal data."""
+"""Meeting storage: answers in order of arrival and the waitlist's SQL, edits with conflicts, agenda, check-ins,
+personal data. Which answer gets a seat is the core's rule (tests/core/test_meetings_rsvp.py)."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +10,6 @@ import pytest
 from storage.database import Database
 from storage.meetings import (
     EditConflict,
-    MeetingClosed,
     MeetingRepository,
     NewMeeting,
     RsvpStatus,
@@ -45,52 +44,38 @@ async def meeting(
     return created.id
 
 
-async def test_capacity_waitlist_order_and_promotion(repo: MeetingRepository) -> None:
-    mid = await meeting(repo, capacity=2)
-    assert (await repo.rsvp(GUILD, mid, 1, GOING, now=NOW)).status is GOING
-    assert (await repo.rsvp(GUILD, mid, 2, GOING, now=NOW)).status is GOING
-    third = await repo.rsvp(GUILD, mid, 3, GOING, now=NOW)
-    fourth = await repo.rsvp(GUILD, mid, 4, GOING, now=NOW)
-    assert (third.status, third.waitlist_position) == (WAITLIST, 1)
-    assert (fourth.status, fourth.waitlist_position) == (WAITLIST, 2)
-    again = await repo.rsvp(GUILD, mid, 3, GOING, now=NOW)  # clicking Going again keeps the place in line
-    assert (again.status, again.waitlist_position) == (WAITLIST, 1)
-    left = await repo.rsvp(GUILD, mid, 1, NO, now=NOW)
-    assert left.promoted == (3,)
-    assert await repo.rsvp_of(mid, 3) is GOING
-    assert (await repo._position(mid, 4)) == 1
-    # Leaving the waitlist frees no seat and promotes nobody.
-    assert (await repo.rsvp(GUILD, mid, 4, MAYBE, now=NOW)).promoted == ()
-    summary = await repo.summary(mid)
-    assert summary.counts == {GOING: 2, NO: 1, MAYBE: 1}
-    assert summary.first[GOING] == [2, 3]
-
-
-async def test_a_hundred_simultaneous_going_clicks_fill_exactly_the_seats(repo: MeetingRepository) -> None:
-    mid = await meeting(repo, capacity=30)
-    outcomes = await asyncio.gather(*(repo.rsvp(GUILD, mid, user, GOING, now=NOW) for user in range(1, 101)))
-    assert sum(o.status is GOING for o in outcomes) == 30
-    positions = sorted(o.waitlist_position for o in outcomes if o.status is WAITLIST)  # type: ignore[type-var]
-    assert positions == list(range(1, 71))
-    stored = await repo.rsvps(mid)
-    assert len(stored) == 100
-    line = [r.user_id for r in stored if r.status is WAITLIST]
-    told = {
-        u: o.waitlist_position for u, o in zip(range(1, 101), outcomes, strict=True) if o.status is WAITLIST
-    }
-    assert [told[u] for u in line] == list(range(1, 71))
-
-
-async def test_a_larger_capacity_promotes_in_order(repo: MeetingRepository) -> None:
+async def test_answers_keep_their_order_of_arrival_and_a_promotion_keeps_its_place(
+    repo: MeetingRepository,
+) -> None:
     mid = await meeting(repo, capacity=1)
-    for user in (1, 2, 3, 4):
-        await repo.rsvp(GUILD, mid, user, GOING, now=NOW)
+    for user_id, status in ((1, GOING), (2, WAITLIST), (3, WAITLIST), (4, WAITLIST), (5, NO)):
+        await repo.write_answer(GUILD, mid, user_id, status, now=NOW)
+    assert await repo.count_going(mid) == 1
+    assert await repo.waitlist_position(mid, 3) == 2
+    assert await repo.waitlist_head(mid, 2) == (2, 3)
+    await repo.write_answer(GUILD, mid, 2, WAITLIST, now=NOW)  # written again: the end of the line
+    assert await repo.waitlist_head(mid, None) == (3, 4, 2)
+    assert await repo.waitlist_position(mid, 2) == 3
+    await repo.mark_going(mid, (3, 4), now=NOW)
+    await repo.mark_going(mid, (), now=NOW)
+    assert await repo.count_going(mid) == 3
+    assert await repo.rsvp_of(mid, 3) is GOING
+    assert [r.user_id for r in await repo.rsvps(mid)] == [1, 3, 4, 5, 2]  # promoted where they stood
+    summary = await repo.summary(mid, first=2)
+    assert summary.counts == {GOING: 3, WAITLIST: 1, NO: 1}
+    assert summary.first[GOING] == [1, 3]
+
+
+async def test_a_capacity_edit_changes_only_the_meeting(repo: MeetingRepository) -> None:
+    mid = await meeting(repo, capacity=1)
+    await repo.write_answer(GUILD, mid, 1, GOING, now=NOW)
+    await repo.write_answer(GUILD, mid, 2, WAITLIST, now=NOW)
     current = await repo.get(GUILD, mid)
     assert current is not None
-    updated, promoted = await repo.update(current, now=NOW, capacity=3)
-    assert promoted == (2, 3)
+    updated = await repo.update(current, now=NOW, capacity=3)
     assert updated.capacity == 3
     assert updated.version == current.version + 1
+    assert await repo.waitlist_head(mid, None) == (2,)  # seats are given by the core
 
 
 async def test_a_stale_edit_is_refused(repo: MeetingRepository) -> None:
@@ -107,18 +92,10 @@ async def test_a_stale_edit_is_refused(repo: MeetingRepository) -> None:
         await repo.update(stored, now=NOW, guild_id=5)
 
 
-async def test_closed_meetings_take_no_rsvps_and_other_guilds_are_invisible(repo: MeetingRepository) -> None:
+async def test_other_guilds_meetings_are_invisible(repo: MeetingRepository) -> None:
     mid = await meeting(repo)
-    current = await repo.get(GUILD, mid)
-    assert current is not None
-    await repo.update(current, now=NOW, state="cancelled")
-    with pytest.raises(MeetingClosed):
-        await repo.rsvp(GUILD, mid, 1, GOING, now=NOW)
-    with pytest.raises(MeetingClosed):
-        await repo.rsvp(GUILD + 1, await meeting(repo), 1, GOING, now=NOW)
     assert await repo.get(GUILD + 1, mid) is None
-    with pytest.raises(ValueError, match="waitlist"):
-        await repo.rsvp(GUILD, mid, 1, WAITLIST, now=NOW)
+    assert (await repo.get(GUILD, mid)) is not None
 
 
 async def test_next_meeting_listing_and_search(repo: MeetingRepository) -> None:
@@ -162,46 +139,38 @@ async def test_check_ins_reminder_modes_and_defaults(repo: MeetingRepository) ->
     assert await repo.default_offsets(GUILD) == (3600, 60)
 
 
-async def test_personal_data_export_and_delete_frees_seats(repo: MeetingRepository) -> None:
+async def test_personal_data_export_and_delete_name_the_seats_held(repo: MeetingRepository) -> None:
     mid = await meeting(repo, capacity=1)
-    await repo.rsvp(GUILD, mid, 1, GOING, now=NOW)
-    await repo.rsvp(GUILD, mid, 2, GOING, now=NOW)
+    other = await meeting(repo, title="Resource fair")
+    await repo.write_answer(GUILD, mid, 1, GOING, now=NOW)
+    await repo.write_answer(GUILD, mid, 2, WAITLIST, now=NOW)
+    await repo.write_answer(GUILD, other, 1, MAYBE, now=NOW)
     item = await repo.suggest(GUILD, mid, 1, "Topic", now=NOW)
     await repo.toggle_vote(GUILD, item, 1)
     await repo.check_in(GUILD, mid, 1, now=NOW)
     await repo.set_reminder_mode(GUILD, 1, "off")
     exported = await repo.export_member(GUILD, 1)
     assert set(exported) == {"rsvps", "check_ins", "agenda_suggestions", "agenda_votes", "reminders"}
-    deletion = await repo.delete_member(GUILD, 1, now=NOW)
-    assert deletion.removed == 5  # rsvp, check-in, vote, suggestion, preference
-    assert deletion.answered == (mid,)
-    assert deletion.promoted == {mid: (2,)}
+    deletion = await repo.delete_member(GUILD, 1)
+    assert deletion.removed == 6  # two rsvps, check-in, vote, suggestion, preference
+    assert sorted(deletion.answered) == [mid, other]
+    assert deletion.seats == (mid,)
+    assert deletion.agenda == (mid,)
+    assert deletion.promoted == {}  # passing the seat on is the core's
     assert await repo.export_member(GUILD, 1) == {}
-    assert await repo.rsvp_of(mid, 2) is GOING
-
-
-async def test_deleting_a_member_promotes_only_in_meetings_still_ahead(repo: MeetingRepository) -> None:
-    ahead = await meeting(repo, capacity=1)
-    over = await meeting(repo, capacity=1, days=0.1)
-    for mid in (ahead, over):
-        await repo.rsvp(GUILD, mid, 1, GOING, now=NOW)
-        await repo.rsvp(GUILD, mid, 2, GOING, now=NOW)
-    later = NOW + timedelta(days=1)
-    deletion = await repo.delete_member(GUILD, 1, now=later)
-    assert deletion.promoted == {ahead: (2,)}
-    assert sorted(deletion.answered) == sorted([ahead, over])
-    assert await repo.rsvp_of(over, 2) is WAITLIST
+    assert await repo.rsvp_of(mid, 2) is WAITLIST
 
 
 async def test_interest_in_the_discord_event_is_a_maybe_that_can_be_taken_back(
     repo: MeetingRepository,
 ) -> None:
     mid = await meeting(repo)
-    await repo.rsvp(GUILD, mid, 3, NO, now=NOW)
-    await repo.rsvp(GUILD, mid, 4, MAYBE, now=NOW)
+    await repo.write_answer(GUILD, mid, 3, NO, now=NOW)
+    await repo.write_answer(GUILD, mid, 4, MAYBE, now=NOW)
     assert await repo.add_interested(GUILD, mid, [1, 2, 3], now=NOW) == 2  # 3 answered on the card
     assert await repo.rsvp_of(mid, 1) is MAYBE
-    await repo.rsvp(GUILD, mid, 2, MAYBE, now=NOW)  # now also said on the card: it stays
+    await repo.set_source(mid, 2, "button")  # now also said on the card: it stays
+    await repo.set_source(mid, 4, "button")  # already so: nothing changes
     assert await repo.remove_interested(mid, [1, 2, 3, 4]) == 1
     assert [await repo.rsvp_of(mid, u) for u in (1, 2, 3, 4)] == [None, MAYBE, NO, MAYBE]
     await repo.add_interested(GUILD, mid, [5, 6], now=NOW)
@@ -236,27 +205,14 @@ async def test_next_meeting_is_only_for_everyone_by_default(repo: MeetingReposit
     assert anyone.id == private.id
 
 
-async def test_removing_the_capacity_promotes_the_whole_waitlist_in_order(repo: MeetingRepository) -> None:
-    mid = await meeting(repo, capacity=1)
-    for user_id in (1, 4, 2, 3):
-        await repo.rsvp(GUILD, mid, user_id, GOING, now=NOW)
-    stored = await repo.get(GUILD, mid)
-    assert stored is not None
-    updated, promoted = await repo.update(stored, now=NOW, capacity=None)
-    assert updated.capacity is None
-    assert promoted == (4, 2, 3)
-    assert [r.user_id for r in await repo.rsvps(mid, [GOING])] == [1, 4, 2, 3]
-    assert await repo.rsvps(mid, [WAITLIST]) == []
-
-
 async def test_a_series_edit_with_one_stale_meeting_changes_nothing(repo: MeetingRepository) -> None:
     first, later = await meeting(repo, days=3), await meeting(repo, days=10)
     rule = {"every": "weekly", "count": 2, "until": None}
     one, two = await repo.get(GUILD, first), await repo.get(GUILD, later)
     assert one is not None
     assert two is not None
-    one, _ = await repo.update(one, now=NOW, repeat_rule=rule)
-    two, _ = await repo.update(two, now=NOW, repeat_rule=rule, series_id=first)
+    one = await repo.update(one, now=NOW, repeat_rule=rule)
+    two = await repo.update(two, now=NOW, repeat_rule=rule, series_id=first)
     assert (two.series_id, two.repeat_rule) == (first, rule)
     await repo.update(two, now=NOW, location="Gym")  # another organizer, in between
     with pytest.raises(EditConflict):
@@ -264,7 +220,7 @@ async def test_a_series_edit_with_one_stale_meeting_changes_nothing(repo: Meetin
             await repo.update(one, now=NOW, title="Renamed")
             await repo.update(two, now=NOW, title="Renamed")
     assert [m.title for m in await repo.series(GUILD, first)] == ["Kickoff", "Kickoff"]
-    detached, _ = await repo.update(
+    detached = await repo.update(
         (await repo.get(GUILD, later)) or two, now=NOW, series_id=None, repeat_rule=None, state="cancelled"
     )
     assert (detached.series_id, detached.repeat_rule, detached.cancelled) == (None, None, True)
