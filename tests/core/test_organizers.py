@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from core.organizers import MISSED_OWNER, POST_KIND, tell_job_failed, tell_missed
 from core.scheduler import MISSED, Cause, Missed, PermanentJobError
 from storage.guilds import Purpose
 from storage.jobs import Job, JobState
+from tests.core.fakes import FakeJobs
 
 NOW = datetime(2026, 10, 14, 17, 0, tzinfo=UTC)
 
@@ -33,20 +33,6 @@ class FakeMessenger:
 
     async def send_dm(self, user_id: int, text: str, *, nonce: str | None = None) -> bool:
         raise AssertionError("organizer notices are never DMs")
-
-
-class FakeJobs:
-    def __init__(self) -> None:
-        self.scheduled: list[tuple[str, datetime, dict[str, Any], int, str]] = []
-
-    async def schedule(
-        self, kind: str, due: datetime, payload: Mapping[str, Any] | None = None, *, guild_id: int, owner: str
-    ) -> int:
-        self.scheduled.append((kind, due, dict(payload or {}), guild_id, owner))
-        return len(self.scheduled)
-
-    async def cancel(self, *, owner: str | None = None, guild_id: int | None = None) -> int:
-        return 0
 
 
 def job(job_id: int = 7, guild_id: int = 1, kind: str = "announcement.post") -> Job:

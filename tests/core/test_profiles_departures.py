@@ -3,34 +3,15 @@ came back; the purge job names the departure, never the member."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 from core.personal_data import PersonalDataRegistry
 from core.profiles.departures import PURGE_KIND, come_back, leave, purge, purge_due, purge_owner
 from storage.database import Database
 from storage.profiles import IntroSettings, ProfileRepository
+from tests.core.fakes import FakeJobs
 from tests.core.profiles_seed import ALICE, BOB, NOW, TOM, G, seed
-
-
-@dataclass
-class FakeJobs:
-    """Records what a departure asks of the scheduler."""
-
-    scheduled: list[tuple[str, datetime, dict[str, Any], int, str]] = field(default_factory=list)
-    cancelled: list[tuple[str | None, int | None]] = field(default_factory=list)
-
-    async def schedule(
-        self, kind: str, due: datetime, payload: Mapping[str, Any] | None = None, *, guild_id: int, owner: str
-    ) -> int:
-        self.scheduled.append((kind, due, dict(payload or {}), guild_id, owner))
-        return len(self.scheduled)
-
-    async def cancel(self, *, owner: str | None = None, guild_id: int | None = None) -> int:
-        self.cancelled.append((owner, guild_id))
-        return 1
 
 
 @dataclass
