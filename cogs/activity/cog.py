@@ -95,7 +95,7 @@ class Activity(commands.Cog):
         """Messages per kind of channel and per stakeholder group (counts only, never text)."""
         guild = interaction.guild
         assert guild is not None
-        await self.flushed()
+        # Not waiting for the batch being written: under a burst that could outlast Discord's 3 s.
         members = [m.id for m in guild.members if not m.bot]
         found = await summarise(
             GroupRepository(self.bot.db),

@@ -158,3 +158,15 @@ async def test_profile_delete_leaves_the_counts_which_name_no_one(community: Com
     for table in ("activity_messages", "activity_group_counts"):
         rows = await community.bot.db.fetchall(f"SELECT * FROM {table}")
         assert all(int(community.alice.user_id) not in tuple(r) for r in rows)
+
+
+async def test_a_threads_messages_count_under_its_channel(community: Community) -> None:
+    # A member opens a thread in #general (the emulator's state, as Discord would on their click).
+    state = community.emulator.state
+    thread = state.create_thread(
+        state.channels[int(community.general_id)], "robotics-chat", int(community.alice.user_id)
+    )
+    await post(community.alice, str(thread.id), 2)
+    await counts_reach(community, 2)
+    rows = await community.bot.db.fetchall("SELECT channel_id, messages FROM activity_messages")
+    assert [(r["channel_id"], r["messages"]) for r in rows] == [(int(community.general_id), 2)]
