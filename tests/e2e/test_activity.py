@@ -170,3 +170,15 @@ async def test_a_threads_messages_count_under_its_channel(community: Community) 
     await counts_reach(community, 2)
     rows = await community.bot.db.fetchall("SELECT channel_id, messages FROM activity_messages")
     assert [(r["channel_id"], r["messages"]) for r in rows] == [(int(community.general_id), 2)]
+
+
+async def test_counts_survive_a_restart_and_keep_adding_up(community: Community) -> None:
+    await post(community.alice, community.general_id, 2)
+    await counts_reach(community, 2)
+    await community.restart()
+    await post(community.bob, community.general_id, 1)
+    await counts_reach(community, 3)
+    await all_counted(community)
+    assert await counted(community) == 3
+    reply = await community.organizer.run("activity summary")
+    assert "All channels**: 3 messages" in reply.text
