@@ -81,6 +81,7 @@ class CopBot(commands.Bot):
         intents.guilds = True
         intents.members = True
         intents.guild_scheduled_events = True  # "Interested" on a meeting's Discord event counts as Maybe
+        intents.guild_messages = True  # activity counts (cogs/activity): the events only, no message content
         if fast_start:
             # Tests and the demo talk to a local emulator: no reason to wait for slow guilds.
             options.setdefault("guild_ready_timeout", 0.05)

@@ -59,6 +59,28 @@ async def test_message_content_needs_the_intent(emu: Emulator, guild: Json, memb
         assert seen == ["", f"<@{emu.bot_user_id}> hello"]
 
 
+async def test_message_events_need_guild_messages(emu: Emulator, guild: Json, member: Json) -> None:
+    """Without GUILD_MESSAGES a session gets no MESSAGE_CREATE: the next event it sees is a later one."""
+    async with aiohttp.ClientSession() as session, session.ws_connect(emu.ws_url) as ws:
+        await ws.receive_json()
+        intents = discord.Intents.none()
+        intents.guilds = True
+        await ws.send_json(
+            {"op": 2, "d": {"token": emu.bot_token, "intents": intents.value, "properties": {}}}
+        )
+        while (await ws.receive_json(timeout=3)).get("t") != "READY":
+            pass
+        channel = guild["channels"][0]["id"]
+        emu.control.post_message({"channel_id": channel, "user_id": member["user"]["id"], "content": "hi"})
+        emu.control.create_channel(int(guild["id"]), {"name": "after"})
+        seen: list[str] = []
+        while "CHANNEL_CREATE" not in seen:
+            frame = json.loads((await ws.receive(timeout=3)).data)
+            if frame.get("t") not in (None, "GUILD_CREATE"):
+                seen.append(frame["t"])
+        assert seen == ["CHANNEL_CREATE"]
+
+
 async def test_member_dm_reaches_the_bot(bot: EmuBot, control: ControlClient, member: Json) -> None:
     got = waiter(bot, "message", lambda m: m.guild is None)
     await control.post("/messages", {"dm": True, "user_id": member["user"]["id"], "content": "psst"})

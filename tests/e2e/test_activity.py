@@ -1,0 +1,184 @@
+"""Activity counts end to end: members post through the emulator, the bot counts (never keeps text),
+organizers read `/activity summary` with small groups suppressed, and `/activity agendas`."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.activity import all_counted, by_group, counted, counts_reach, post
+from tests.e2e.steps.groups import group, join, setup_groups
+from tests.e2e.steps.meetings import schedule
+from tests.e2e.steps.server import message_saying
+
+MARKER = "zebra-kumquat-4711"
+
+
+async def test_member_messages_are_counted_bots_are_not_and_no_text_is_kept(community: Community) -> None:
+    helper = await community.control.add_member(community.guild_id, "helper_bot", bot=True)
+    await post(community.alice, community.general_id, 2, text=f"my plan {MARKER}")
+    await post(helper, community.general_id, 3, text=f"beep {MARKER}")
+    # The bot's own posts (its answer in a channel) are not members' messages either.
+    await community.organizer.run("meeting schedule", title="Kickoff", when="in 3 days")
+    await post(community.bob, community.general_id, 1, text=MARKER)
+    await counts_reach(community, 3)
+    general = await community.control.messages(community.general_id)
+    assert any(m["author"]["id"] == str(community.emulator.bot_user_id) for m in general)
+    await all_counted(community)
+    assert await counted(community) == 3
+    assert await by_group(community) == {None: 3}
+    rows = await community.bot.db.fetchall("SELECT * FROM activity_messages")
+    assert [(r["channel_id"], r["day"], r["messages"]) for r in rows] == [
+        (int(community.general_id), "2026-10-14", 3)
+    ]
+    await community.runner.stop()
+    for path in community.runner.database.parent.glob("copbot.db*"):
+        assert MARKER.encode() not in path.read_bytes(), path
+
+
+async def test_counts_by_group_and_day_in_the_guilds_zone(community: Community) -> None:
+    await setup_groups(community)
+    await join(community.alice, "Teachers", "Students")
+    lounge = str((await group(community, "Teachers")).channel_id)
+    await post(community.alice, lounge, 2)
+    await post(community.bob, community.general_id, 1)
+    await counts_reach(community, 3)
+    teachers = (await group(community, "Teachers")).id
+    students = (await group(community, "Students")).id
+    assert await by_group(community) == {teachers: 2, students: 2, None: 1}
+    # 06:30 UTC on the 15th is still 23:30 on the 14th in Phoenix (UTC-7); 07:01 UTC is the 15th there.
+    start = community.clock.now()
+    await community.jump(start.replace(hour=6, minute=30) + timedelta(days=1))
+    await post(community.bob, community.general_id, 1)
+    await counts_reach(community, 4)
+    await community.jump(start.replace(hour=7, minute=1) + timedelta(days=1))
+    await post(community.bob, community.general_id, 1)
+    await counts_reach(community, 5)
+    days = await community.bot.db.fetchall(
+        "SELECT day, SUM(messages) AS n FROM activity_messages GROUP BY day ORDER BY day"
+    )
+    assert [(r["day"], r["n"]) for r in days] == [("2026-10-14", 4), ("2026-10-15", 1)]
+
+
+async def test_summary_suppresses_small_groups(community: Community) -> None:
+    await setup_groups(community)
+    teachers = [community.alice]
+    for n in range(4):
+        teachers.append(await community.control.add_member(community.guild_id, f"teacher{n}"))
+    for teacher in teachers:
+        await join(teacher, "Teachers")
+    await join(community.bob, "Students")
+    lounge = str((await group(community, "Teachers")).channel_id)
+    for teacher in teachers:
+        await post(teacher, lounge, 1)
+    await post(community.bob, community.general_id, 2)
+    await counts_reach(community, 7)
+
+    reply = await community.organizer.run("activity summary", days=7)
+
+    assert reply.ephemeral
+    text = reply.text
+    assert "All channels**: 7 messages" in text
+    assert "Group lounges**: 5 messages" in text
+    assert "General channels**: 2 messages" in text
+    assert "School team channels**: 0 messages" in text
+    assert "Teachers: 5 messages" in text
+    assert "Students: fewer than 5 members, not shown" in text
+    assert "Members in no group: fewer than 5 members, not shown" in text
+    assert "2 messages" not in text.split("By stakeholder group")[1]
+
+    refused = await community.alice.run("activity summary")
+    assert refused.ephemeral
+    assert "organizer" in refused.text.lower()
+
+
+async def test_summary_with_nothing_counted(community: Community) -> None:
+    reply = await community.organizer.run("activity summary", days=1)
+    assert reply.ephemeral
+    assert "All channels**: 0 messages" in reply.text
+
+
+async def test_agenda_provenance(community: Community) -> None:
+    _, kickoff = await schedule(community, title="Kickoff")
+    _, fair = await schedule(community, title="Fair", when="in 5 days")
+    await community.organizer.run("meeting agenda-suggest", id=kickoff, topic="Welcome")
+    await community.alice.run("meeting agenda-suggest", id=kickoff, topic="Robotics grants")
+    await community.bob.run("meeting agenda-suggest", id=kickoff, topic="Field trips")
+    agenda = await community.alice.run("meeting agenda", id=kickoff)
+    # The buttons of this first list: 1 Welcome (the organizer's), 2 Robotics grants, 3 Field trips.
+    for voter in (community.alice, community.bob):
+        await voter.click(agenda, "👍 2")
+    await community.bob.click(agenda, "👍 3")
+    await community.alice.click(agenda, "👍 1")  # a vote for an organizer's topic is not a member topic's
+
+    reply = await community.organizer.run("activity agendas", days=30)
+
+    assert reply.ephemeral
+    assert "Kickoff" in reply.text
+    assert "Fair" in reply.text
+    assert "2 of 3 topics came from members (3 votes)" in reply.text
+    assert "no agenda topics yet" in reply.text
+    assert "67% of agenda topics came from members: 2 of 3 topics, with 3 votes." in reply.text
+    assert f"#{fair}" in reply.text
+    refused = await community.alice.run("activity agendas")
+    assert refused.ephemeral
+    assert "organizer" in refused.text.lower()
+
+
+async def test_a_burst_of_messages_does_not_block_commands(community: Community) -> None:
+    async def burst() -> None:
+        for _ in range(10):
+            await asyncio.gather(*(community.alice.say(community.general_id, "hi") for _ in range(100)))
+
+    posting = asyncio.create_task(burst())
+    answered = await community.organizer.run("activity summary")
+    await posting
+    assert answered.ephemeral
+    assert "All channels" in answered.text
+    await counts_reach(community, 1000)
+    await all_counted(community)
+    assert await counted(community) == 1000
+    rows = await community.bot.db.fetchall("SELECT * FROM activity_group_counts")
+    assert [(r["group_id"], r["messages"]) for r in rows] == [(None, 1000)]
+
+
+async def test_profile_delete_leaves_the_counts_which_name_no_one(community: Community) -> None:
+    await post(community.alice, community.general_id, 2)
+    await counts_reach(community, 2)
+    asked = await community.alice.run("profile delete")
+    await community.alice.click(asked, "Delete my data")
+    # Alice has no profile: the counts are nothing of hers, so there is nothing to delete.
+    await eventually(
+        lambda: message_saying(community, community.alice, asked, "had no data about you"),
+        within=10,
+        what="the answer",
+    )
+    assert await counted(community) == 2
+    for table in ("activity_messages", "activity_group_counts"):
+        rows = await community.bot.db.fetchall(f"SELECT * FROM {table}")
+        assert all(int(community.alice.user_id) not in tuple(r) for r in rows)
+
+
+async def test_a_threads_messages_count_under_its_channel(community: Community) -> None:
+    # A member opens a thread in #general (the emulator's state, as Discord would on their click).
+    state = community.emulator.state
+    thread = state.create_thread(
+        state.channels[int(community.general_id)], "robotics-chat", int(community.alice.user_id)
+    )
+    await post(community.alice, str(thread.id), 2)
+    await counts_reach(community, 2)
+    rows = await community.bot.db.fetchall("SELECT channel_id, messages FROM activity_messages")
+    assert [(r["channel_id"], r["messages"]) for r in rows] == [(int(community.general_id), 2)]
+
+
+async def test_counts_survive_a_restart_and_keep_adding_up(community: Community) -> None:
+    await post(community.alice, community.general_id, 2)
+    await counts_reach(community, 2)
+    await community.restart()
+    await post(community.bob, community.general_id, 1)
+    await counts_reach(community, 3)
+    await all_counted(community)
+    assert await counted(community) == 3
+    reply = await community.organizer.run("activity summary")
+    assert "All channels**: 3 messages" in reply.text
