@@ -3,7 +3,9 @@ are refused; organizers keep the community's goals and see every team's counts."
 
 from __future__ import annotations
 
-from tests.e2e.community import Community
+import json
+
+from tests.e2e.community import Community, eventually
 from tests.e2e.steps.goals import add_goal, goal_ids, repo, school_team
 
 
@@ -162,3 +164,40 @@ async def test_overview_of_many_teams_is_paginated(community: Community) -> None
     assert overview.embeds[0]["footer"]["text"] == "Page 1 of 3"
     page = await community.organizer.click(overview, "Next")
     assert "School 14" in page.embeds[0]["description"]
+
+
+async def test_a_members_check_ins_are_exported_and_deleted_the_teams_goals_stay(
+    community: Community,
+) -> None:
+    alice = community.alice
+    lincoln = await school_team(community, "Lincoln Elementary", alice)
+    await add_goal(alice, "Robotics club", "A club of 20")
+    [goal_id] = await goal_ids(community, lincoln)
+    note = "Qv9xnote only eight so far"
+    await alice.run("goals checkin", goal=str(goal_id), status="at_risk", note=note)
+
+    exported = await alice.run("profile export")
+    attachment = exported.raw["message"]["attachments"][0]
+    document = json.loads(community.emulator.state.attachment_data[int(attachment["id"])])
+    mine = document["data"]["team goals"]
+    assert mine["check-ins"][0]["note"] == note
+    assert mine["goals you added"][0]["title"] == "Robotics club"
+
+    asked = await alice.run("profile delete")
+    await alice.click(asked, "Delete my data")
+    await eventually(lambda: _no_checkins(community), within=10, what="the check-ins deleted")
+    goal = await repo(community).goal(int(community.guild_id), goal_id)
+    assert goal is not None  # the team's goal stays, its status too
+    assert goal.status == "at_risk"
+    row = await community.bot.db.fetchone("SELECT created_by FROM goals WHERE id = ?", (goal_id,))
+    assert row is not None
+    assert row["created_by"] is None
+    await community.bot.db.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
+    path = community.bot.db.path
+    for file in (path, path.with_name(path.name + "-wal")):
+        if file.exists():
+            assert b"qv9xnote" not in file.read_bytes().lower()
+
+
+async def _no_checkins(community: Community) -> bool:
+    return not await community.bot.db.fetchval("SELECT COUNT(*) FROM goal_checkins")
