@@ -155,6 +155,16 @@ class StoryRepository:
             )
         )
 
+    async def connection_between(self, guild_id: int, user_id: int, other_id: int) -> int | None:
+        """The latest /connect introduction between the two members (either way round), by id."""
+        value = await self.db.fetchval(
+            "SELECT id FROM connections WHERE guild_id = ?"
+            " AND ((seeker_id = ? AND match_id = ?) OR (seeker_id = ? AND match_id = ?))"
+            " ORDER BY id DESC LIMIT 1",
+            (guild_id, user_id, other_id, other_id, user_id),
+        )
+        return int(value) if value is not None else None
+
     # -- settings ------------------------------------------------------------------------------------------
 
     async def prompts_on(self, guild_id: int, user_id: int) -> bool:

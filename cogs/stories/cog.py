@@ -97,22 +97,35 @@ class Stories(StoryJobs, commands.Cog):
     @app_commands.describe(
         meeting="A meeting the story is about (optional; start typing its title)",
         resource="A resource's number the story is about (optional)",
+        connect="A member you were introduced to with /connect, if the story is about them (optional)",
     )
     async def tell(
         self,
         interaction: discord.Interaction[CopBot],
         meeting: MeetingArg | None = None,
         resource: ResourceId | None = None,
+        connect: discord.User | None = None,
     ) -> None:
         """Tell a story of what you took away from the community, or what came of it."""
         assert interaction.guild_id is not None
-        if meeting is not None and resource is not None:
-            raise UserError("A story can be linked to a meeting or to a resource, not both. Choose one.")
+        if sum(x is not None for x in (meeting, resource, connect)) > 1:
+            raise UserError(
+                "A story can be linked to one thing: a meeting, a resource or a /connect introduction."
+                " Choose one of them."
+            )
         link = None
         if meeting is not None:
             link = Link(LinkKind.MEETING, meeting.id, f"meeting #{meeting.id}")
         elif resource is not None:
             link = Link(LinkKind.RESOURCE, resource.id, f"resource #{resource.id}")
+        elif connect is not None:
+            found = await self.repo.connection_between(interaction.guild_id, interaction.user.id, connect.id)
+            if found is None:
+                raise UserError(
+                    f"You weren't introduced to {safe_text(connect.display_name, 40)} with `/connect`, so the"
+                    " story can't be linked to that. Tell it without the `connect` option."
+                )
+            link = Link(LinkKind.CONNECT, found, "your /connect introduction")
         await interaction.response.send_modal(StoryModal(self.bot, interaction.guild_id, link=link))
 
     @story.command(name="settings")
@@ -132,6 +145,23 @@ class Stories(StoryJobs, commands.Cog):
             if on
             else "Questions after meetings are **off**: copbot won't ask you about meetings. You can still tell"
             " a story any time with `/story tell`. Turn them on with `/story settings prompts:on`."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @story.command(name="followup")
+    @organizer_only()
+    @app_commands.describe(days="Days after someone answers a question before asking how it went (1 to 365)")
+    async def followup(
+        self, interaction: discord.Interaction[CopBot], days: app_commands.Range[int, 1, 365] | None = None
+    ) -> None:
+        """When copbot asks again how a take-away worked out (organizers; 28 days unless changed)."""
+        assert interaction.guild_id is not None
+        if days is not None:
+            await self.repo.set_followup_days(interaction.guild_id, days)
+        now = await self.repo.followup_days(interaction.guild_id)
+        text = (
+            f"Members who answer the question after a meeting are asked how it went {plural(now, 'day')}"
+            " later. Answers given before a change keep the time they were given."
         )
         await interaction.response.send_message(text, ephemeral=True)
 

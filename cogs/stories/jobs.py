@@ -23,6 +23,7 @@ from storage.meetings import Meeting, MeetingRepository
 from storage.stories import StoryRepository
 
 log = logging.getLogger(__name__)
+CONTINUED = "The same question, for more of those who came:"
 
 
 def prompt_text(title: str) -> str:
@@ -81,7 +82,7 @@ class StoryJobs:
             message = await send_once(
                 channel,
                 f"{nonce}-{index}"[:25],
-                content=content,
+                content=content if index == 0 else f"{CONTINUED}\n{content}",
                 view=prompt_view(action, meeting.id),
                 allowed_mentions=discord.AllowedMentions(users=[discord.Object(u) for u in mentioned]),
             )

@@ -3,9 +3,16 @@ else a mention in the meeting's channel), the follow-up weeks later, restarts, a
 
 from __future__ import annotations
 
+import re
+from collections.abc import Awaitable
 from datetime import timedelta
+from typing import Any
 
+from cogs.stories.jobs import CONTINUED
+from storage.meetings import MeetingRepository, RsvpStatus
+from storage.profiles import ProfileRepository
 from tests.e2e.community import Community, eventually
+from tests.e2e.steps.meetings import allowed_mentions, pinged_users
 from tests.e2e.steps.server import posts
 from tests.e2e.steps.stories import (
     FOLLOWUP,
@@ -43,6 +50,8 @@ async def test_prompt_after_a_meeting_then_the_follow_up(community: Community) -
     [post] = await eventually(lambda: posts(community, PROMPT), what="the channel prompt")
     assert f"<@{closed.user_id}>" in post["content"]
     assert f"<@{community.alice.user_id}>" not in post["content"]
+    [sent] = await allowed_mentions(community, PROMPT)
+    assert pinged_users(sent) == [closed.user_id]  # only the member prompted there
     assert await prompts_in_dms(quiet) == []
     assert await prompts_in_dms(maybe) == []
     # Someone who wasn't prompted can't use the channel's button.
@@ -61,6 +70,10 @@ async def test_prompt_after_a_meeting_then_the_follow_up(community: Community) -
     ]
     # A second answer to the same prompt plans no second follow-up; the follow-up comes after 28 days.
     await answer(community.alice, alice_prompt, "And one more thing.")
+    listed = await community.organizer.run("story list")
+    assert f"<@{closed.user_id}>" in listed.text  # shareable, named: agreed
+    assert "A new way" not in listed.text  # alice's story is private
+    await community.restart()  # the follow-ups are durable jobs, and the buttons persistent
     await community.travel(ends + timedelta(days=28, minutes=5))
     followup = await dm_prompt(community.alice, FOLLOWUP)
     assert len(await prompts_in_dms(community.alice, FOLLOWUP)) == 1
@@ -154,3 +167,82 @@ async def test_export_and_delete(community: Community) -> None:
     assert erased.removed["value stories"] >= 2
     for table in ("stories", "story_prompts", "story_posts", "story_member_settings"):
         assert await community.bot.db.fetchval(f"SELECT COUNT(*) FROM {table}") == 0
+
+
+async def test_closed_dms_are_mentioned_at_most_100_a_message_and_deleting_takes_the_mention_off(
+    community: Community,
+) -> None:
+    closed = [
+        await community.control.add_member(community.guild_id, f"closed_{n}", dms_open=False)
+        for n in range(101)
+    ]
+    meeting_id, ends = await meeting_that_ends(community, going=[])
+    meetings = MeetingRepository(community.bot.db)
+    for actor in closed:  # as if each had clicked Going
+        await meetings.write_answer(
+            int(community.guild_id),
+            meeting_id,
+            int(actor.user_id),
+            RsvpStatus.GOING,
+            now=community.clock.now(),
+        )
+    await community.travel(ends + timedelta(minutes=1))
+    found = await eventually(lambda: _two(_prompt_posts(community, meeting_id)), what="two prompt posts")
+    mentioned = [u for m in found for u in re.findall(r"<@(\d+)>", m["content"])]
+    assert sorted(mentioned) == sorted(a.user_id for a in closed)  # each exactly once
+    sent = await allowed_mentions(community, PROMPT) + await allowed_mentions(community, CONTINUED)
+    assert sorted(u for m in sent for u in pinged_users(m)) == sorted(a.user_id for a in closed)
+    assert all(len(pinged_users(m)) <= 100 for m in sent)
+    first = closed[0]
+    erased = await community.bot.personal_data.erase(int(community.guild_id), int(first.user_id))
+    assert erased.remains == ()
+
+    async def gone() -> bool | None:
+        texts = [m["content"] for m in await _prompt_posts(community, meeting_id)]
+        return (not any(f"<@{first.user_id}>" in t for t in texts)) or None
+
+    await eventually(gone, what="the deleted member's mention taken off")
+    assert len(found) == 2
+
+
+async def _prompt_posts(community: Community, meeting_id: int) -> list[dict[str, Any]]:
+    return [
+        m
+        for m in await community.control.messages(community.general_id)
+        if f"story:ask:{meeting_id}" in str(m["components"])
+    ]
+
+
+async def _two(found: Awaitable[list[dict[str, Any]]]) -> list[dict[str, Any]] | None:
+    result = await found
+    return result if len(result) == 2 else None
+
+
+async def test_links_to_a_connect_introduction_and_the_follow_up_setting(community: Community) -> None:
+    refused = await community.alice.run("story tell", connect=community.bob.user_id)
+    assert "weren't introduced" in refused.text
+    assert refused.ephemeral
+    await ProfileRepository(community.bot.db).record_connection(
+        int(community.guild_id),
+        int(community.bob.user_id),
+        int(community.alice.user_id),
+        "",
+        "",
+        now=community.clock.now(),
+    )
+    reply = await tell(community.alice, "Bob showed me his lab", connect=community.bob.user_id)
+    assert "/connect introduction" in reply.text
+    [row] = await _stories(community)
+    assert row["link_kind"] == "connect"
+    both = await community.alice.run("story tell", connect=community.bob.user_id, meeting=1)
+    assert "one thing" in both.text or "no meeting" in both.text
+    setting = await community.organizer.run("story followup", days=14)
+    assert "14 days" in setting.text
+    member = await community.alice.run("story followup", days=3)
+    assert "organizer" in member.text.lower()
+    _meeting_id, ends = await meeting_that_ends(community, going=[community.alice])
+    await community.travel(ends + timedelta(minutes=1))
+    answered = await answer(community.alice, await dm_prompt(community.alice), "An idea")
+    assert "check in once more" in answered.text
+    await community.travel(ends + timedelta(days=14, minutes=2))
+    await dm_prompt(community.alice, FOLLOWUP)
