@@ -128,6 +128,19 @@ class Stories(StoryJobs, commands.Cog):
             link = Link(LinkKind.CONNECT, found, "your /connect introduction")
         await interaction.response.send_modal(StoryModal(self.bot, interaction.guild_id, link=link))
 
+    @tell.autocomplete("meeting")
+    async def meeting_choices(
+        self, interaction: discord.Interaction[CopBot], current: str
+    ) -> list[app_commands.Choice[int]]:
+        """The meetings the member may see, as in the meeting commands."""
+        meetings = self.bot.get_cog("Meetings")
+        if meetings is None:
+            return []
+        choices: list[app_commands.Choice[int]] = await meetings.meeting_choices(  # type: ignore[attr-defined]
+            interaction, current
+        )
+        return choices
+
     @story.command(name="settings")
     @app_commands.guild_only()
     @app_commands.describe(prompts="Whether copbot may ask you about meetings you went to")
@@ -197,6 +210,21 @@ class Stories(StoryJobs, commands.Cog):
             empty="You haven't told a story yet. Tell one with `/story tell`.",
         )
         await Paginator(interaction.user.id, pages).send(interaction)
+
+    @mine.autocomplete("delete")
+    async def own_story_choices(
+        self, interaction: discord.Interaction[CopBot], current: str
+    ) -> list[app_commands.Choice[int]]:
+        """The member's own stories, newest first."""
+        if interaction.guild_id is None:
+            return []
+        typed = current.strip().lower()
+        stories = await self.repo.of_author(interaction.guild_id, interaction.user.id)
+        return [
+            app_commands.Choice(name=f"#{s.id} {s.text}"[:100], value=s.id)
+            for s in stories
+            if typed in s.text.lower() or typed == str(s.id)
+        ][:25]
 
     @story.command(name="list")
     @organizer_only()

@@ -95,8 +95,11 @@ class StoryJobs:
             raise StaleJob("the meeting was deleted or cancelled")
         closed: list[int] = []
         text = prompt_text(meeting.title)
+        guild = self.bot.get_guild(meeting.guild_id)
         for prompt in await self.service.prompts_due(meeting.guild_id, meeting.id):
-            if await self._dm(prompt.user_id, f"stp-{prompt.id}", text, "ask", meeting.id):
+            if guild is not None and guild.get_member(prompt.user_id) is None:
+                await self.repo.set_sent(prompt.id, "none")  # left the server since
+            elif await self._dm(prompt.user_id, f"stp-{prompt.id}", text, "ask", meeting.id):
                 await self.repo.set_sent(prompt.id, "dm")
             else:
                 closed.append(prompt.id)

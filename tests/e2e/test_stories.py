@@ -12,7 +12,7 @@ from cogs.stories.jobs import CONTINUED
 from storage.meetings import MeetingRepository, RsvpStatus
 from storage.profiles import ProfileRepository
 from tests.e2e.community import Community, eventually
-from tests.e2e.steps.meetings import allowed_mentions, pinged_users
+from tests.e2e.steps.meetings import allowed_mentions, pinged_users, schedule
 from tests.e2e.steps.server import posts
 from tests.e2e.steps.stories import (
     FOLLOWUP,
@@ -94,7 +94,9 @@ async def _card(community: Community, meeting_id: int) -> dict[str, object]:
 
 
 async def test_each_prompt_exactly_once_across_restarts(community: Community) -> None:
-    meeting_id, ends = await meeting_that_ends(community, going=[community.alice, community.bob])
+    leaver = await community.control.add_member(community.guild_id, "lee_leaves")
+    meeting_id, ends = await meeting_that_ends(community, going=[community.alice, community.bob, leaver])
+    await community.control.remove_member(community.guild_id, leaver.user_id)
     await community.restart()
     await community.jump(ends + timedelta(minutes=1))  # the bot was down when the meeting ended
     await dm_prompt(community.alice)
@@ -106,7 +108,8 @@ async def test_each_prompt_exactly_once_across_restarts(community: Community) ->
     count = await community.bot.db.fetchval(
         "SELECT COUNT(*) FROM story_prompts WHERE meeting_id = ?", (meeting_id,)
     )
-    assert count == 2
+    assert count == 3
+    assert await prompts_in_dms(leaver) == []  # left the server before the end
 
 
 async def test_a_long_story_with_mentions_is_kept_as_typed_and_never_pings(community: Community) -> None:
@@ -149,6 +152,12 @@ async def test_tell_links_settings_mine_and_delete(community: Community) -> None
     assert "**on**" in settings.text
     other = await community.bob.run("story mine", delete=1)
     assert "no story #1" in other.text
+    choices = await community.alice.autocomplete("story mine", "delete", delete="mentor")
+    assert [c["value"] for c in choices] == [1]
+    assert await community.bob.autocomplete("story mine", "delete", delete="") == []  # only one's own
+    _, meeting_id = await schedule(community, title="Coding circle")
+    found = await community.alice.autocomplete("story tell", "meeting", meeting="coding")
+    assert [c["value"] for c in found] == [meeting_id]
     asked = await community.alice.run("story mine", delete=1)
     confirmed = await community.alice.click(asked, "Delete")
     assert "deleted" in confirmed.text
