@@ -255,3 +255,14 @@ async def test_links_to_a_connect_introduction_and_the_follow_up_setting(communi
     assert "check in once more" in answered.text
     await community.travel(ends + timedelta(days=14, minutes=2))
     await dm_prompt(community.alice, FOLLOWUP)
+
+
+async def test_turning_questions_off_stops_a_planned_follow_up(community: Community) -> None:
+    _, ends = await meeting_that_ends(community, going=[community.alice])
+    await community.travel(ends + timedelta(minutes=1))
+    await answer(community.alice, await dm_prompt(community.alice), "A rubric to try")
+    await community.alice.run("story settings", prompts="off")
+    await community.travel(ends + timedelta(days=29))
+    assert await prompts_in_dms(community.alice, FOLLOWUP) == []
+    states = await community.bot.db.fetchall("SELECT state FROM jobs WHERE kind = 'story.followup'")
+    assert [r["state"] for r in states] == ["skipped"]
