@@ -91,3 +91,5 @@ class MeetingJobs(MeetingsBase):
     async def run_checkin(self, job: Job, ctx: RunContext) -> None:
         meeting = await self._live(job)
         await self.render_card(meeting.id)
+        if job.payload.get("phase") == "close" and (stories := self.bot.get_cog("Stories")) is not None:
+            await stories.meeting_ended(meeting.guild_id, meeting.id)  # type: ignore[attr-defined]  # value stories' prompts
