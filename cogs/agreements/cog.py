@@ -34,7 +34,7 @@ from .jobs import Reviews
 
 log = logging.getLogger(__name__)
 
-GRACE = timedelta(days=30)
+GRACE = timedelta(days=365)  # a lapse must happen even after a long outage; a late reminder refuses itself
 COMMITMENT_LIMIT = 500
 ID_HELP = "The agreement's number (see /agreement list)"
 
@@ -185,6 +185,10 @@ class Agreements(commands.Cog):
             )
         if partner.bot:
             raise UserError("The partner must be a person, not a bot.")
+        if partner.id == interaction.user.id:
+            raise UserError(
+                "You can't be the partner of an agreement you propose: choose the partner member."
+            )
         channel = interaction.guild.get_channel(school.channel_id) if school.channel_id else None
         if not isinstance(channel, discord.TextChannel):
             raise UserError(

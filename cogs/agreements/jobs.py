@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.delivery import job_guild, resolve_channel, send_once
+from bot.delivery import classify, job_guild, resolve_channel, send_once
 from bot.reach import send_dm
 from core.agreements.service import AgreementService
 from core.scheduler import RunContext, StaleJob
@@ -67,7 +67,10 @@ class Reviews:
         )
         dm_sent = False
         if present and partner is not None:
-            dm_sent = await send_dm(self.bot, partner, f"Reminder: {what}", nonce=f"{ctx.nonce}-p")
+            try:
+                dm_sent = await send_dm(self.bot, partner, f"Reminder: {what}", nonce=f"{ctx.nonce}-p")
+            except discord.HTTPException as exc:  # not a closed DM: Discord's trouble, sorted as every post's
+                raise classify(exc) from exc
         channel = await self._team_channel(agreement.guild_id, agreement.school_id)
         if channel is None:
             return

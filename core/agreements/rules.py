@@ -2,6 +2,7 @@
 
 * An agreement is *proposed* until both sides confirmed: the partner member for the partner side, a member
   of the school team for the team side. Then it is *active*.
+* The partner never confirms for the team, even when they are on it.
 * Either side or an organizer may mark an open (proposed or active) agreement *completed*.
 * At its review date an open agreement *lapses* unless it was renewed (a new, later review date) before.
 * Both sides are reminded a week before the review date.
@@ -62,6 +63,8 @@ def confirm(agreement: Agreement, side: Side, user_id: int, *, team_ids: Iterabl
         raise Refused(f"Agreement #{agreement.id} is {agreement.status.value}, so it can't be confirmed.")
     if side is Side.PARTNER and user_id != agreement.partner_id:
         raise Refused("Only the partner named in this agreement can confirm for the partner side.")
+    if side is Side.TEAM and user_id == agreement.partner_id:
+        raise Refused("The partner can't also confirm for the team: another member of the team has to.")
     if side is Side.TEAM and user_id not in set(team_ids):
         raise Refused(
             f"Only members of the {agreement.school_name} team can confirm for the team side. "

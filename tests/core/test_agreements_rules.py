@@ -63,7 +63,7 @@ def test_it_becomes_active_only_once_both_sides_confirmed() -> None:
     [
         (Side.PARTNER, TEAMMATE, [TEAMMATE], "Only the partner"),
         (Side.TEAM, STRANGER, [TEAMMATE], "Only members of the Lincoln Elementary team"),
-        (Side.TEAM, PARTNER, [TEAMMATE], "Only members"),
+        (Side.TEAM, PARTNER, [TEAMMATE, PARTNER], "can't also confirm for the team"),
     ],
 )
 def test_only_the_right_people_confirm_each_side(side: Side, user: int, team: list[int], words: str) -> None:

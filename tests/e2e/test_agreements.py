@@ -24,6 +24,7 @@ from tests.e2e.steps.agreements import (
     school_team,
     sent_mentions,
 )
+from tests.e2e.steps.introductions import introduce, ready
 
 
 async def _jobs(community: Community, agreement_id: int = 1) -> list[tuple[str, str]]:
@@ -129,6 +130,7 @@ async def test_bad_input_is_refused_and_nothing_is_saved(community: Community) -
         "I don't know a school"
         in (await propose(community, community.alice, community.bob, school="Nowhere High")).text
     )
+    assert "can't be the partner" in (await propose(community, community.alice, community.alice)).text
     empty = await propose(community, community.alice, community.bob, team="   ")
     assert "neither can be empty" in empty.text
     assert await AgreementCount.of(community) == 0
@@ -190,6 +192,17 @@ async def test_reminders_due_during_a_restart_arrive_exactly_once(community: Com
     assert len(await dms_saying(community.bob, "Reminder:")) == 1
     states = [state for _, state in await _jobs(community)]
     assert states == [JobState.DONE.value, JobState.PENDING.value]
+    # The review date passes while the bot is down again: it lapses once, its note posted once.
+    await community.runner.stop()
+    community.clock.set(REVIEW_AT + timedelta(days=2))
+    await community.runner.start(sync=False)
+    await eventually(lambda: posts_in(community, channel, "has lapsed"), within=15, what="the lapse")
+    await community.bot.scheduler.idle()
+    await community.restart()
+    await community.bot.scheduler.idle()
+    assert (await agreement(community)).status is Status.LAPSED
+    assert len(await posts_in(community, channel, "has lapsed")) == 1
+    assert [state for _, state in await _jobs(community)] == [JobState.DONE.value] * 2
 
 
 async def test_closed_dms_fall_back_to_a_mention_in_the_team_channel(community: Community) -> None:
@@ -304,3 +317,31 @@ async def test_personal_data_export_and_delete_keep_the_teams_record(community: 
     assert kept.team_confirmed_by == int(community.alice.user_id)
     await eventually(lambda: card_says(community, channel, "a former member"), what="the card without bob")
     assert community.bob.user_id not in message_text(await card(community, channel))
+
+
+async def test_the_confirm_buttons_work_after_a_restart(community: Community) -> None:
+    channel = await school_team(community, community.alice)
+    await propose(community, community.alice, community.bob)
+    await community.restart()
+    team = await community.alice.click(await card(community, channel), "Confirm for the team")
+    assert "Waiting for the other side" in team.text
+    dm = (await dms_saying(community.bob, "proposed a collaboration agreement with you"))[0]
+    assert "now **active**" in (await community.bob.click(dm, "Confirm as the partner")).text
+
+
+async def test_sectors_come_from_the_partners_introductions(community: Community) -> None:
+    await ready(community)
+    await introduce(
+        community, community.bob, group="Business & Industry", name="Bob B", organization="Honeywell"
+    )
+    await school_team(community, community.alice)
+    choices = await community.alice.autocomplete("agreement propose", "organization", organization="honey")
+    assert [c["value"] for c in choices] == ["Honeywell"]
+    for hours in (1, 2, 3, 4, 5):
+        await propose(community, community.alice, community.bob, hours=hours, organization="Honeywell")
+    report = await community.organizer.run("agreement hours")
+    assert "Business & Industry: 15 hours a month (5 agreements)" in report.text
+    await community.alice.run("agreement complete", id=1)
+    report = await community.organizer.run("agreement hours")
+    assert "Business & Industry: fewer than 5 agreements" in report.text
+    assert "Completed: fewer than 5 agreements" in report.text
