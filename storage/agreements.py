@@ -234,6 +234,25 @@ class AgreementRepository:
             )
         return out
 
+    async def record_post(
+        self, guild_id: int, agreement_id: int, user_id: int, kind: str, channel_id: int, message_id: int
+    ) -> None:
+        """A post mentioning the member about this agreement ('ask' or 'remind'): handled with their data."""
+        await self.db.execute(
+            "INSERT OR IGNORE INTO agreement_posts (guild_id, agreement_id, user_id, kind, channel_id, message_id)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (guild_id, agreement_id, user_id, kind, channel_id, message_id),
+        )
+
+    async def posts_of(self, guild_id: int, user_id: int) -> list[tuple[str, int, int]]:
+        """(kind, channel id, message id) of each post mentioning the member about an agreement."""
+        rows = await self.db.fetchall(
+            "SELECT kind, channel_id, message_id FROM agreement_posts WHERE guild_id = ? AND user_id = ?"
+            " ORDER BY message_id",
+            (guild_id, user_id),
+        )
+        return [(r["kind"], int(r["channel_id"]), int(r["message_id"])) for r in rows]
+
     async def forget_member(self, guild_id: int, user_id: int) -> int:
         """Take the member's id out of every agreement (kept as the team's record); how many changed."""
         async with self.db.transaction():
@@ -247,5 +266,8 @@ class AgreementRepository:
                 " created_by = CASE WHEN created_by = ? THEN NULL ELSE created_by END"
                 f" WHERE guild_id = ? AND {_ABOUT}",
                 (user_id, user_id, user_id, user_id, user_id, guild_id, user_id, user_id, user_id, user_id),
+            )
+            changed += await self.db.execute_rowcount(
+                "DELETE FROM agreement_posts WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
             )
         return changed

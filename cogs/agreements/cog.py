@@ -22,7 +22,8 @@ from cogs.schools.inputs import SchoolArg
 from core.agreements import rules
 from core.agreements.rules import KIND, MAX_HOURS, Side
 from core.agreements.service import AgreementService
-from core.text import fit_lines, quote, safe_text
+from core.personal_data import Deleted
+from core.text import fit_lines, plural, quote, safe_text
 from core.timeutil import TimeInputError, discord_timestamp, parse_when
 from storage.agreements import Agreement, AgreementRepository, NewAgreement
 from storage.profiles import ProfileRepository
@@ -59,6 +60,14 @@ async def find_agreement(interaction: discord.Interaction[CopBot], guild_id: int
             f"I don't know agreement #{number}. `/agreement list` shows the agreements you can see."
         )
     return found
+
+
+def read_date(what: str, text: str, zone: str, *, now: datetime, allow_past: bool = False) -> datetime:
+    """A date typed in the guild's zone (a date alone means 9:00 there); the refusal names the option."""
+    try:
+        return parse_when(text, zone, now=now, allow_past=allow_past)
+    except TimeInputError as exc:
+        raise UserError(f"The {what} date: {exc}") from None
 
 
 class AgreementTransformer(IdArgument[Agreement]):
@@ -133,15 +142,41 @@ class Agreements(commands.Cog):
         self.bot.remove_dynamic_items(ConfirmButton)
         self.bot.personal_data.unregister("collaboration agreements")
 
-    async def forget(self, guild_id: int, user_id: int) -> int:
-        """Take the member out of every agreement, then their mention off its card (best effort)."""
+    async def forget(self, guild_id: int, user_id: int) -> Deleted:
+        """Take the member out of every agreement (kept as the team's record) and, best effort, off Discord:
+        the posts that mention them are deleted and the cards redrawn without them."""
         about = await self.repo.about_member(guild_id, user_id)
+        posts = await self.repo.posts_of(guild_id, user_id)
         changed = await self.repo.forget_member(guild_id, user_id)
+        taken, remains = 0, []
+        for kind, channel_id, message_id in posts:
+            message = self.bot.get_partial_messageable(channel_id).get_partial_message(message_id)
+            try:
+                if kind == "ask":
+                    await message.delete()
+                else:  # a team reminder: it stays, without the member's mention
+                    full = await message.fetch()
+                    await message.edit(
+                        content=full.content.replace(f"<@{user_id}> ", "").replace(
+                            f"<@{user_id}>", "a former member"
+                        )
+                    )
+                taken += 1
+            except discord.NotFound:
+                taken += 1
+            except discord.HTTPException as exc:
+                log.info("could not take down agreement post %s: %s", message_id, exc)
+                remains.append(
+                    f"a message about an agreement that mentions you ({jump_link(guild_id, channel_id, message_id)})"
+                )
         for agreement in about:
             current = await self.repo.get(guild_id, agreement.id)
             if current is not None:
                 await refresh_card(self.bot, current)
-        return changed
+        done = [f"your mention in {plural(taken, 'agreement message')}"] if taken else []
+        if about:
+            done.append(f"your name on {plural(len(about), 'agreement card')}")
+        return Deleted(changed, tuple(done), tuple(remains))
 
     async def _team_ids(self, agreement: Agreement) -> list[int]:
         return await SchoolRepository(self.bot.db).member_ids(agreement.guild_id, agreement.school_id)
@@ -200,11 +235,8 @@ class Agreements(commands.Cog):
         )
         zone = await guild_zone(interaction)
         now = self.bot.clock.now()
-        try:
-            start_at = parse_when(starts, zone, now=now, allow_past=True)
-            review_at = parse_when(review, zone, now=now)
-        except TimeInputError as exc:
-            raise UserError(str(exc)) from None
+        start_at = read_date("start", starts, zone, now=now, allow_past=True)
+        review_at = read_date("review", review, zone, now=now)
         with refusals():
             rules.check_hours(hours)
             rules.check_dates(start_at, review_at, now=now)
@@ -294,7 +326,7 @@ class Agreements(commands.Cog):
                 f"`/agreement confirm id:{agreement.id}`."
             )
         try:
-            await where.send(
+            sent = await where.send(
                 f"<@{agreement.partner_id}> the {safe_text(agreement.school_name, 80)} team proposed collaboration "
                 f"agreement #{agreement.id} with you (I couldn't DM you). See it with `/agreement show id:"
                 f"{agreement.id}` and confirm with `/agreement confirm id:{agreement.id}`.",
@@ -302,6 +334,9 @@ class Agreements(commands.Cog):
             )
         except discord.HTTPException:
             return f"I couldn't reach the partner: ask them to run `/agreement confirm id:{agreement.id}`."
+        await self.repo.record_post(
+            agreement.guild_id, agreement.id, agreement.partner_id, "ask", sent.channel.id, sent.id
+        )
         return "The partner's DMs are closed, so I mentioned them in a channel they can see."
 
     async def _confirm(self, interaction: discord.Interaction[CopBot], agreement_id: int, side: Side) -> None:
@@ -398,10 +433,7 @@ class Agreements(commands.Cog):
         await self._school_of(agreement)
         _, organizer = await viewer(interaction)
         zone = await guild_zone(interaction)
-        try:
-            review_at = parse_when(review, zone, now=self.bot.clock.now())
-        except TimeInputError as exc:
-            raise UserError(str(exc)) from None
+        review_at = read_date("review", review, zone, now=self.bot.clock.now())
         with refusals():
             renewed = await self.service.renew(
                 agreement.id,

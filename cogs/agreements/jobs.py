@@ -86,12 +86,16 @@ class Reviews:
             text += " The partner has left the server, so only the team is reminded."
         elif agreement.partner_former:
             text += " The partner is a former member, so only the team is reminded."
-        await send_once(
+        sent = await send_once(
             channel,
             ctx.nonce,
             content=text[:2000],
             allowed_mentions=discord.AllowedMentions(users=[discord.Object(u) for u in mention]),
         )
+        for user_id in mention:
+            await self.service.repo.record_post(
+                agreement.guild_id, agreement.id, user_id, "remind", sent.channel.id, sent.id
+            )
         await refresh_card(self.bot, agreement)
 
     async def _lapse(self, job: Job, ctx: RunContext, agreement_id: int, review_at: datetime) -> None:

@@ -31,3 +31,15 @@ CREATE TABLE agreements (
 
 CREATE INDEX agreements_by_school ON agreements (guild_id, school_id);
 CREATE INDEX agreements_by_partner ON agreements (guild_id, partner_id);
+
+-- Posts that mention a member about an agreement because their DMs were closed: the partner asked to confirm
+-- ('ask', deleted with the member's data) or a team reminder mentioning them ('remind', their mention removed).
+CREATE TABLE agreement_posts (
+    guild_id     INTEGER NOT NULL,
+    agreement_id INTEGER NOT NULL REFERENCES agreements (id) ON DELETE CASCADE,
+    user_id      INTEGER NOT NULL,
+    kind         TEXT    NOT NULL CHECK (kind IN ('ask', 'remind')),
+    channel_id   INTEGER NOT NULL,
+    message_id   INTEGER NOT NULL,
+    PRIMARY KEY (guild_id, user_id, message_id)
+);

@@ -224,6 +224,12 @@ async def test_closed_dms_fall_back_to_a_mention_in_the_team_channel(community: 
     )
     assert f"<@{carl.user_id}>" in message_text(reminded[0])
     assert await _pinged(community, channel, "Reminder for the team") == [[carl.user_id]]
+    # carl deletes his data: the posts mentioning him go, the card no longer names him.
+    erased = await community.bot.personal_data.erase(int(community.guild_id), int(carl.user_id))
+    assert "your mention in 2 agreement messages" in erased.posts
+    assert await posts_in(community, channel, carl.user_id) == []
+    assert len(await posts_in(community, channel, "Reminder for the team")) == 1  # the team's reminder stays
+    assert await card_says(community, channel, "a former member")
 
 
 async def test_closed_dms_and_a_private_team_channel_fall_back_to_here(community: Community) -> None:
