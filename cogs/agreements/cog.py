@@ -306,7 +306,7 @@ class Agreements(commands.Cog):
         when they can't see it, in the channel the proposal was made in)."""
         assert agreement.partner_id is not None
         text = (
-            f"The {agreement.school_name} team proposed a collaboration agreement with you (#{agreement.id}). "
+            f"The {safe_text(agreement.school_name, 100)} team proposed a collaboration agreement with you (#{agreement.id}). "
             f"You commit: {quote(agreement.partner_commitment, 500)}. The team commits: "
             f"{quote(agreement.team_commitment, 500)}. {agreement.hours_per_month} hours per month, review "
             f"{discord_timestamp(agreement.review_at, 'D')}. Confirm below if that is right."

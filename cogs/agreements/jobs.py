@@ -13,6 +13,7 @@ from bot.delivery import classify, job_guild, resolve_channel, send_once
 from bot.reach import send_dm
 from core.agreements.service import AgreementService
 from core.scheduler import RunContext, StaleJob
+from core.text import safe_text
 from core.timeutil import discord_timestamp
 from storage.agreements import OPEN, Status
 from storage.jobs import Job, from_db_time
@@ -61,7 +62,7 @@ class Reviews:
             f"{discord_timestamp(agreement.review_at, 'D')} ({discord_timestamp(agreement.review_at, 'R')})"
         )
         what = (
-            f"agreement #{agreement.id} between the {agreement.school_name} team and its partner is up for review "
+            f"agreement #{agreement.id} between the {safe_text(agreement.school_name, 100)} team and its partner is up for review "
             f"on {when}. Renew it with `/agreement renew id:{agreement.id}`, or mark it done with "
             f"`/agreement complete id:{agreement.id}`; otherwise it lapses on that date."
         )

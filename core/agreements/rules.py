@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from core.text import safe_text
 from storage.agreements import OPEN, Agreement, HoursRow, Status
 
 MAX_HOURS = 1000
@@ -67,7 +68,7 @@ def confirm(agreement: Agreement, side: Side, user_id: int, *, team_ids: Iterabl
         raise Refused("The partner can't also confirm for the team: another member of the team has to.")
     if side is Side.TEAM and user_id not in set(team_ids):
         raise Refused(
-            f"Only members of the {agreement.school_name} team can confirm for the team side. "
+            f"Only members of the {safe_text(agreement.school_name, 100)} team can confirm for the team side. "
             "Join the team with `/schools join` first."
         )
     if confirmed(agreement, side):

@@ -134,8 +134,19 @@ async def test_bad_input_is_refused_and_nothing_is_saved(community: Community) -
     empty = await propose(community, community.alice, community.bob, team="   ")
     assert "neither can be empty" in empty.text
     assert await AgreementCount.of(community) == 0
+    hostile = await propose(
+        community, community.alice, community.bob, team="@everyone <@&1> come", partner_text="@here"
+    )
+    assert "Proposed agreement" in hostile.text
+    assert "@everyone" not in message_text(await card(community, await _team_channel(community)))
+    await community.alice.run("agreement complete", id=1)
     # An organizer proposes for any school team.
     assert "Proposed agreement" in (await propose(community, community.organizer, community.bob)).text
+
+
+async def _team_channel(community: Community) -> str:
+    found = await community.bot.db.fetchval("SELECT channel_id FROM schools")
+    return str(found)
 
 
 class AgreementCount:
