@@ -125,6 +125,12 @@ class SurveyRepository:
     async def set_message(self, survey_id: int, message_id: int) -> None:
         await self.db.execute("UPDATE surveys SET message_id = ? WHERE id = ?", (message_id, survey_id))
 
+    async def update(self, survey_id: int, *, title: str, intro: str, questions: str) -> None:
+        await self.db.execute(
+            "UPDATE surveys SET title = ?, intro = ?, questions = ? WHERE id = ?",
+            (title, intro, questions, survey_id),
+        )
+
     async def get(self, guild_id: int, survey_id: int) -> Survey | None:
         row = await self.db.fetchone(
             "SELECT * FROM surveys WHERE id = ? AND guild_id = ?", (survey_id, guild_id)

@@ -58,3 +58,19 @@ async def mark_closed(bot: CopBot, survey: Survey) -> None:
         return
     with contextlib.suppress(discord.HTTPException):
         await channel.get_partial_message(survey.message_id).edit(content=closed_text(survey), view=None)
+
+
+async def refresh_post(bot: CopBot, survey: Survey) -> bool:
+    """Show the survey's current wording on its post; False when Discord refused (the survey changed anyway)."""
+    if survey.message_id is None:
+        return False
+    channel = bot.get_channel(survey.channel_id)
+    if not isinstance(channel, discord.TextChannel):
+        return False
+    try:
+        await channel.get_partial_message(survey.message_id).edit(
+            content=post_text(survey, opened=survey.opens_at <= bot.clock.now())
+        )
+    except discord.HTTPException:
+        return False
+    return True

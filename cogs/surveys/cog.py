@@ -4,7 +4,10 @@ small groups suppressed, and a CSV without member ids. The rules are the core's 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import discord
@@ -21,8 +24,10 @@ from bot.spreadsheets import csv_file
 from bot.ui import Paginator, confirm, paginate_lines
 from cogs.groups.inputs import GroupArg
 from cogs.schools.inputs import SchoolArg
-from core.surveys.audience import MAX_REMINDERS, AudienceKind
-from core.surveys.questions import to_json
+from core.surveys.audience import MAX_REMINDERS, AudienceKind, check_times
+from core.surveys.custom import parse_questions, write_questions
+from core.surveys.errors import SurveyRefusal
+from core.surveys.questions import Question, to_json
 from core.surveys.results import export_rows, result_lines, shown_count
 from core.surveys.service import (
     CLOSE_KIND,
@@ -33,18 +38,41 @@ from core.surveys.service import (
     questions_of,
 )
 from core.surveys.templates import TEMPLATES
-from core.text import plural, safe_text
+from core.text import human_list, plural, safe_text
 from core.timeutil import discord_timestamp
 from storage.groups import Group
 from storage.guilds import Purpose
 from storage.schools import School
-from storage.surveys import NewSurvey, group_members, school_members
+from storage.surveys import NewSurvey, Survey, group_members, school_members
 
 from .arguments import ID_HELP, SurveyArg, refusals
 from .buttons import AnswerButton, PageButton, answer_view, next_view
-from .cards import mark_closed, post_text
-from .forms import Given, PageModal
+from .cards import mark_closed, post_text, refresh_post
+from .forms import FixView, Given, PageModal, QuestionsModal, Written
 from .jobs import CLOSE_GRACE, REMIND_GRACE, SurveyJobs
+
+CLOSES_HELP = "When it closes, e.g. 'next Friday 5pm' or '2026-12-18 17:00'"
+OPENS_HELP = "When members can start answering (default: now)"
+GROUP_HELP = "Only for this stakeholder group (leave empty for everyone)"
+SCHOOL_HELP = "Only for this school team (leave empty for everyone)"
+CHANNEL_HELP = "Where to post it (default: the announcements channel)"
+REMINDERS_HELP = f"How many reminders to DM to those who haven't finished (0 to {MAX_REMINDERS})"
+KEEP_IDS_HELP = "Include member ids in the CSV export (the post says so). Default: no"
+
+
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """The options of `/survey start` and `/survey new`, checked."""
+
+    channel: discord.TextChannel
+    kind: AudienceKind
+    unit_id: int | None
+    unit_name: str
+    opens_at: datetime
+    closes_at: datetime
+    reminders: int
+    keep_ids: bool
+
 
 TEMPLATE_CHOICES = [app_commands.Choice(name=t.title[:100], value=t.key) for t in TEMPLATES.values()]
 
@@ -84,13 +112,13 @@ class Surveys(commands.Cog):
     @app_commands.choices(template=TEMPLATE_CHOICES)
     @app_commands.describe(
         template="Which survey to run",
-        closes="When it closes, e.g. 'next Friday 5pm' or '2026-12-18 17:00'",
-        opens="When members can start answering (default: now)",
-        group="Only for this stakeholder group (leave empty for everyone)",
-        school="Only for this school team (leave empty for everyone)",
-        channel="Where to post it (default: the announcements channel)",
-        reminders=f"How many reminders to send by DM to those who haven't finished (0 to {MAX_REMINDERS})",
-        keep_ids="Include member ids in the CSV export (members are told when they answer). Default: no",
+        closes=CLOSES_HELP,
+        opens=OPENS_HELP,
+        group=GROUP_HELP,
+        school=SCHOOL_HELP,
+        channel=CHANNEL_HELP,
+        reminders=REMINDERS_HELP,
+        keep_ids=KEEP_IDS_HELP,
     )
     async def start(
         self,
@@ -105,44 +133,187 @@ class Surveys(commands.Cog):
         keep_ids: bool = False,
     ) -> None:
         """Start a survey from a template and post it with an Answer button."""
-        assert interaction.guild is not None
-        guild = interaction.guild
         chosen = TEMPLATES.get(template.value)
         if chosen is None:
             raise UserError("Pick one of the offered templates.")
+        setup = await self._setup(interaction, closes, opens, group, school, channel, reminders, keep_ids)
+        await self._launch(
+            interaction,
+            setup,
+            template=chosen.key,
+            title=chosen.title,
+            intro=chosen.intro,
+            questions=chosen.questions,
+        )
+
+    @survey.command(name="new")
+    @organizer_only()
+    @app_commands.describe(
+        closes=CLOSES_HELP,
+        opens=OPENS_HELP,
+        group=GROUP_HELP,
+        school=SCHOOL_HELP,
+        channel=CHANNEL_HELP,
+        reminders=REMINDERS_HELP,
+        keep_ids=KEEP_IDS_HELP,
+    )
+    async def new(
+        self,
+        interaction: discord.Interaction[CopBot],
+        closes: app_commands.Transform[TypedTime, GuildTime],
+        opens: app_commands.Transform[TypedTime, GuildTime] | None = None,
+        group: app_commands.Transform[Group, GroupArg] | None = None,
+        school: app_commands.Transform[School, SchoolArg] | None = None,
+        channel: discord.TextChannel | None = None,
+        reminders: app_commands.Range[int, 0, MAX_REMINDERS] = 0,
+        keep_ids: bool = False,
+    ) -> None:
+        """Start a survey of your own questions: you write them next, one per line."""
+        setup = await self._setup(interaction, closes, opens, group, school, channel, reminders, keep_ids)
+        await interaction.response.send_modal(QuestionsModal("New survey", partial(self._written, setup)))
+
+    async def _written(
+        self, setup: Setup, interaction: discord.Interaction[CopBot], written: Written
+    ) -> None:
+        try:
+            questions = parse_questions(written.questions)
+            if not written.title:
+                raise SurveyRefusal("Give the survey a title.")
+        except SurveyRefusal as refusal:
+            await self._refused(
+                interaction,
+                str(refusal),
+                lambda: QuestionsModal("New survey", partial(self._written, setup), written),
+            )
+            return
+        await self._launch(
+            interaction, setup, template=None, title=written.title, intro=written.intro, questions=questions
+        )
+
+    async def _refused(
+        self, interaction: discord.Interaction[CopBot], text: str, reopen: Callable[[], QuestionsModal]
+    ) -> None:
+        """A refused form, with a button that opens it again holding what was typed."""
+        view = FixView(interaction.user.id, reopen)
+        view.interaction = interaction
+        await interaction.response.send_message(
+            f"{text}\nNothing was saved yet. **Fix it** opens the form again with what you wrote.",
+            view=view,
+            ephemeral=True,
+        )
+
+    @survey.command(name="edit")
+    @organizer_only()
+    @app_commands.rename(survey="id")
+    @app_commands.describe(survey=ID_HELP)
+    async def edit(self, interaction: discord.Interaction[CopBot], survey: SurveyArg) -> None:
+        """Fix the wording of a survey of your own questions (its kinds stay once members answered)."""
+        if survey.template is not None:
+            raise UserError(
+                "Surveys from a template keep the template's wording. To ask other questions, start a survey "
+                "of your own with `/survey new`."
+            )
+        if survey.closed:
+            raise UserError(f"Survey #{survey.id} is closed, so it can't be changed any more.")
+        written = Written(survey.title, survey.intro, write_questions(questions_of(survey)))
+        await interaction.response.send_modal(self._edit_form(survey, written))
+
+    def _edit_form(self, survey: Survey, written: Written) -> QuestionsModal:
+        return QuestionsModal(f"Edit survey #{survey.id}", partial(self._edited, survey), written)
+
+    async def _edited(
+        self, survey: Survey, interaction: discord.Interaction[CopBot], written: Written
+    ) -> None:
+        try:
+            if not written.title:
+                raise SurveyRefusal("Give the survey a title.")
+            questions = parse_questions(written.questions, keys=[q.key for q in questions_of(survey)])
+            edit = await self.service.edit(survey, written.title, written.intro, questions)
+        except SurveyRefusal as refusal:
+            await self._refused(interaction, str(refusal), lambda: self._edit_form(survey, written))
+            return
+        current = await self.repo.get(survey.guild_id, survey.id)
+        shown = current is not None and await refresh_post(self.bot, current)
+        started, _ = await self.repo.response_counts(survey.id)
+        text = f"Survey **#{survey.id}** is updated."
+        if edit.reworded and started:
+            numbers = [str(n) for n, q in enumerate(edit.questions, start=1) if q.key in edit.reworded]
+            text += (
+                f" Only wording changed (question {human_list(numbers)}), so the answers already given "
+                "stay with their questions."
+            )
+        if not shown:
+            text += " I couldn't update its post; members see the new wording when they answer."
+        await interaction.response.send_message(text, ephemeral=True)
+
+    async def _setup(
+        self,
+        interaction: discord.Interaction[CopBot],
+        closes: TypedTime,
+        opens: TypedTime | None,
+        group: Group | None,
+        school: School | None,
+        channel: discord.TextChannel | None,
+        reminders: int,
+        keep_ids: bool,
+    ) -> Setup:
+        """The options every way of starting a survey shares, checked before anything is written."""
+        assert interaction.guild is not None
         if group is not None and school is not None:
             raise UserError(
                 "A survey is for everyone, one group or one school team: choose a group or a school."
             )
-        target = await self._channel(guild, channel, interaction)
-        kind, unit_id, unit_name = AudienceKind.EVERYONE, None, ""
-        if group is not None:
-            kind, unit_id, unit_name = AudienceKind.GROUP, group.id, group.name
-        elif school is not None:
-            kind, unit_id, unit_name = AudienceKind.SCHOOL, school.id, school.name
+        target = await self._channel(interaction.guild, channel, interaction)
         now = self.now()
         opens_at = max(opens.at, now) if opens is not None else now
+        if closes.at <= opens_at:
+            raise UserError("The closing time must come after the opening time.")
+        with refusals():
+            check_times(opens_at, closes.at, now=now)
+        if group is not None:
+            return Setup(
+                target, AudienceKind.GROUP, group.id, group.name, opens_at, closes.at, reminders, keep_ids
+            )
+        if school is not None:
+            return Setup(
+                target, AudienceKind.SCHOOL, school.id, school.name, opens_at, closes.at, reminders, keep_ids
+            )
+        return Setup(target, AudienceKind.EVERYONE, None, "", opens_at, closes.at, reminders, keep_ids)
+
+    async def _launch(
+        self,
+        interaction: discord.Interaction[CopBot],
+        setup: Setup,
+        *,
+        template: str | None,
+        title: str,
+        intro: str,
+        questions: Sequence[Question],
+    ) -> None:
+        """Save the survey with its jobs, post it with the Answer button, tell the organizer."""
+        assert interaction.guild is not None
+        guild, target = interaction.guild, setup.channel
         new = NewSurvey(
             guild_id=guild.id,
             author_id=interaction.user.id,
-            template=chosen.key,
-            title=chosen.title,
-            intro=chosen.intro + (" This survey keeps who answered in its export." if keep_ids else ""),
-            questions=to_json(chosen.questions),
-            audience=kind.value,
-            unit_id=unit_id,
-            unit_name=unit_name,
-            opens_at=opens_at,
-            closes_at=closes.at,
-            reminders=reminders,
-            keep_ids=keep_ids,
+            template=template,
+            title=title,
+            intro=intro + (" This survey keeps who answered in its export." if setup.keep_ids else ""),
+            questions=to_json(questions),
+            audience=setup.kind.value,
+            unit_id=setup.unit_id,
+            unit_name=setup.unit_name,
+            opens_at=setup.opens_at,
+            closes_at=setup.closes_at,
+            reminders=setup.reminders,
+            keep_ids=setup.keep_ids,
             channel_id=target.id,
         )
         with refusals():
             survey = await self.service.start(new)
         try:
             post = await target.send(
-                post_text(survey, opened=survey.opens_at <= now), view=answer_view(survey.id)
+                post_text(survey, opened=survey.opens_at <= self.now()), view=answer_view(survey.id)
             )
         except discord.HTTPException:
             await self.service.close(survey)
@@ -151,6 +322,7 @@ class Surveys(commands.Cog):
                 "messages there, then try again."
             ) from None
         await self.repo.set_message(survey.id, post.id)
+        reminders = setup.reminders
         await interaction.response.send_message(
             f"Survey **#{survey.id}** is posted in {target.mention}: {jump_link(guild.id, target.id, post.id)}\n"
             f"It's for {audience_of(survey).describe()} and closes {discord_timestamp(survey.closes_at)}"

@@ -10,13 +10,17 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.errors import ErrorReportingModal
-from bot.ui import add_field, form_id
+from bot.ui import OwnedView, add_field, form_id
+from core.surveys.custom import FORMAT_HINT
 from core.surveys.questions import TEXT_ANSWER_LIMIT, Kind, Question
 from core.surveys.service import PageToFill
 
 if TYPE_CHECKING:
     from bot.client import CopBot
 
+TITLE_LIMIT = 100
+INTRO_LIMIT = 800
+QUESTIONS_LIMIT = 4000
 Given = dict[str, list[str]]
 PageHandler = Callable[["discord.Interaction[CopBot]", PageToFill, Given], Awaitable[None]]
 
@@ -70,3 +74,70 @@ class PageModal(ErrorReportingModal):
             elif isinstance(item, discord.ui.Select):
                 given[key] = list(item.values)
         await self.on_page(interaction, self.page, given)
+
+
+class Written:
+    """What an organizer typed in the questions form, kept so a refusal loses nothing."""
+
+    def __init__(self, title: str = "", intro: str = "", questions: str = "") -> None:
+        self.title = title
+        self.intro = intro
+        self.questions = questions
+
+
+WrittenHandler = Callable[["discord.Interaction[CopBot]", Written], Awaitable[None]]
+
+
+class QuestionsModal(ErrorReportingModal):
+    """A survey of one's own questions: title, introduction and the questions, one per line."""
+
+    def __init__(self, heading: str, on_written: WrittenHandler, written: Written | None = None) -> None:
+        super().__init__(title=heading[:45], timeout=15 * 60, custom_id=form_id("svy-own"))
+        self.on_written = on_written
+        written = written or Written()
+        self.title_input: discord.ui.TextInput[QuestionsModal] = discord.ui.TextInput(
+            custom_id="title", max_length=TITLE_LIMIT, default=written.title[:TITLE_LIMIT] or None
+        )
+        self.intro_input: discord.ui.TextInput[QuestionsModal] = discord.ui.TextInput(
+            custom_id="intro",
+            style=discord.TextStyle.paragraph,
+            required=False,
+            max_length=INTRO_LIMIT,
+            default=written.intro[:INTRO_LIMIT] or None,
+            placeholder="What the survey is for, shown on its post",
+        )
+        self.questions_input: discord.ui.TextInput[QuestionsModal] = discord.ui.TextInput(
+            custom_id="questions",
+            style=discord.TextStyle.paragraph,
+            max_length=QUESTIONS_LIMIT,
+            default=written.questions[:QUESTIONS_LIMIT] or None,
+            placeholder=FORMAT_HINT[:100],
+        )
+        add_field(self, "Title", self.title_input)
+        add_field(self, "Introduction (optional)", self.intro_input)
+        add_field(
+            self,
+            "Questions, one per line",
+            self.questions_input,
+            description="Add a kind: [1-5], [choice: a, b], [several: a, b] or [text]",
+        )
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        await self.on_written(
+            interaction,
+            Written(
+                self.title_input.value.strip(), self.intro_input.value.strip(), self.questions_input.value
+            ),
+        )
+
+
+class FixView(OwnedView):
+    """After a refused form: “Fix it” opens it again with what was typed."""
+
+    def __init__(self, owner_id: int, reopen: Callable[[], QuestionsModal]) -> None:
+        super().__init__(owner_id)
+        self.reopen = reopen
+
+    @discord.ui.button(label="Fix it", style=discord.ButtonStyle.primary)
+    async def fix(self, interaction: discord.Interaction[CopBot], button: discord.ui.Button[FixView]) -> None:
+        await interaction.response.send_modal(self.reopen())

@@ -17,7 +17,7 @@ from core.surveys.audience import (
     reminder_times,
 )
 from core.surveys.errors import SurveyRefusal
-from core.surveys.questions import Question, from_json, pages
+from core.surveys.questions import Edit, Question, check_edit, from_json, pages, to_json
 from storage.database import Database
 from storage.groups import GroupRepository
 from storage.schools import SchoolRepository
@@ -157,3 +157,21 @@ class SurveyService:
             if closed:
                 await self.jobs.cancel(owner=survey.owner, guild_id=survey.guild_id)
         return closed
+
+    async def edit(self, survey: Survey, title: str, intro: str, questions: Sequence[Question]) -> Edit:
+        """Change an open survey of own questions: anything before the first answer, only wording after
+        (`check_edit`), in one transaction that re-reads whether anyone answered."""
+        if survey.template is not None:
+            raise SurveyRefusal(
+                "Surveys from a template keep the template's wording. To ask other questions, start a survey "
+                "of your own with `/survey new`."
+            )
+        async with self.db.transaction():
+            current = await self.find(survey.guild_id, survey.id)
+            if current.closed:
+                raise SurveyRefusal(f"Survey #{survey.id} is closed, so it can't be changed any more.")
+            edit = check_edit(
+                questions_of(current), questions, answered=await self.repo.has_answers(current.id)
+            )
+            await self.repo.update(current.id, title=title, intro=intro, questions=to_json(edit.questions))
+        return edit

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.clock import ManualClock
+from core.surveys.custom import parse_questions
 from core.surveys.errors import SurveyRefusal
-from core.surveys.questions import to_json
+from core.surveys.questions import Kind, to_json
 from core.surveys.service import CLOSE_KIND, REMIND_KIND, SurveyService
 from core.surveys.templates import READINESS
 from storage.database import Database
@@ -161,3 +162,25 @@ async def test_a_members_data_is_exported_and_deleted(service: SurveyService) ->
     kept = await service.repo.get(GUILD, survey.id)
     assert kept is not None
     assert kept.author_id is None
+
+
+async def test_edits_keep_answers_with_their_questions(service: SurveyService) -> None:
+    own = parse_questions("We meet often [1-5]\nStage [choice: Start, Going]")
+    survey = await service.start(_new(template=None, questions=to_json(own)))
+    before = await service.edit(survey, "New title", "", parse_questions("Anything? [text]"))
+    assert [q.kind for q in before.questions] == [Kind.TEXT]  # no answers yet: anything goes
+    await service.edit(survey, "Title", "", own)
+    await service.save(GUILD, survey.id, ALICE, 0, {"q1": ["4"], "q2": ["1"]})
+    with pytest.raises(SurveyRefusal, match="type can't change"):
+        await service.edit(survey, "Title", "", parse_questions("We meet often [text]\nStage [choice: A, B]"))
+    edit = await service.edit(
+        survey, "Title", "", parse_questions("Our team meets often [1-5]\nStage [choice: Start, Going]")
+    )
+    assert edit.reworded == ("q1",)
+    assert (await service.repo.answers_of(survey.id, ALICE))["q1"] == ("4",)
+    template = await service.start(_new())
+    with pytest.raises(SurveyRefusal, match="keep the template's wording"):
+        await service.edit(template, "x", "", own)
+    await service.close(survey)
+    with pytest.raises(SurveyRefusal, match="closed"):
+        await service.edit(survey, "Title", "", own)
