@@ -40,7 +40,7 @@ from core.surveys.service import (
 from core.surveys.templates import TEMPLATES
 from core.text import human_list, plural, safe_text
 from core.timeutil import discord_timestamp
-from storage.groups import Group
+from storage.groups import Group, GroupRepository
 from storage.guilds import Purpose
 from storage.schools import School
 from storage.surveys import NewSurvey, Survey, group_members, school_members
@@ -413,7 +413,8 @@ class Surveys(commands.Cog):
         lines = []
         for survey in await self.repo.all(interaction.guild_id):
             started, done = await self.repo.response_counts(survey.id)
-            state = "closed" if survey.closed else f"open until {discord_timestamp(survey.closes_at, 'f')}"
+            over = survey.closed or self.now() >= survey.closes_at
+            state = "closed" if over else f"open until {discord_timestamp(survey.closes_at, 'f')}"
             lines.append(
                 f"**#{survey.id}** {safe_text(survey.title, 120)} — for {audience_of(survey).describe()}, "
                 f"{state}; {shown_count(done)} finished, {shown_count(started - done)} part way"
@@ -456,7 +457,8 @@ class Surveys(commands.Cog):
                 f"#{survey.id} yet, so there is nothing to export without showing who said what. "
                 "`/survey results` shows the totals."
             )
-        rows = export_rows(questions_of(survey), answers, with_ids=survey.keep_ids)
+        protected = await GroupRepository(self.bot.db).protected_user_ids(survey.guild_id)
+        rows = export_rows(questions_of(survey), answers, with_ids=survey.keep_ids, protected=protected)
         await interaction.response.send_message(
             f"The answers to survey **#{survey.id}**, {plural(len(answers), 'member')}"
             + (

@@ -89,10 +89,17 @@ def result_lines(
     return lines
 
 
-def export_rows(questions: Sequence[Question], answers: Answers, *, with_ids: bool) -> list[list[object]]:
+def export_rows(
+    questions: Sequence[Question],
+    answers: Answers,
+    *,
+    with_ids: bool,
+    protected: Collection[int] = (),
+) -> list[list[object]]:
     """The CSV: a header and one row per member who answered anything, without member ids unless the
-    survey said at its start that it would keep them. Rows are sorted by their answers, not by member or
-    time, so their order tells nothing about who answered."""
+    survey said at its start that it would keep them, and never the id of a member of a protected group
+    (students). Rows are sorted by their answers, not by member or time, so their order tells nothing
+    about who answered."""
     header: list[object] = ["member id"] if with_ids else []
     header += [q.label for q in questions]
     body: list[list[object]] = []
@@ -105,6 +112,7 @@ def export_rows(questions: Sequence[Question], answers: Answers, *, with_ids: bo
                 if question.kind is not Kind.TEXT
                 else (values[0] if values else "")
             )
-        body.append(([str(user_id)] if with_ids else []) + cells)
+        shown_id = "" if user_id in protected else str(user_id)
+        body.append(([shown_id] if with_ids else []) + cells)
     body.sort(key=lambda row: [str(c) for c in row])
     return [header, *body]

@@ -225,6 +225,7 @@ def test_the_export_names_nobody_unless_the_survey_said_so() -> None:
     rows = export_rows([SINGLE, MULTI, TEXT], answers, with_ids=False)
     assert rows[0] == ["Your stage", "Help wanted", "Anything else?"]
     assert rows[1:] == [["Going", "Ideas; Money", "=HYPERLINK(1)"], ["Start", "", ""]]
-    named = export_rows([SINGLE], answers, with_ids=True)
+    named = export_rows([SINGLE], answers, with_ids=True, protected={10})
     assert named[0] == ["member id", "Your stage"]
     assert ["11", "Going"] in named
+    assert ["", "Start"] in named  # a student's row never carries an id

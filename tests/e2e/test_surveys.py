@@ -173,3 +173,28 @@ async def test_results_hide_small_groups_and_the_csv_names_nobody(community: Com
     assert not any(cell in ids for row in rows for cell in row)
     assert sorted(row[0] for row in rows[1:]) == ["4 — Agree"] * 6 + ["5 — Strongly agree"]
     assert rows[1][8] == "Meeting ideas and agendas; Funding and grants"
+
+
+async def test_an_export_names_members_only_when_the_survey_said_so_and_never_students(
+    community: Community,
+) -> None:
+    guild = int(community.guild_id)
+    groups = GroupRepository(community.bot.db)
+    students = await groups.add(guild, "Students", protected=True, now=community.clock.now())
+    await groups.add_members(guild, int(community.alice.user_id), [students.id], community.clock.now())
+    quiet = await start(community)
+    await answer_all(community, community.bob, quiet)
+    refused = await community.organizer.run("survey export", id=quiet)
+    assert refused.ephemeral
+    assert "Fewer than 5 members have answered" in refused.text
+
+    named = await start(community, keep_ids=True)
+    assert "keeps who answered in its export" in (await post(community, named))["content"]
+    await answer_all(community, community.bob, named)
+    await answer_all(community, community.alice, named)
+    exported = await community.organizer.run("survey export", id=named)
+    assert "with member ids" in exported.text
+    files = (exported.raw.get("message") or {}).get("attachments") or []
+    rows = list(csv.reader(io.StringIO((await download(community, files[0])).decode("utf-8-sig"))))
+    assert rows[0][0] == "member id"
+    assert sorted(row[0] for row in rows[1:]) == ["", community.bob.user_id]
