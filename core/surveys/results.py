@@ -53,6 +53,51 @@ def _cells(question: Question, found: Tally) -> str:
     )
 
 
+HIDDEN = "hidden, so that the smaller groups can't be worked out from the totals"
+
+
+def _answered(question: Question, answers: Answers) -> set[int]:
+    return {user for user, given in answers.items() if given.get(question.key)}
+
+
+def shown_units(
+    question: Question, answers: Answers, units: Mapping[str, Collection[int]]
+) -> tuple[list[str], list[str]]:
+    """Which units of one breakdown show their counts (at least 5 answered), and which with 5 or more
+    answers are hidden anyway: the overall totals minus the shown units' must describe 0 or at least 5
+    people, or a small group's answers could be worked out by subtraction. The smallest shown units are
+    hidden until that holds."""
+    respondents = _answered(question, answers)
+    sizes = {name: len(respondents & set(members)) for name, members in units.items()}
+    shown = sorted((n for n, size in sizes.items() if size >= SMALL), key=lambda n: (sizes[n], n))
+    hidden: list[str] = []
+    while shown:
+        covered: set[int] = set()
+        for name in shown:
+            covered |= set(units[name])
+        rest = len(respondents - covered)
+        if rest == 0 or rest >= SMALL:
+            break
+        hidden.append(shown.pop(0))
+    return sorted(shown), hidden
+
+
+def _breakdown(question: Question, answers: Answers, units: Mapping[str, Collection[int]]) -> list[str]:
+    shown, hidden = shown_units(question, answers, units)
+    rows = []
+    for name, members in sorted(units.items()):
+        found = tally(question, answers, set(members))
+        if found.answered == 0:
+            continue
+        if name in shown:
+            rows.append(f"  {name} ({found.answered} answered): {_cells(question, found)}")
+        elif name in hidden:
+            rows.append(f"  {name}: {HIDDEN}")
+        else:
+            rows.append(f"  {name}: {FEWER} answered")
+    return rows
+
+
 def result_lines(
     questions: Sequence[Question],
     answers: Answers,
@@ -63,7 +108,8 @@ def result_lines(
     """The lines of the results, question by question: overall counts, then by group and by school.
 
     `groups` and `schools` map a name to its members' ids. A group or team with fewer than 5 answers to a
-    question shows only "fewer than 5 answered"; within the others, counts under 5 show as "fewer than 5"."""
+    question shows only "fewer than 5 answered"; within the others, counts under 5 show as "fewer than 5";
+    and a group is hidden when showing it would let a smaller one be worked out (`shown_units`)."""
     lines: list[str] = []
     for number, question in enumerate(questions, start=1):
         overall = tally(question, answers)
@@ -74,15 +120,7 @@ def result_lines(
             for value, text in question.options:
                 lines.append(f"  {text}: {shown_count(overall.counts.get(value, 0))}")
         for heading, units in (("By stakeholder group", groups), ("By school team", schools)):
-            rows = []
-            for name, members in sorted(units.items()):
-                found = tally(question, answers, set(members))
-                if found.answered == 0:
-                    continue
-                if found.answered < SMALL:
-                    rows.append(f"  {name}: {FEWER} answered")
-                else:
-                    rows.append(f"  {name} ({found.answered} answered): {_cells(question, found)}")
+            rows = _breakdown(question, answers, units)
             if rows:
                 lines.append(f"  *{heading}*")
                 lines.extend(rows)

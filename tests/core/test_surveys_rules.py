@@ -12,7 +12,7 @@ from core.surveys.answers import read_answer
 from core.surveys.audience import Audience, AudienceKind, check_can_answer, check_times, reminder_times
 from core.surveys.errors import SurveyRefusal
 from core.surveys.questions import AGREE_SCALE, Kind, Question, check_edit, from_json, pages, to_json
-from core.surveys.results import FEWER, export_rows, result_lines, shown_count, tally
+from core.surveys.results import FEWER, export_rows, result_lines, shown_count, shown_units, tally
 from core.surveys.templates import PULSE, READINESS, TEMPLATES
 
 NOW = datetime(2026, 10, 14, 17, 0, tzinfo=UTC)
@@ -185,7 +185,10 @@ def _answers(values: dict[int, str]) -> dict[int, dict[str, tuple[str, ...]]]:
 
 
 def test_results_overall_by_group_and_school_hide_small_cells() -> None:
-    answers = _answers({1: "4", 2: "4", 3: "4", 4: "4", 5: "4", 6: "4", 7: "2"})
+    # Six teachers said 4; one student and four members in no group said 2.
+    answers = _answers(
+        {1: "4", 2: "4", 3: "4", 4: "4", 5: "4", 6: "4", 7: "2", 8: "2", 9: "2", 10: "2", 11: "2"}
+    )
     lines = result_lines(
         [LIKERT],
         answers,
@@ -193,14 +196,31 @@ def test_results_overall_by_group_and_school_hide_small_cells() -> None:
         schools={"Lincoln": {1, 7}, "Nobody's school": {99}},
     )
     text = "\n".join(lines)
-    assert "**1. We meet often** — 7 answered" in text
+    assert "**1. We meet often** — 11 answered" in text
     assert "4 — Agree: 6" in text
-    assert f"2 — Disagree: {FEWER}" in text
+    assert "2 — Disagree: 5" in text
+    assert "1 — Strongly disagree: 0" in text
     assert "Teachers (6 answered): 1: 0 · 2: 0 · 3: 0 · 4: 6 · 5: 0" in text
     assert f"Students: {FEWER} answered" in text
     assert f"Lincoln: {FEWER} answered" in text
     assert "Nobody's school" not in text  # no answers: not listed
-    assert "2 — Disagree: 1" not in text
+
+
+def test_a_group_is_hidden_when_a_smaller_one_could_be_worked_out() -> None:
+    # Six teachers said 4 and one student said 2: overall minus Teachers would be the student's answer.
+    answers = _answers({1: "4", 2: "4", 3: "4", 4: "4", 5: "4", 6: "4", 7: "2"})
+    units = {"Teachers": {1, 2, 3, 4, 5, 6}, "Students": {7}}
+    assert shown_units(LIKERT, answers, units) == ([], ["Teachers"])
+    text = "\n".join(result_lines([LIKERT], answers, groups=units, schools={}))
+    assert "Teachers: hidden, so that the smaller groups can't be worked out" in text
+    assert "Teachers (6" not in text
+    assert f"2 — Disagree: {FEWER}" in text
+    # With two large groups and a small rest, only the smallest large one is hidden.
+    more = _answers({n: "3" for n in range(20)})
+    units = {"A": set(range(0, 10)), "B": set(range(10, 17)), "C": {17, 18}}
+    assert shown_units(LIKERT, more, units) == (["A"], ["B"])
+    # Nobody outside the shown groups: nothing to work out.
+    assert shown_units(LIKERT, more, {"All": set(range(20))}) == (["All"], [])
 
 
 def test_a_large_group_shows_small_choices_as_fewer_than_five() -> None:

@@ -150,11 +150,21 @@ async def test_results_hide_small_groups_and_the_csv_names_nobody(community: Com
         await answer_all(community, actor, survey_id)
     await answer_all(community, community.alice, survey_id, vision=["5"])
 
+    # Overall minus Teachers would be alice's answers alone: Teachers are hidden too.
+    early = await every_page(
+        community.organizer, await community.organizer.run("survey results", id=survey_id)
+    )
+    assert "Teachers: hidden, so that the smaller groups can't be worked out" in early
+    assert "Teachers (6 answered)" not in early
+
+    others = [await person(community, f"partner_{n}") for n in range(4)]
+    for actor in others:
+        await answer_all(community, actor, survey_id)
     shown = await community.organizer.run("survey results", id=survey_id)
     assert shown.ephemeral
     text = await every_page(community.organizer, shown)
-    assert "7 answered (7 finished)" in text
-    assert "4 — Agree: 6" in text  # six said 4 to the first question
+    assert "11 answered (11 finished)" in text
+    assert "4 — Agree: 10" in text  # ten said 4 to the first question
     assert "5 — Strongly agree: fewer than 5" in text  # alice alone said 5
     assert "Teachers (6 answered): 1: 0 · 2: 0 · 3: 0 · 4: 6 · 5: 0" in text
     assert "Students: fewer than 5 answered" in text
@@ -168,10 +178,10 @@ async def test_results_hide_small_groups_and_the_csv_names_nobody(community: Com
     assert [f["filename"] for f in files] == [f"survey-{survey_id}.csv"], exported.raw
     rows = list(csv.reader(io.StringIO((await download(community, files[0])).decode("utf-8-sig"))))
     assert rows[0][0] == "Our team has a shared vision for STEM"
-    assert len(rows) == 8
-    ids = {a.user_id for a in [*members, community.alice]}
+    assert len(rows) == 12
+    ids = {a.user_id for a in [*members, *others, community.alice]}
     assert not any(cell in ids for row in rows for cell in row)
-    assert sorted(row[0] for row in rows[1:]) == ["4 — Agree"] * 6 + ["5 — Strongly agree"]
+    assert sorted(row[0] for row in rows[1:]) == ["4 — Agree"] * 10 + ["5 — Strongly agree"]
     assert rows[1][8] == "Meeting ideas and agendas; Funding and grants"
 
 
