@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 from emulator.driver import Actor
 from storage.groups import GroupRepository
 from storage.schools import SchoolRepository
 from storage.surveys import SurveyRepository
-from tests.e2e.community import Community
-from tests.e2e.steps.server import download, person
+from tests.e2e.community import Community, eventually
+from tests.e2e.steps.server import download, message_saying, person
 from tests.e2e.steps.surveys import (
     PAGE_ONE,
     PAGE_TWO,
@@ -208,3 +209,44 @@ async def test_an_export_names_members_only_when_the_survey_said_so_and_never_st
     rows = list(csv.reader(io.StringIO((await download(community, files[0])).decode("utf-8-sig"))))
     assert rows[0][0] == "member id"
     assert sorted(row[0] for row in rows[1:]) == ["", community.bob.user_id]
+
+
+async def test_a_members_answers_are_exported_and_deleted_with_their_data(community: Community) -> None:
+    token = "zebracrossing"
+    survey_id = await start(community)
+    await answer_all(community, community.alice, survey_id)
+    saved = await community.alice.submit(
+        await community.alice.click(
+            await community.alice.submit(await open_page(community, community.alice, survey_id), PAGE_ONE),
+            "Next page",
+        ),
+        {**PAGE_TWO, "next": f"Plan a {token} night"},
+    )
+    assert "Thank you" in saved.text
+    await answer_all(community, community.bob, survey_id)
+
+    exported = await community.alice.run("profile export")
+    attachment = exported.raw["message"]["attachments"][0]
+    document = json.loads(community.emulator.state.attachment_data[int(attachment["id"])])
+    mine = document["data"]["surveys"]["answers"]
+    assert {"survey": survey_id, "question": "next", "answer": [f"Plan a {token} night"]}.items() <= next(
+        a for a in mine if a["question"] == "next"
+    ).items()
+
+    path = community.bot.db.path
+    await community.bot.db.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert token.encode() in path.read_bytes(), "the scan must find her words before the deletion"
+
+    asked = await community.alice.run("profile delete")
+    await community.alice.click(asked, "Delete my data")
+    await eventually(
+        lambda: message_saying(community, community.alice, asked, "Deleted"),
+        within=10,
+        what="the confirmation",
+    )
+    assert await answers(community, survey_id, community.alice) == {}
+    assert len(await answers(community, survey_id, community.bob)) == 10
+    await community.bot.db.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
+    for file in (path, path.with_name(path.name + "-wal")):
+        if file.exists():
+            assert token.encode() not in file.read_bytes()
