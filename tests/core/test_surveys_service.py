@@ -1,0 +1,186 @@
+"""The survey use cases on a real SQLite file with a fake scheduler: starting writes its close job and
+reminders, pages are saved whole or not at all, resuming and changing answers, the audience, closing mid-way
+and a member's data exported and deleted."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from core.clock import ManualClock
+from core.surveys.custom import parse_questions
+from core.surveys.errors import SurveyRefusal
+from core.surveys.questions import Kind, to_json
+from core.surveys.service import CLOSE_KIND, REMIND_KIND, SurveyService
+from core.surveys.templates import READINESS
+from storage.database import Database
+from storage.groups import GroupRepository
+from storage.surveys import NewSurvey
+from tests.core.fakes import FakeJobs
+
+NOW = datetime(2026, 10, 14, 17, 0, tzinfo=UTC)
+GUILD, ALICE, BOB = 1, 100, 200
+PAGE_ONE = {"vision": ["4"], "partners": ["3"], "rhythm": ["5"], "roles": ["2"], "leaders": ["4"]}
+PAGE_TWO = {"families": ["3"], "evidence": ["2"], "stage": ["2"], "support": ["1", "4"], "next": [""]}
+
+
+def _new(**changes: object) -> NewSurvey:
+    fields: dict[str, object] = {
+        "guild_id": GUILD,
+        "author_id": 9,
+        "template": READINESS.key,
+        "title": READINESS.title,
+        "intro": READINESS.intro,
+        "questions": to_json(READINESS.questions),
+        "audience": "everyone",
+        "unit_id": None,
+        "unit_name": "",
+        "opens_at": NOW,
+        "closes_at": NOW + timedelta(days=4),
+        "reminders": 3,
+        "keep_ids": False,
+        "channel_id": 5,
+    }
+    fields.update(changes)
+    return NewSurvey(**fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def jobs() -> FakeJobs:
+    return FakeJobs()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(NOW)
+
+
+@pytest.fixture
+def service(db: Database, jobs: FakeJobs, clock: ManualClock) -> SurveyService:
+    return SurveyService(db, jobs, clock)
+
+
+async def test_starting_schedules_the_close_and_the_reminders(service: SurveyService, jobs: FakeJobs) -> None:
+    survey = await service.start(_new())
+    kinds = [(kind, due) for kind, due, _, _, _ in jobs.scheduled]
+    assert kinds[0] == (CLOSE_KIND, NOW + timedelta(days=4))
+    assert kinds[1:] == [(REMIND_KIND, NOW + timedelta(days=d)) for d in (1, 2, 3)]
+    assert {owner for *_, owner in jobs.scheduled} == {survey.owner}
+
+
+async def test_a_past_closing_time_is_refused_and_nothing_is_saved(
+    service: SurveyService, jobs: FakeJobs
+) -> None:
+    with pytest.raises(SurveyRefusal, match="already passed"):
+        await service.start(_new(closes_at=NOW - timedelta(hours=1)))
+    assert await service.repo.all(GUILD) == []
+    assert jobs.scheduled == []
+
+
+async def test_pages_resume_and_answers_change(service: SurveyService) -> None:
+    survey = await service.start(_new())
+    first = await service.page_for(GUILD, survey.id, ALICE)
+    assert (first.number, first.count, first.again) == (0, 2, False)
+    saved = await service.save(GUILD, survey.id, ALICE, 0, PAGE_ONE)
+    assert saved.next_page == 1
+    resumed = await service.page_for(GUILD, survey.id, ALICE)
+    assert resumed.number == 1
+    assert resumed.earlier["vision"] == ("4",)
+    done = await service.save(GUILD, survey.id, ALICE, 1, PAGE_TWO)
+    assert done.next_page is None
+    again = await service.page_for(GUILD, survey.id, ALICE)
+    assert (again.number, again.again) == (0, True)
+    await service.save(GUILD, survey.id, ALICE, 0, {**PAGE_ONE, "vision": ["1"]})
+    stored = await service.repo.answers_of(survey.id, ALICE)
+    assert stored["vision"] == ("1",)
+    assert "next" not in stored  # the optional text left empty is not stored
+    progress = await service.repo.progress(survey.id, ALICE)
+    assert progress is not None
+    assert progress.finished
+
+
+async def test_a_page_with_one_bad_answer_saves_nothing(service: SurveyService) -> None:
+    survey = await service.start(_new())
+    with pytest.raises(SurveyRefusal, match="number from 1 to 5"):
+        await service.save(GUILD, survey.id, ALICE, 0, {**PAGE_ONE, "roles": ["9"]})
+    assert await service.repo.answers_of(survey.id, ALICE) == {}
+    assert await service.repo.progress(survey.id, ALICE) is None
+    with pytest.raises(SurveyRefusal, match="no longer exists"):
+        await service.save(GUILD, survey.id, ALICE, 7, PAGE_ONE)
+
+
+async def test_the_audience_is_checked_when_opening_and_saving(db: Database, service: SurveyService) -> None:
+    groups = GroupRepository(db)
+    teachers = await groups.add(GUILD, "Teachers", now=NOW)
+    await groups.add_members(GUILD, ALICE, [teachers.id], NOW)
+    survey = await service.start(_new(audience="group", unit_id=teachers.id, unit_name="Teachers"))
+    assert (await service.page_for(GUILD, survey.id, ALICE)).number == 0
+    with pytest.raises(SurveyRefusal, match="isn't one for you"):
+        await service.page_for(GUILD, survey.id, BOB)
+    with pytest.raises(SurveyRefusal, match="isn't one for you"):
+        await service.save(GUILD, survey.id, BOB, 0, PAGE_ONE)
+    with pytest.raises(SurveyRefusal, match="no survey #99"):
+        await service.page_for(GUILD, 99, ALICE)
+    with pytest.raises(SurveyRefusal, match="no survey"):
+        await service.page_for(GUILD + 1, survey.id, ALICE)  # another server's survey
+
+
+async def test_closing_mid_way_keeps_saved_pages(service: SurveyService, jobs: FakeJobs) -> None:
+    survey = await service.start(_new())
+    await service.save(GUILD, survey.id, ALICE, 0, PAGE_ONE)
+    assert await service.close(survey)
+    assert jobs.cancelled == [(survey.owner, GUILD)]
+    assert not await service.close(survey)  # already closed
+    with pytest.raises(SurveyRefusal, match=r"closed .* already saved were kept"):
+        await service.save(GUILD, survey.id, ALICE, 1, PAGE_TWO)
+    assert set(await service.repo.answers_of(survey.id, ALICE)) == set(PAGE_ONE)
+    assert await service.repo.response_counts(survey.id) == (1, 0)
+
+
+async def test_not_open_yet_and_past_closing(service: SurveyService, clock: ManualClock) -> None:
+    survey = await service.start(_new(opens_at=NOW + timedelta(days=1)))
+    with pytest.raises(SurveyRefusal, match="opens"):
+        await service.page_for(GUILD, survey.id, ALICE)
+    clock.set(NOW + timedelta(days=4))
+    with pytest.raises(SurveyRefusal, match="closed"):
+        await service.page_for(GUILD, survey.id, ALICE)
+
+
+async def test_a_members_data_is_exported_and_deleted(service: SurveyService) -> None:
+    survey = await service.start(_new(author_id=ALICE))
+    await service.save(GUILD, survey.id, ALICE, 0, PAGE_ONE)
+    await service.save(GUILD, survey.id, BOB, 0, PAGE_ONE)
+    await service.repo.mark_reminded(survey, 1, ALICE)
+    exported = await service.repo.export_member(GUILD, ALICE)
+    assert len(exported["answers"]) == 5
+    assert exported["surveys started"][0]["id"] == survey.id
+    removed = await service.repo.delete_member(GUILD, ALICE)
+    assert removed == 5 + 1 + 1 + 1  # answers, progress, reminder mark, authorship
+    assert await service.repo.export_member(GUILD, ALICE) == {}
+    assert len(await service.repo.answers_of(survey.id, BOB)) == 5
+    kept = await service.repo.get(GUILD, survey.id)
+    assert kept is not None
+    assert kept.author_id is None
+
+
+async def test_edits_keep_answers_with_their_questions(service: SurveyService) -> None:
+    own = parse_questions("We meet often [1-5]\nStage [choice: Start, Going]")
+    survey = await service.start(_new(template=None, questions=to_json(own)))
+    before = await service.edit(survey, "New title", "", parse_questions("Anything? [text]"))
+    assert [q.kind for q in before.questions] == [Kind.TEXT]  # no answers yet: anything goes
+    await service.edit(survey, "Title", "", own)
+    await service.save(GUILD, survey.id, ALICE, 0, {"q1": ["4"], "q2": ["1"]})
+    with pytest.raises(SurveyRefusal, match="type can't change"):
+        await service.edit(survey, "Title", "", parse_questions("We meet often [text]\nStage [choice: A, B]"))
+    edit = await service.edit(
+        survey, "Title", "", parse_questions("Our team meets often [1-5]\nStage [choice: Start, Going]")
+    )
+    assert edit.reworded == ("q1",)
+    assert (await service.repo.answers_of(survey.id, ALICE))["q1"] == ("4",)
+    template = await service.start(_new())
+    with pytest.raises(SurveyRefusal, match="keep the template's wording"):
+        await service.edit(template, "x", "", own)
+    await service.close(survey)
+    with pytest.raises(SurveyRefusal, match="closed"):
+        await service.edit(survey, "Title", "", own)
