@@ -17,9 +17,10 @@ from bot.errors import UserError
 from bot.formatting import embed
 from bot.permissions import require_bot_permissions
 from bot.structure import check_room, explain_refusal
-from core.profiles.stats import profile_stats
+from core.profiles.stats import evidence_lines, profile_stats
 from core.text import fit_lines, format_bytes, human_list, plural, quote, safe_text
 from core.timeutil import canonical_zone, discord_timestamp, format_duration, suggest_zones
+from storage.evidence import EvidenceRepository
 from storage.guilds import Purpose
 from storage.jobs import Job, JobState
 from storage.profiles import ProfileRepository
@@ -295,8 +296,8 @@ STATE_LABELS = {
 
 
 async def stats_embed(bot: CopBot, guild: discord.Guild) -> discord.Embed:
-    """Profile counts for organizers (`core.profiles.stats`); a fuller evidence report comes with the reports
-    feature."""
+    """Profile counts for organizers and a line per kind of evidence (`core.profiles.stats`); a fuller
+    evidence report comes with the reports feature."""
     humans = sum(1 for m in guild.members if not m.bot)
     stats = await profile_stats(ProfileRepository(bot.db), guild.id, members=humans)
     card = embed(
@@ -316,6 +317,9 @@ async def stats_embed(bot: CopBot, guild: discord.Guild) -> discord.Embed:
         or "No profiles yet.",
         inline=True,
     )
+    zone = await bot.guild_settings.timezone(guild.id)
+    lines = await evidence_lines(EvidenceRepository(bot.db), guild.id, now=bot.clock.now(), zone=zone)
+    card.add_field(name="Evidence collected", value=fit_lines(lines), inline=False)
     return card
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from core.profiles.reminders import remind_audience
-from core.profiles.stats import ProfileStats, profile_stats
+from core.profiles.stats import ProfileStats, evidence_lines, profile_stats
+from storage.database import Database
+from storage.evidence import EvidenceRepository
 from storage.profiles import ProfileRepository
 from tests.core.profiles_seed import ALICE, BOB, NOW, SAM, TOM, UMA, G, seed
 
@@ -50,3 +54,17 @@ async def test_a_departed_members_hidden_profile_still_counts_as_introduced(
 ) -> None:
     await profiles.hide(G, UMA, NOW)
     assert await remind_audience(profiles, G, [UMA, NEWCOMER], again=True) == [NEWCOMER]
+
+
+async def test_evidence_lines_count_messages_of_the_last_30_days_in_the_guilds_zone(db: Database) -> None:
+    for day, messages in (("2026-09-14", 5), ("2026-09-15", 7), ("2026-10-14", 1)):
+        await db.execute(
+            "INSERT INTO activity_messages (guild_id, channel_id, day, messages) VALUES (?, 9, ?, ?)",
+            (G, day, messages),
+        )
+    # 2026-10-14 03:00 UTC is still 2026-10-13 in Phoenix: the period is 2026-09-14 … 2026-10-13 there.
+    now = datetime(2026, 10, 14, 3, 0, tzinfo=UTC)
+    lines = await evidence_lines(EvidenceRepository(db), G, now=now, zone="America/Phoenix")
+    assert lines[-1] == "Activity: 13 messages by members in the last 30 days"
+    assert lines[0] == "Surveys: 0 surveys (0 open), 0 completed answers"
+    assert "Value stories: 0 stories" in lines

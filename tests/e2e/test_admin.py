@@ -11,7 +11,9 @@ from bot import __version__
 from emulator.driver import Reply
 from storage.guilds import Purpose
 from tests.e2e.community import Community, eventually
+from tests.e2e.steps.activity import all_counted, post
 from tests.e2e.steps.introductions import introduce, ready
+from tests.e2e.steps.stories import tell
 
 PURPOSES = ("introductions", "announcements", "meetings", "resources")
 
@@ -251,3 +253,20 @@ async def test_setup_refused_part_way_keeps_what_it_made_and_a_rerun_finishes(co
     finished = await settled(community, await community.organizer.run("cop setup"))
     assert "Found and kept <#" in finished.text
     assert all([await community.channel(name) for name in PURPOSES])
+
+
+async def test_stats_has_a_line_per_kind_of_evidence(community: Community) -> None:
+    empty = await community.organizer.run("cop stats")
+    assert "Surveys: 0 surveys (0 open), 0 completed answers" in empty.text
+    assert "Value stories: 0 stories" in empty.text
+    assert "Team goals: 0 goals across 0 teams" in empty.text
+    assert "Agreements: 0 active agreements, 0 hours a month committed" in empty.text
+    assert "Activity: 0 messages by members in the last 30 days" in empty.text
+    told = await tell(community.alice, "We ran the bridge challenge with our fourth graders.")
+    assert "story" in told.text.lower(), told.text
+    await post(community.bob, community.general_id, 2)
+    await all_counted(community)
+    after = await community.organizer.run("cop stats")
+    assert "Value stories: 1 story" in after.text
+    assert "Activity: 2 messages by members in the last 30 days" in after.text
+    assert "We ran the bridge challenge" not in after.text  # counts only, never what members wrote
