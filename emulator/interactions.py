@@ -58,6 +58,7 @@ class InteractionRecord:
     source_message_id: int | None = None
     parent: InteractionRecord | None = None
     response_type: int | None = None
+    responded: float | None = None  # monotonic time of the initial response
     response_data: JSON | None = None
     original_id: int | None = None
     followup_ids: list[int] = field(default_factory=list)
@@ -165,7 +166,12 @@ class Interactions:
         if len(self.records) < 10000:
             return
         cutoff = time.monotonic() - self.token_ttl
-        for record in [r for r in self.records.values() if r.created < cutoff]:
+        expired = []
+        for record in self.records.values():  # in creation order: the expired ones come first
+            if record.created >= cutoff:
+                break
+            expired.append(record)
+        for record in expired:
             del self.records[record.id]
             self.by_token.pop(record.token, None)
 
@@ -198,6 +204,7 @@ class Interactions:
         if kind == MODAL:
             data = {**data, "components": with_ids(data.get("components") or [])}
         record.response_type = kind
+        record.responded = time.monotonic()
         record.response_data = data
         record.touch()
         if not with_response:
@@ -439,6 +446,8 @@ class Interactions:
             "message": None if original is None else view(original),
             "pending": record.response_type in (DEFERRED_MESSAGE, DEFERRED_UPDATE) and not record.settled,
         }
+        if record.responded is not None:  # from dispatch to the bot's answer, as Discord times its 3 s
+            out["response_ms"] = round((record.responded - record.created) * 1000, 1)
         if record.error is not None:
             out["error"] = record.error
         return out

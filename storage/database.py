@@ -24,6 +24,7 @@ BUSY_TIMEOUT_MS = 5000
 # From this migration on, deleted rows are zeroed (`secure_delete`): a database that existed before is scrubbed
 # of what earlier deletions left in free space, once, when it is upgraded past it.
 SECURE_DELETE_SINCE = 12
+READ_ONLY = re.compile(r"\s*SELECT\b", re.IGNORECASE)  # what the read-only connection may run
 
 
 class DatabaseError(Exception):
@@ -52,15 +53,22 @@ def bundled_migrations() -> list[Migration]:
 
 
 class Database:
-    """SQLite through one connection. Writes and reads are serialised; transactions nest by joining.
+    """SQLite through two connections: one writer, whose statements and transactions are serialised, and one
+    read-only connection for the reads that ask for it (`snapshot=True`, outside a transaction). In WAL mode
+    the reader sees the last commit and never waits for a transaction another task holds open, so a burst of
+    writes (a thousand members saving survey pages) does not hold up those reads. Other reads queue on the
+    writer as writes do: they see every transaction begun before them, committed (a job written and armed
+    inside a transaction is read by the scheduler only once it is committed).
 
     `async with db.transaction():` opens a write transaction for the current task; any repository call
-    made inside it (in the same task) joins it, so a feature's rows and its scheduled jobs commit together.
+    made inside it (in the same task) joins it, reads included, so a feature's rows and its scheduled jobs
+    commit together and the task sees its own uncommitted writes.
     """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._conn: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._in_tx: contextvars.ContextVar[bool] = contextvars.ContextVar(f"in_tx_{id(self)}", default=False)
 
@@ -82,31 +90,39 @@ class Database:
 
     async def connect(self) -> None:
         try:
-            self._conn = await aiosqlite.connect(self.path, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise DatabaseError(f"cannot open the database {self.path}: {exc}") from None
-        self._conn.row_factory = aiosqlite.Row
-        try:
-            for pragma in (
+            self._conn = await self._open(
                 "PRAGMA journal_mode=WAL",
                 "PRAGMA foreign_keys=ON",
                 f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
                 "PRAGMA synchronous=NORMAL",
                 "PRAGMA secure_delete=ON",  # deleted rows are overwritten with zeros, not left in free space
-            ):
-                await self._conn.execute(pragma)
+            )
+            self._reader = await self._open(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}", "PRAGMA query_only=ON")
         except sqlite3.Error as exc:
-            await self.close()  # its worker thread would otherwise keep the process from exiting
+            await self.close()  # their worker threads would otherwise keep the process from exiting
             if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
                 raise DatabaseError(
                     f"{self.path} is not a copbot database (SQLite can't read it): check COPBOT_DATABASE"
                 ) from None
             raise DatabaseError(f"cannot open the database {self.path}: {exc}") from None
 
-    async def close(self) -> None:
-        if self._conn is not None:
-            conn, self._conn = self._conn, None
+    async def _open(self, *pragmas: str) -> aiosqlite.Connection:
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        try:
+            for pragma in pragmas:
+                await conn.execute(pragma)
+        except BaseException:
             await conn.close()
+            raise
+        return conn
+
+    async def close(self) -> None:
+        for name in ("_reader", "_conn"):
+            conn = getattr(self, name)
+            if conn is not None:
+                setattr(self, name, None)
+                await conn.close()
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -134,6 +150,11 @@ class Database:
                 await self._control("COMMIT")
             finally:
                 self._in_tx.reset(token)
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether the current task is inside `transaction()`."""
+        return self._in_tx.get()
 
     async def _control(self, statement: str) -> None:
         """BEGIN, COMMIT or ROLLBACK, finished even if the caller is cancelled meanwhile.
@@ -168,8 +189,9 @@ class Database:
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement (its own transaction unless inside one); return the last row id."""
-        async with self._serialised() as conn, conn.execute(sql, params) as cursor:
-            return cursor.lastrowid or 0
+        async with self._serialised() as conn:
+            row = await conn.execute_insert(sql, params)  # one hop to the connection's thread
+            return int(row[0]) if row and row[0] else 0
 
     async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return how many rows it changed."""
@@ -177,20 +199,26 @@ class Database:
             return cursor.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one statement for each of `rows`, all in one transaction (and one hop to the connection)."""
         async with self.transaction():
             await self.conn.executemany(sql, rows)
 
-    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._serialised() as conn, conn.execute(sql, params) as cursor:
-            row: sqlite3.Row | None = await cursor.fetchone()
-            return row
+    async def fetchone(self, sql: str, params: Params = (), *, snapshot: bool = False) -> sqlite3.Row | None:
+        """The first row of a query (meant for queries of one row: all rows are read)."""
+        rows = await self.fetchall(sql, params, snapshot=snapshot)
+        return rows[0] if rows else None
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._serialised() as conn, conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+    async def fetchall(self, sql: str, params: Params = (), *, snapshot: bool = False) -> list[sqlite3.Row]:
+        """The rows of a query. `snapshot`: read the last commit on the reader, without waiting for a
+        transaction in progress (ignored inside a transaction, whose reads must see its own writes)."""
+        # One hop to the connection's thread (execute_fetchall), not three (execute, fetch, close).
+        if snapshot and self._reader is not None and not self._in_tx.get() and READ_ONLY.match(sql):
+            return list(await self._reader.execute_fetchall(sql, params))
+        async with self._serialised() as conn:
+            return list(await conn.execute_fetchall(sql, params))
 
-    async def fetchval(self, sql: str, params: Params = ()) -> Any:
-        row = await self.fetchone(sql, params)
+    async def fetchval(self, sql: str, params: Params = (), *, snapshot: bool = False) -> Any:
+        row = await self.fetchone(sql, params, snapshot=snapshot)
         return None if row is None else row[0]
 
     # -- migrations -------------------------------------------------------------------------------------

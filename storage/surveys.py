@@ -89,6 +89,17 @@ class NewSurvey:
 
 
 @dataclass(frozen=True, slots=True)
+class PageSave:
+    """One member's page of answers, to be saved."""
+
+    survey: Survey
+    user_id: int
+    answers: dict[str, tuple[str, ...]]
+    page: int
+    last_page: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Progress:
     pages_saved: int
     finished: bool
@@ -133,7 +144,7 @@ class SurveyRepository:
 
     async def get(self, guild_id: int, survey_id: int) -> Survey | None:
         row = await self.db.fetchone(
-            "SELECT * FROM surveys WHERE id = ? AND guild_id = ?", (survey_id, guild_id)
+            "SELECT * FROM surveys WHERE id = ? AND guild_id = ?", (survey_id, guild_id), snapshot=True
         )
         return None if row is None else Survey.from_row(row)
 
@@ -158,6 +169,7 @@ class SurveyRepository:
         row = await self.db.fetchone(
             "SELECT pages_saved, finished FROM survey_responses WHERE survey_id = ? AND user_id = ?",
             (survey_id, user_id),
+            snapshot=True,
         )
         return None if row is None else Progress(row["pages_saved"], bool(row["finished"]))
 
@@ -165,50 +177,68 @@ class SurveyRepository:
         rows = await self.db.fetchall(
             "SELECT question_key, answer FROM survey_answers WHERE survey_id = ? AND user_id = ?",
             (survey_id, user_id),
+            snapshot=True,
         )
         return {r["question_key"]: tuple(json.loads(r["answer"])) for r in rows}
 
-    async def save_page(
-        self,
-        survey: Survey,
-        user_id: int,
-        answers: dict[str, tuple[str, ...]],
-        *,
-        page: int,
-        last_page: bool,
-        now: datetime,
-    ) -> None:
-        """Save one page's answers (replacing earlier ones) and how far the member got, in one transaction.
-        Call it inside the transaction that re-read the survey as open."""
-        for key, values in answers.items():
-            if values:
-                await self.db.execute(
-                    "INSERT INTO survey_answers (survey_id, guild_id, user_id, question_key, answer)"
-                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (survey_id, user_id, question_key)"
-                    " DO UPDATE SET answer = excluded.answer",
-                    (survey.id, survey.guild_id, user_id, key, json.dumps(list(values))),
-                )
-            else:
-                await self.db.execute(
-                    "DELETE FROM survey_answers WHERE survey_id = ? AND user_id = ? AND question_key = ?",
-                    (survey.id, user_id, key),
-                )
-        await self.db.execute(
+    async def save_pages(self, saves: Sequence[PageSave], *, now: datetime) -> None:
+        """Save pages' answers (replacing earlier ones) and how far each member got, several members at once
+        (a few statements in all, not a few per member). Call it inside the transaction that re-read each
+        survey as open."""
+        given = [
+            (s.survey.id, s.survey.guild_id, s.user_id, key, json.dumps(list(values)))
+            for s in saves
+            for key, values in s.answers.items()
+            if values
+        ]
+        if given:
+            await self.db.executemany(
+                "INSERT INTO survey_answers (survey_id, guild_id, user_id, question_key, answer)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (survey_id, user_id, question_key)"
+                " DO UPDATE SET answer = excluded.answer",
+                given,
+            )
+        cleared = [
+            (s.survey.id, s.user_id, key) for s in saves for key, values in s.answers.items() if not values
+        ]
+        if cleared:
+            await self.db.executemany(
+                "DELETE FROM survey_answers WHERE survey_id = ? AND user_id = ? AND question_key = ?", cleared
+            )
+        when = to_db_time(now)
+        await self.db.executemany(
             "INSERT INTO survey_responses (survey_id, guild_id, user_id, pages_saved, finished, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (survey_id, user_id) DO UPDATE SET"
             " pages_saved = MAX(pages_saved, excluded.pages_saved),"
             " finished = MAX(finished, excluded.finished), updated_at = excluded.updated_at",
-            (survey.id, survey.guild_id, user_id, page + 1, int(last_page), to_db_time(now)),
+            [(s.survey.id, s.survey.guild_id, s.user_id, s.page + 1, int(s.last_page), when) for s in saves],
         )
 
     async def all_answers(self, survey_id: int) -> dict[int, dict[str, tuple[str, ...]]]:
         rows = await self.db.fetchall(
-            "SELECT user_id, question_key, answer FROM survey_answers WHERE survey_id = ?", (survey_id,)
+            "SELECT user_id, question_key, answer FROM survey_answers WHERE survey_id = ?",
+            (survey_id,),
+            snapshot=True,
         )
         found: dict[int, dict[str, tuple[str, ...]]] = {}
-        for r in rows:
-            found.setdefault(r["user_id"], {})[r["question_key"]] = tuple(json.loads(r["answer"]))
+        parsed: dict[str, tuple[str, ...]] = {}  # most answers are one of a few choices: parse each once
+        for user_id, key, answer in rows:
+            values = parsed.get(answer)
+            if values is None:
+                values = parsed[answer] = tuple(json.loads(answer))
+            found.setdefault(user_id, {})[key] = values
         return found
+
+    async def results_revision(self, survey_id: int) -> tuple[int, int]:
+        """(the survey's answers, its guild's memberships and unit names): each changes with what it
+        counts (migration 0019's triggers), so equal revisions mean the same results."""
+        row = await self.db.fetchone(
+            "SELECT s.answers_revision, COALESCE(m.revision, 0) AS memberships FROM surveys s"
+            " LEFT JOIN membership_revisions m ON m.guild_id = s.guild_id WHERE s.id = ?",
+            (survey_id,),
+            snapshot=True,
+        )
+        return (0, 0) if row is None else (int(row[0]), int(row[1]))
 
     async def has_answers(self, survey_id: int) -> bool:
         return bool(
@@ -221,6 +251,7 @@ class SurveyRepository:
             "SELECT COUNT(*) AS started, COALESCE(SUM(finished), 0) AS done FROM survey_responses"
             " WHERE survey_id = ?",
             (survey_id,),
+            snapshot=True,
         )
         assert row is not None
         return int(row["started"]), int(row["done"])
@@ -301,6 +332,7 @@ async def group_members(db: Database, guild_id: int) -> dict[str, set[int]]:
             "SELECT g.name, m.user_id FROM group_members m JOIN stakeholder_groups g ON g.id = m.group_id"
             " WHERE m.guild_id = ?",
             (guild_id,),
+            snapshot=True,
         )
     )
 
@@ -312,5 +344,6 @@ async def school_members(db: Database, guild_id: int) -> dict[str, set[int]]:
             "SELECT s.name, m.user_id FROM school_members m JOIN schools s ON s.id = m.school_id"
             " WHERE m.guild_id = ?",
             (guild_id,),
+            snapshot=True,
         )
     )

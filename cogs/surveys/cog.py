@@ -28,7 +28,7 @@ from core.surveys.audience import MAX_REMINDERS, AudienceKind, check_times
 from core.surveys.custom import parse_questions, write_questions
 from core.surveys.errors import SurveyRefusal
 from core.surveys.questions import Question, to_json
-from core.surveys.results import export_rows, result_lines, shown_count
+from core.surveys.results import export_rows, shown_count
 from core.surveys.service import (
     CLOSE_KIND,
     REMIND_KIND,
@@ -43,7 +43,7 @@ from core.timeutil import discord_timestamp
 from storage.groups import Group, GroupRepository
 from storage.guilds import Purpose
 from storage.schools import School
-from storage.surveys import NewSurvey, Survey, group_members, school_members
+from storage.surveys import NewSurvey, Survey
 
 from .arguments import ID_HELP, SurveyArg, refusals
 from .buttons import AnswerButton, PageButton, answer_view, next_view
@@ -101,6 +101,7 @@ class Surveys(commands.Cog):
         self.bot.scheduler.unregister(REMIND_KIND)
         self.bot.remove_dynamic_items(AnswerButton, PageButton)
         self.bot.personal_data.unregister("surveys")
+        await self.service.flush()
 
     def now(self) -> datetime:
         return self.bot.clock.now()
@@ -430,16 +431,15 @@ class Surveys(commands.Cog):
     @app_commands.describe(survey=ID_HELP)
     async def results(self, interaction: discord.Interaction[CopBot], survey: SurveyArg) -> None:
         """Totals per answer, overall and by stakeholder group and school team (small groups hidden)."""
+        counted = await self.service.kept_results(survey)
+        if counted is None:  # counting thousands of answers can take longer than Discord waits
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            counted = await self.service.results(survey)
         started, done = await self.repo.response_counts(survey.id)
         lines = [
             f"{shown_count(started)} answered ({shown_count(done)} finished). Any count of fewer than 5 "
             "people shows as “fewer than 5”.",
-            *result_lines(
-                questions_of(survey),
-                await self.repo.all_answers(survey.id),
-                groups=await group_members(self.bot.db, survey.guild_id),
-                schools=await school_members(self.bot.db, survey.guild_id),
-            ),
+            *counted,
         ]
         pages = paginate_lines(f"Results of survey #{survey.id}", lines, per_page=25)
         await Paginator(interaction.user.id, pages).send(interaction)

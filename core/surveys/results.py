@@ -56,10 +56,6 @@ def _cells(question: Question, found: Tally) -> str:
 HIDDEN = "hidden, so that the smaller groups can't be worked out from the totals"
 
 
-def _answered(question: Question, answers: Answers) -> set[int]:
-    return {user for user, given in answers.items() if given.get(question.key)}
-
-
 def shown_units(
     question: Question, answers: Answers, units: Mapping[str, Collection[int]]
 ) -> tuple[list[str], list[str]]:
@@ -67,30 +63,92 @@ def shown_units(
     answers are hidden anyway: the overall totals minus the shown units' must describe 0 or at least 5
     people, or a small group's answers could be worked out by subtraction. The smallest shown units are
     hidden until that holds."""
-    respondents = _answered(question, answers)
-    sizes = {name: len(respondents & set(members)) for name, members in units.items()}
-    shown = sorted((n for n, size in sizes.items() if size >= SMALL), key=lambda n: (sizes[n], n))
-    hidden: list[str] = []
-    while shown:
-        covered: set[int] = set()
-        for name in shown:
-            covered |= set(units[name])
-        rest = len(respondents - covered)
-        if rest == 0 or rest >= SMALL:
-            break
-        hidden.append(shown.pop(0))
-    return sorted(shown), hidden
+    breakdown = _Breakdown(units)
+    return breakdown.shown(_Counted(question, answers, _units_of((breakdown,)), 1), 0)
 
 
-def _breakdown(question: Question, answers: Answers, units: Mapping[str, Collection[int]]) -> list[str]:
-    shown, hidden = shown_units(question, answers, units)
+_UnitsOf = Mapping[int, tuple[tuple[str, ...], ...]]  # user id -> their units in each breakdown
+
+
+def _units_of(breakdowns: Sequence[_Breakdown]) -> _UnitsOf:
+    users = set().union(*(b.units_of for b in breakdowns))
+    return {user: tuple(b.units_of.get(user, ()) for b in breakdowns) for user in users}
+
+
+class _Breakdown:
+    """One way of splitting members (stakeholder groups, or school teams): each member's units, once."""
+
+    def __init__(self, units: Mapping[str, Collection[int]]) -> None:
+        self.names = sorted(units)
+        found: dict[int, list[str]] = {}
+        for name in self.names:
+            for user_id in units[name]:
+                found.setdefault(user_id, []).append(name)
+        self.units_of: dict[int, tuple[str, ...]] = {user: tuple(names) for user, names in found.items()}
+
+    def shown(self, counted: _Counted, index: int) -> tuple[list[str], list[str]]:
+        sizes = counted.answered_in[index]
+        shown = sorted((n for n, size in sizes.items() if size >= SMALL), key=lambda n: (sizes[n], n))
+        hidden: list[str] = []
+        while shown:
+            showing = set(shown)
+            rest = sum(
+                people
+                for units, people in counted.by_units[index].items()
+                if not any(name in showing for name in units)
+            )
+            if rest == 0 or rest >= SMALL:
+                break
+            hidden.append(shown.pop(0))
+        return sorted(shown), hidden
+
+
+class _Counted:
+    """One question's counts, overall and per unit of each breakdown. The answers are read once, into how
+    many members gave each answer from each combination of units (a few thousand at most), and every
+    count is taken from those."""
+
+    def __init__(self, question: Question, answers: Answers, units: _UnitsOf, breakdowns: int) -> None:
+        key, counted = question.key, question.kind is not Kind.TEXT
+        combos: dict[tuple[tuple[tuple[str, ...], ...], tuple[str, ...]], int] = {}
+        empty: tuple[str, ...] = ()
+        nowhere = (empty,) * breakdowns
+        for user_id, given in answers.items():
+            values = given.get(key)
+            if not values:
+                continue
+            combo = (units.get(user_id, nowhere), values if counted else empty)
+            combos[combo] = combos.get(combo, 0) + 1
+        self.answered = 0
+        self.counts: Counter[str] = Counter()
+        self.answered_in: list[Counter[str]] = [Counter() for _ in range(breakdowns)]
+        self.counts_in: list[dict[str, Counter[str]]] = [{} for _ in range(breakdowns)]
+        self.by_units: list[Counter[tuple[str, ...]]] = [Counter() for _ in range(breakdowns)]
+        for (units_each, values), people in combos.items():
+            self.answered += people
+            for value in values:
+                self.counts[value] += people
+            for index, among in enumerate(units_each):
+                self.by_units[index][among] += people
+                for name in among:
+                    self.answered_in[index][name] += people
+                    in_unit = self.counts_in[index].setdefault(name, Counter())
+                    for value in values:
+                        in_unit[value] += people
+
+    def tally(self, index: int, name: str) -> Tally:
+        return Tally(self.answered_in[index][name], dict(self.counts_in[index].get(name, {})))
+
+
+def _breakdown(question: Question, counted: _Counted, index: int, breakdown: _Breakdown) -> list[str]:
+    shown, hidden = breakdown.shown(counted, index)
     rows = []
-    for name, members in sorted(units.items()):
-        found = tally(question, answers, set(members))
-        if found.answered == 0:
+    for name in breakdown.names:
+        unit = counted.tally(index, name)
+        if unit.answered == 0:
             continue
         if name in shown:
-            rows.append(f"  {name} ({found.answered} answered): {_cells(question, found)}")
+            rows.append(f"  {name} ({unit.answered} answered): {_cells(question, unit)}")
         elif name in hidden:
             rows.append(f"  {name}: {HIDDEN}")
         else:
@@ -110,17 +168,20 @@ def result_lines(
     `groups` and `schools` map a name to its members' ids. A group or team with fewer than 5 answers to a
     question shows only "fewer than 5 answered"; within the others, counts under 5 show as "fewer than 5";
     and a group is hidden when showing it would let a smaller one be worked out (`shown_units`)."""
+    headings = ("By stakeholder group", "By school team")
+    breakdowns = (_Breakdown(groups), _Breakdown(schools))
+    units = _units_of(breakdowns)
     lines: list[str] = []
     for number, question in enumerate(questions, start=1):
-        overall = tally(question, answers)
-        lines.append(f"**{number}. {question.label}** — {shown_count(overall.answered)} answered")
+        counted = _Counted(question, answers, units, len(breakdowns))
+        lines.append(f"**{number}. {question.label}** — {shown_count(counted.answered)} answered")
         if question.kind is Kind.TEXT:
             lines.append("  Written answers are in `/survey export`.")
         else:
             for value, text in question.options:
-                lines.append(f"  {text}: {shown_count(overall.counts.get(value, 0))}")
-        for heading, units in (("By stakeholder group", groups), ("By school team", schools)):
-            rows = _breakdown(question, answers, units)
+                lines.append(f"  {text}: {shown_count(counted.counts.get(value, 0))}")
+        for index, (heading, breakdown) in enumerate(zip(headings, breakdowns, strict=True)):
+            rows = _breakdown(question, counted, index, breakdown)
             if rows:
                 lines.append(f"  *{heading}*")
                 lines.extend(rows)

@@ -3,6 +3,7 @@ page, close. The rules are in the sibling modules; this module applies them to s
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,11 +19,20 @@ from core.surveys.audience import (
 )
 from core.surveys.errors import SurveyRefusal
 from core.surveys.questions import Edit, Question, check_edit, from_json, pages, to_json
+from core.surveys.results import result_lines
 from storage.database import Database
 from storage.groups import GroupRepository
 from storage.schools import SchoolRepository
-from storage.surveys import NewSurvey, Survey, SurveyRepository
+from storage.surveys import (
+    NewSurvey,
+    PageSave,
+    Survey,
+    SurveyRepository,
+    group_members,
+    school_members,
+)
 
+RESULTS_KEPT = 8  # surveys whose last count is kept
 CLOSE_KIND = "survey.close"
 REMIND_KIND = "survey.remind"
 
@@ -45,6 +55,19 @@ class PageToFill:
     questions: tuple[Question, ...]
     earlier: dict[str, tuple[str, ...]]
     again: bool  # they had finished: this is a change of their answers
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A page waiting for the next batched write."""
+
+    guild_id: int
+    survey_id: int
+    user_id: int
+    page: int
+    answers: dict[str, tuple[str, ...]]
+    count: int  # pages in all
+    future: asyncio.Future[Saved] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +93,11 @@ class SurveyService:
         self.jobs = jobs
         self.clock = clock
         self.repo = SurveyRepository(db)
+        self._pending: list[_Pending] = []
+        self._writer: asyncio.Task[None] | None = None
+        self.unwritten = 0  # pages submitted and checked, waiting for their batch to be written
+        # the last count of each recently viewed survey, oldest first, with the revision it counted
+        self._results: dict[int, tuple[tuple[str, tuple[int, int]], list[str]]] = {}
 
     async def start(self, new: NewSurvey) -> Survey:
         """Save the survey with its close job and reminders, in one transaction."""
@@ -133,8 +161,11 @@ class SurveyService:
     async def save(
         self, guild_id: int, survey_id: int, user_id: int, page: int, given: Mapping[str, Sequence[str]]
     ) -> Saved:
-        """Check every answer of the page, then save them all in one transaction that finds the survey
-        still open (a survey closed while the member filled the page refuses; their earlier pages stay)."""
+        """Check every answer of the page, then save them in a transaction that finds the survey still open
+        (a survey closed while the member filled the page refuses; their earlier pages stay).
+
+        Pages submitted at the same moment share one transaction (`_write_pending`): a thousand members
+        answering at once cost a few statements per batch, not a few per member, on the one writer."""
         survey = await self.find(guild_id, survey_id)
         split = pages(questions_of(survey))
         if not 0 <= page < len(split):
@@ -142,13 +173,111 @@ class SurveyService:
                 "That page of the survey no longer exists. Click **Answer the survey** again."
             )
         answers = {q.key: read_answer(q, given.get(q.key, ())) for q in split[page]}
+        await self._check(survey, user_id)
+        pending = _Pending(guild_id, survey_id, user_id, page, answers, len(split))
+        if self.db.in_transaction:  # the caller's transaction must hold the write: no batching
+            outcome = (await self._write([pending]))[0]
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
+        loop = asyncio.get_running_loop()
+        pending.future = loop.create_future()
+        self._pending.append(pending)
+        self.unwritten += 1
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_pending(), name="survey-pages")
+        return await pending.future
+
+    async def flush(self) -> None:
+        """Wait for pages already submitted to be written (before the database closes)."""
+        if self._writer is not None:
+            await asyncio.shield(self._writer)
+
+    async def _write_pending(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                outcomes = await self._write(batch)
+            except asyncio.CancelledError:  # shutting down mid-write: rolled back, nobody told it saved
+                self.unwritten -= len(batch)
+                for pending in batch:
+                    if pending.future is not None:
+                        pending.future.cancel()
+                raise
+            except Exception as exc:  # the database failed: every member of the batch is told
+                outcomes = [exc] * len(batch)
+            self.unwritten -= len(batch)
+            for pending, outcome in zip(batch, outcomes, strict=True):
+                assert pending.future is not None
+                if pending.future.done():  # its member's handler was cancelled meanwhile
+                    continue
+                if isinstance(outcome, Exception):
+                    pending.future.set_exception(outcome)
+                else:
+                    pending.future.set_result(outcome)
+
+    async def _write(self, batch: Sequence[_Pending]) -> list[Saved | Exception]:
+        """Save a batch in one transaction, re-reading each survey inside it; one outcome per page."""
+        outcomes: list[Saved | Exception] = []
+        saves: list[PageSave] = []
+        now = self.clock.now()
         async with self.db.transaction():
-            current = await self.find(guild_id, survey_id)
-            await self._check(current, user_id)
-            await self.repo.save_page(
-                current, user_id, answers, page=page, last_page=page == len(split) - 1, now=self.clock.now()
-            )
-        return Saved(current, page, len(split))
+            current: dict[int, Survey | SurveyRefusal] = {}
+            for pending in batch:
+                if pending.survey_id not in current:
+                    try:
+                        current[pending.survey_id] = await self.find(pending.guild_id, pending.survey_id)
+                    except SurveyRefusal as refusal:
+                        current[pending.survey_id] = refusal
+                survey = current[pending.survey_id]
+                try:
+                    if isinstance(survey, SurveyRefusal):
+                        raise survey
+                    # membership was checked before the batch; what can change meanwhile is open or closed
+                    check_can_answer(
+                        closed=survey.closed,
+                        opens=survey.opens_at,
+                        closes=survey.closes_at,
+                        now=now,
+                        audience=audience_of(survey),
+                        member_in=True,
+                    )
+                except SurveyRefusal as refusal:
+                    outcomes.append(refusal)
+                    continue
+                last_page = pending.page == pending.count - 1
+                saves.append(PageSave(survey, pending.user_id, pending.answers, pending.page, last_page))
+                outcomes.append(Saved(survey, pending.page, pending.count))
+            if saves:
+                await self.repo.save_pages(saves, now=now)
+        return outcomes
+
+    async def kept_results(self, survey: Survey) -> list[str] | None:
+        """The survey's last count when nothing it counted changed since; None when it must be counted."""
+        kept = self._results.get(survey.id)
+        if kept is None or kept[0] != (survey.questions, await self.repo.results_revision(survey.id)):
+            return None
+        return kept[1]
+
+    async def results(self, survey: Survey) -> list[str]:
+        """`result_lines` for the survey, counted again only when an answer, a membership or a unit's name
+        changed since the last count (`results_revision`); a count runs on a worker thread, so the bot keeps
+        answering others meanwhile."""
+        revision = (survey.questions, await self.repo.results_revision(survey.id))
+        kept = self._results.get(survey.id)
+        if kept is not None and kept[0] == revision:
+            return kept[1]
+        answers = await self.repo.all_answers(survey.id)
+        groups = await group_members(self.db, survey.guild_id)
+        schools = await school_members(self.db, survey.guild_id)
+        lines = await asyncio.to_thread(
+            result_lines, questions_of(survey), answers, groups=groups, schools=schools
+        )
+        self._results.pop(survey.id, None)
+        self._results[survey.id] = (revision, lines)
+        while len(self._results) > RESULTS_KEPT:
+            self._results.pop(next(iter(self._results)))
+        return lines
 
     async def close(self, survey: Survey) -> bool:
         """Close the survey and cancel its reminders; False when it was closed already."""

@@ -4,6 +4,7 @@ and a member's data exported and deleted."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -184,3 +185,75 @@ async def test_edits_keep_answers_with_their_questions(service: SurveyService) -
     await service.close(survey)
     with pytest.raises(SurveyRefusal, match="closed"):
         await service.edit(survey, "Title", "", own)
+
+
+async def test_pages_submitted_at_once_are_saved_together_each_with_its_own_outcome(
+    db: Database, service: SurveyService
+) -> None:
+    groups = GroupRepository(db)
+    teachers = await groups.add(GUILD, "Teachers", now=NOW)
+    members = list(range(1000, 1040))
+    for user in members:
+        await groups.add_members(GUILD, user, [teachers.id], NOW)
+    survey = await service.start(_new(audience="group", unit_id=teachers.id, unit_name="Teachers"))
+    outcomes = await asyncio.gather(
+        *(service.save(GUILD, survey.id, user, 0, PAGE_ONE) for user in members),
+        service.save(GUILD, survey.id, BOB, 0, PAGE_ONE),  # not a teacher
+        service.save(GUILD, survey.id, members[0], 1, PAGE_TWO),
+        return_exceptions=True,
+    )
+    assert all(getattr(o, "page", None) == 0 for o in outcomes[:40])
+    assert isinstance(outcomes[40], SurveyRefusal)
+    assert getattr(outcomes[41], "next_page", "?") is None
+    assert await service.repo.response_counts(survey.id) == (40, 1)
+    assert await service.repo.progress(survey.id, BOB) is None
+    assert len(await service.repo.answers_of(survey.id, members[0])) == 9  # both pages (no optional text)
+
+
+async def test_a_survey_closed_before_a_batch_is_written_refuses_every_page_in_it(
+    db: Database, service: SurveyService
+) -> None:
+    survey = await service.start(_new())
+    await service.save(GUILD, survey.id, ALICE, 0, PAGE_ONE)
+    waiting = [asyncio.ensure_future(service.save(GUILD, survey.id, u, 0, PAGE_ONE)) for u in (BOB, 300)]
+    async with db.transaction():  # holds the writer: the pages above are checked and queued, not written
+        for _ in range(2000):
+            if service.unwritten == 2:  # both passed the first check, against the open survey
+                break
+            await asyncio.sleep(0.001)
+        assert service.unwritten == 2
+        assert await service.repo.close(survey.id, now=NOW)
+    for page in waiting:
+        with pytest.raises(SurveyRefusal, match="closed"):
+            await page
+    assert await service.repo.response_counts(survey.id) == (1, 0)
+
+
+async def test_results_are_counted_again_only_when_what_they_count_changed(
+    db: Database, service: SurveyService
+) -> None:
+    groups = GroupRepository(db)
+    teachers = await groups.add(GUILD, "Teachers", now=NOW)
+    survey = await service.start(_new())
+    for user in range(1000, 1006):
+        await groups.add_members(GUILD, user, [teachers.id], NOW)
+        await service.save(GUILD, survey.id, user, 0, PAGE_ONE)
+    assert await service.kept_results(survey) is None
+    first = await service.results(survey)
+    assert "  Teachers (6 answered): 1: 0 · 2: 0 · 3: 0 · 4: 6 · 5: 0" in first
+    assert await service.kept_results(survey) is first
+    assert await service.results(survey) is first
+    await service.save(GUILD, survey.id, 1000, 0, {**PAGE_ONE, "vision": ["5"]})  # a changed answer
+    assert await service.kept_results(survey) is None
+    changed = await service.results(survey)
+    assert "  4 — Agree: 5" in changed
+    assert "  Teachers (6 answered): 1: 0 · 2: 0 · 3: 0 · 4: 5 · 5: fewer than 5" in changed
+    await groups.add_members(GUILD, ALICE, [teachers.id], NOW)  # a membership
+    assert await service.kept_results(survey) is None
+    await service.results(survey)
+    await db.execute("UPDATE stakeholder_groups SET name = 'Educators' WHERE id = ?", (teachers.id,))
+    assert await service.kept_results(survey) is None
+    assert any(line.startswith("  Educators (6 answered)") for line in await service.results(survey))
+    await service.repo.delete_member(GUILD, 1001)  # /profile delete
+    assert await service.kept_results(survey) is None
+    assert any(line.startswith("  Educators (5 answered)") for line in await service.results(survey))

@@ -16,13 +16,16 @@ from tests.e2e.community import eventually
 class CopbotProcess:
     """`copbot run` as a real child process against the emulator, for kill -9 and signal tests."""
 
-    def __init__(self, emulator: Emulator, control: Control, database: Path) -> None:
+    def __init__(self, emulator: Emulator, control: Control, database: Path, *, debug: bool = True) -> None:
         self.emulator = emulator
         self.control = control
         self.database = database
+        # asyncio's debug mode reports unclosed resources and destroyed tasks; benchmarks turn it off (it
+        # slows every callback)
+        self.debug = debug
         self.process: asyncio.subprocess.Process | None = None
 
-    async def start(self) -> None:
+    def _env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("COPBOT_", "DISCORD_"))}
         env.update(
             DISCORD_TOKEN=self.emulator.bot_token,
@@ -30,15 +33,26 @@ class CopbotProcess:
             COPBOT_DATABASE=str(self.database),
             COPBOT_LOG_LEVEL="WARNING",
         )
+        return env
+
+    def _python(self) -> list[str]:
+        return [sys.executable, *(("-X", "dev") if self.debug else ()), "-m", "bot"]
+
+    async def sync(self) -> None:
+        """`copbot sync`: register the commands (globally), as a host does once after installing."""
+        sync = await asyncio.create_subprocess_exec(
+            *self._python(), "sync", env=self._env(), cwd=self.database.parent, stderr=asyncio.subprocess.PIPE
+        )
+        _, err = await sync.communicate()
+        if sync.returncode:
+            raise AssertionError(f"copbot sync exited with {sync.returncode}: {err.decode()[-2000:]}")
+
+    async def start(self) -> None:
         connected_before = await self._connected()
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-X",
-            "dev",  # asyncio debug: unclosed resources and destroyed tasks are reported
-            "-m",
-            "bot",
+            *self._python(),
             "run",
-            env=env,
+            env=self._env(),
             cwd=self.database.parent,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,

@@ -4,7 +4,8 @@ organizers read `/activity summary` with small groups suppressed, and `/activity
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from tests.e2e.community import Community, eventually
 from tests.e2e.steps.activity import all_counted, by_group, counted, counts_reach, post
@@ -13,6 +14,12 @@ from tests.e2e.steps.meetings import schedule
 from tests.e2e.steps.server import message_saying
 
 MARKER = "zebra-kumquat-4711"
+ZONE = ZoneInfo("America/Phoenix")  # the guild's zone (UTC-7 all year)
+
+
+def today(community: Community) -> str:
+    """Today's date in the guild's zone, as the counts name days (the test clock may be pinned)."""
+    return community.clock.now().astimezone(ZONE).date().isoformat()
 
 
 async def test_member_messages_are_counted_bots_are_not_and_no_text_is_kept(community: Community) -> None:
@@ -30,7 +37,7 @@ async def test_member_messages_are_counted_bots_are_not_and_no_text_is_kept(comm
     assert await by_group(community) == {None: 3}
     rows = await community.bot.db.fetchall("SELECT * FROM activity_messages")
     assert [(r["channel_id"], r["day"], r["messages"]) for r in rows] == [
-        (int(community.general_id), "2026-10-14", 3)
+        (int(community.general_id), today(community), 3)
     ]
     await community.runner.stop()
     for path in community.runner.database.parent.glob("copbot.db*"):
@@ -47,18 +54,24 @@ async def test_counts_by_group_and_day_in_the_guilds_zone(community: Community) 
     teachers = (await group(community, "Teachers")).id
     students = (await group(community, "Students")).id
     assert await by_group(community) == {teachers: 2, students: 2, None: 1}
-    # 06:30 UTC on the 15th is still 23:30 on the 14th in Phoenix (UTC-7); 07:01 UTC is the 15th there.
-    start = community.clock.now()
-    await community.jump(start.replace(hour=6, minute=30) + timedelta(days=1))
+    # Tomorrow 23:30 in Phoenix (UTC-7) is 06:30 UTC the day after, and still tomorrow there; 00:01 the
+    # day after is 07:01 UTC. Days are the guild's, not UTC's.
+    first = community.clock.now().astimezone(ZONE).date()
+    tomorrow, after = first + timedelta(days=1), first + timedelta(days=2)
+    await community.jump(datetime.combine(tomorrow, time(23, 30), tzinfo=ZONE).astimezone(UTC))
     await post(community.bob, community.general_id, 1)
     await counts_reach(community, 4)
-    await community.jump(start.replace(hour=7, minute=1) + timedelta(days=1))
+    await community.jump(datetime.combine(after, time(0, 1), tzinfo=ZONE).astimezone(UTC))
     await post(community.bob, community.general_id, 1)
     await counts_reach(community, 5)
     days = await community.bot.db.fetchall(
         "SELECT day, SUM(messages) AS n FROM activity_messages GROUP BY day ORDER BY day"
     )
-    assert [(r["day"], r["n"]) for r in days] == [("2026-10-14", 4), ("2026-10-15", 1)]
+    assert [(r["day"], r["n"]) for r in days] == [
+        (first.isoformat(), 3),
+        (tomorrow.isoformat(), 1),
+        (after.isoformat(), 1),
+    ]
 
 
 async def test_summary_suppresses_small_groups(community: Community) -> None:

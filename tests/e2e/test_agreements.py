@@ -12,15 +12,17 @@ from storage.jobs import JobState
 from tests.e2e.community import Community, eventually
 from tests.e2e.steps.agreements import (
     PARTNER_TEXT,
-    REMIND_AT,
-    REVIEW_AT,
+    REVIEW_IN,
     TEAM_TEXT,
     agreement,
     card,
     card_says,
+    day,
     dms_saying,
     posts_in,
     propose,
+    remind_at,
+    review_at,
     school_team,
     sent_mentions,
 )
@@ -45,7 +47,7 @@ async def test_a_team_member_proposes_and_both_sides_confirm(community: Communit
     assert saved.team_commitment == TEAM_TEXT
     assert saved.partner_commitment == PARTNER_TEXT
     assert saved.hours_per_month == 8
-    assert saved.review_at == REVIEW_AT
+    assert saved.review_at == review_at(community)
     assert saved.organization == "Honeywell Aerospace"
     posted = await card(community, channel)
     text = message_text(posted)
@@ -118,7 +120,7 @@ async def test_bad_input_is_refused_and_nothing_is_saved(community: Community) -
     assert "Only members of the Lincoln Elementary team" in outsider.text
     assert (
         "review date must come after the start"
-        in (await propose(community, community.alice, community.bob, starts="2027-01-01")).text
+        in (await propose(community, community.alice, community.bob, starts=day(community, REVIEW_IN + 17))).text
     )
     assert (
         "in the past" in (await propose(community, community.alice, community.bob, review="2020-01-01")).text
@@ -158,30 +160,30 @@ class AgreementCount:
 async def test_both_sides_are_reminded_once_a_week_before_and_it_lapses(community: Community) -> None:
     channel = await school_team(community, community.alice)
     await propose(community, community.alice, community.bob)
-    await community.travel(REMIND_AT - timedelta(minutes=1))
+    await community.travel(remind_at(community) - timedelta(minutes=1))
     assert await dms_saying(community.bob, "Reminder:") == []
-    await community.travel(REMIND_AT + timedelta(minutes=1))
+    await community.travel(remind_at(community) + timedelta(minutes=1))
     await eventually(lambda: dms_saying(community.bob, "Reminder:"), what="the partner's reminder")
     team = await eventually(lambda: posts_in(community, channel, "Reminder for the team"), what="the team's")
     assert len(team) == 1
     assert "/agreement renew id:1" in message_text(team[0])
-    await community.travel(REVIEW_AT + timedelta(minutes=1))
+    await community.travel(review_at(community) + timedelta(minutes=1))
     await eventually(lambda: posts_in(community, channel, "has lapsed"), what="the lapse note")
     assert (await agreement(community)).status is Status.LAPSED
     assert await card_says(community, channel, "Status: **lapsed**")
     assert len(await dms_saying(community.bob, "Reminder:")) == 1
     assert len(await posts_in(community, channel, "Reminder for the team")) == 1
-    assert "lapsed" in (await community.alice.run("agreement renew", id=1, review="2027-06-01")).text
+    assert "lapsed" in (await community.alice.run("agreement renew", id=1, review=day(community, REVIEW_IN + 168))).text
 
 
 async def test_renewing_moves_the_review_and_it_does_not_lapse(community: Community) -> None:
     channel = await school_team(community, community.alice)
     await propose(community, community.alice, community.bob)
-    early = await community.alice.run("agreement renew", id=1, review="2026-12-01")
+    early = await community.alice.run("agreement renew", id=1, review=day(community, REVIEW_IN - 14))
     assert "must come after the current one" in early.text
-    renewed = await community.alice.run("agreement renew", id=1, review="2027-03-01")
+    renewed = await community.alice.run("agreement renew", id=1, review=day(community, REVIEW_IN + 76))
     assert "Renewed agreement #1" in renewed.text
-    await community.travel(REVIEW_AT + timedelta(hours=1))
+    await community.travel(review_at(community) + timedelta(hours=1))
     assert (await agreement(community)).status is Status.PROPOSED
     assert await posts_in(community, channel, "Reminder for the team") == []
     assert await posts_in(community, channel, "has lapsed") == []
@@ -191,7 +193,7 @@ async def test_reminders_due_during_a_restart_arrive_exactly_once(community: Com
     channel = await school_team(community, community.alice)
     await propose(community, community.alice, community.bob)
     await community.runner.stop()
-    community.clock.set(REMIND_AT + timedelta(hours=2))  # the reminder fell due while the bot was down
+    community.clock.set(remind_at(community) + timedelta(hours=2))  # the reminder fell due while the bot was down
     await community.runner.start(sync=False)
     await eventually(
         lambda: posts_in(community, channel, "Reminder for the team"), within=15, what="reminder"
@@ -205,7 +207,7 @@ async def test_reminders_due_during_a_restart_arrive_exactly_once(community: Com
     assert states == [JobState.DONE.value, JobState.PENDING.value]
     # The review date passes while the bot is down again: it lapses once, its note posted once.
     await community.runner.stop()
-    community.clock.set(REVIEW_AT + timedelta(days=2))
+    community.clock.set(review_at(community) + timedelta(days=2))
     await community.runner.start(sync=False)
     await eventually(lambda: posts_in(community, channel, "has lapsed"), within=15, what="the lapse")
     await community.bot.scheduler.idle()
@@ -229,7 +231,7 @@ async def test_closed_dms_fall_back_to_a_mention_in_the_team_channel(community: 
     assert await _pinged(community, channel, "proposed collaboration") == [[carl.user_id]]
     confirmed = await carl.run("agreement confirm", id=1)
     assert "for the partner side" in confirmed.text
-    await community.travel(REMIND_AT + timedelta(minutes=1))
+    await community.travel(remind_at(community) + timedelta(minutes=1))
     reminded = await eventually(
         lambda: posts_in(community, channel, "Reminder for the team"), what="reminder"
     )
@@ -264,10 +266,10 @@ async def test_a_partner_who_left_the_team_is_still_reminded(community: Communit
     channel = await school_team(community, community.alice)
     await propose(community, community.alice, community.bob)
     # bob leaves two days before the reminder (before his data is purged, 30 days after leaving).
-    await community.travel(REMIND_AT - timedelta(days=2))
+    await community.travel(remind_at(community) - timedelta(days=2))
     await community.control.remove_member(community.guild_id, community.bob.user_id)
     await eventually(lambda: _gone_from_cache(community), what="bob gone")
-    await community.travel(REMIND_AT + timedelta(minutes=1))
+    await community.travel(remind_at(community) + timedelta(minutes=1))
     reminded = await eventually(
         lambda: posts_in(community, channel, "Reminder for the team"), what="reminder"
     )
@@ -293,12 +295,12 @@ async def test_a_removed_school_team_keeps_its_record_and_refuses_changes(commun
     click = await community.bob.click(dm, "Confirm as the partner")
     assert click.ephemeral
     assert "was removed" in click.text
-    assert "was removed" in (await community.bob.run("agreement renew", id=1, review="2027-06-01")).text
+    assert "was removed" in (await community.bob.run("agreement renew", id=1, review=day(community, REVIEW_IN + 168))).text
     assert "I don't know a school" in (await propose(community, community.organizer, community.bob)).text
     shown = await community.organizer.run("agreement show", id=1)
     assert "school team was removed" in shown.text
     assert (await agreement(community)).status is Status.PROPOSED
-    await community.travel(REVIEW_AT + timedelta(minutes=1))
+    await community.travel(review_at(community) + timedelta(minutes=1))
     assert (await agreement(community)).status is Status.LAPSED  # the record still lapses
 
 

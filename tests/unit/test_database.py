@@ -103,6 +103,38 @@ async def test_concurrent_transactions_do_not_interleave(tmp_path: Path) -> None
         await db.close()
 
 
+async def test_snapshot_reads_see_the_last_commit_without_waiting_for_a_transaction(
+    tmp_path: Path,
+) -> None:
+    db = await Database.open(tmp_path / "r.db")
+    try:
+        await db.execute("INSERT INTO guild_settings (guild_id) VALUES (1)")
+        holding, release = asyncio.Event(), asyncio.Event()
+
+        async def slow_writer() -> None:
+            async with db.transaction():
+                await db.execute("INSERT INTO guild_settings (guild_id) VALUES (2)")
+                assert await db.fetchval("SELECT COUNT(*) FROM guild_settings") == 2  # its own write
+                holding.set()
+                await release.wait()
+
+        writing = asyncio.create_task(slow_writer())
+        await holding.wait()
+        # the transaction is open and holds the writer: a snapshot read answers at once, from the last commit
+        assert await db.fetchval("SELECT COUNT(*) FROM guild_settings", snapshot=True) == 1
+        waiting = asyncio.ensure_future(db.fetchval("SELECT COUNT(*) FROM guild_settings"))
+        await asyncio.sleep(0.05)
+        assert not waiting.done()  # any other read waits for the transaction, as a write does
+        release.set()
+        await writing
+        assert await waiting == 2
+        assert await db.fetchval("SELECT COUNT(*) FROM guild_settings", snapshot=True) == 2
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):  # the reader never writes
+            await db._reader.execute_fetchall("DELETE FROM guild_settings")  # type: ignore[union-attr]
+    finally:
+        await db.close()
+
+
 async def test_backup_while_a_writer_is_active_is_consistent(tmp_path: Path) -> None:
     source = tmp_path / "live.db"
     db = await Database.open(source)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from emulator.driver import Actor, Reply, message_text
 from storage.agreements import Agreement, AgreementRepository
@@ -12,9 +13,28 @@ from tests.e2e.community import Community, eventually
 
 SCHOOL = "Lincoln Elementary"
 # The guild's zone is America/Phoenix (UTC-7 all year); a date alone is read as 9:00 there, 16:00 UTC.
-REVIEW = "2026-12-15"
-REVIEW_AT = datetime(2026, 12, 15, 16, tzinfo=UTC)
-REMIND_AT = datetime(2026, 12, 8, 16, tzinfo=UTC)
+ZONE = ZoneInfo("America/Phoenix")
+STARTS_IN, REVIEW_IN = 18, 62  # days from the test's today: the proposal's start and review dates
+
+
+def day(community: Community, days: int) -> str:
+    """The date `days` after today in the guild's zone, as a member types it (the clock may be pinned)."""
+    return (community.clock.now().astimezone(ZONE).date() + timedelta(days=days)).isoformat()
+
+
+def at_nine(community: Community, days: int) -> datetime:
+    """9:00 in the guild's zone on `day(community, days)`: when a date alone is due."""
+    local = datetime.combine(datetime.fromisoformat(day(community, days)).date(), time(9), tzinfo=ZONE)
+    return local.astimezone(UTC)
+
+
+def review_at(community: Community) -> datetime:
+    return at_nine(community, REVIEW_IN)
+
+
+def remind_at(community: Community) -> datetime:
+    """A week before the review."""
+    return review_at(community) - timedelta(days=7)
 TEAM_TEXT = "host a family science night each semester"
 PARTNER_TEXT = "two engineers judge the science fair"
 
@@ -38,8 +58,8 @@ async def propose(
     *,
     school: str = SCHOOL,
     hours: int = 8,
-    starts: str = "2026-11-01",
-    review: str = REVIEW,
+    starts: str | None = None,
+    review: str | None = None,
     team: str = TEAM_TEXT,
     partner_text: str = PARTNER_TEXT,
     **options: Any,
@@ -50,8 +70,8 @@ async def propose(
         school=school,
         partner=partner,
         hours=hours,
-        starts=starts,
-        review=review,
+        starts=day(community, STARTS_IN) if starts is None else starts,
+        review=day(community, REVIEW_IN) if review is None else review,
         **options,
     )
     if not form.is_modal:
