@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from emulator.driver import Actor, Reply, message_text
 from storage.agreements import Agreement, AgreementRepository
 from storage.schools import SchoolRepository
+from tests.clock import pinned_now
 from tests.e2e.community import Community, eventually
 
 SCHOOL = "Lincoln Elementary"
@@ -18,8 +19,9 @@ STARTS_IN, REVIEW_IN = 18, 62  # days from the test's today: the proposal's star
 
 
 def day(community: Community, days: int) -> str:
-    """The date `days` after today in the guild's zone, as a member types it (the clock may be pinned)."""
-    return (community.clock.now().astimezone(ZONE).date() + timedelta(days=days)).isoformat()
+    """The date `days` after the day the test started, in the guild's zone, as a member types it: fixed for
+    the whole test however far its clock moves (it starts at `tests.clock.pinned_now`)."""
+    return (pinned_now().astimezone(ZONE).date() + timedelta(days=days)).isoformat()
 
 
 def at_nine(community: Community, days: int) -> datetime:
@@ -35,6 +37,8 @@ def review_at(community: Community) -> datetime:
 def remind_at(community: Community) -> datetime:
     """A week before the review."""
     return review_at(community) - timedelta(days=7)
+
+
 TEAM_TEXT = "host a family science night each semester"
 PARTNER_TEXT = "two engineers judge the science fair"
 
