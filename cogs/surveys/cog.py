@@ -27,7 +27,7 @@ from cogs.schools.inputs import SchoolArg
 from core.surveys.audience import MAX_REMINDERS, AudienceKind, check_times
 from core.surveys.custom import parse_questions, write_questions
 from core.surveys.errors import SurveyRefusal
-from core.surveys.questions import Question, to_json
+from core.surveys.questions import Question, edit_note, to_json
 from core.surveys.results import export_rows, shown_count
 from core.surveys.service import (
     CLOSE_KIND,
@@ -38,7 +38,7 @@ from core.surveys.service import (
     questions_of,
 )
 from core.surveys.templates import TEMPLATES
-from core.text import human_list, plural, safe_text
+from core.text import plural, safe_text
 from core.timeutil import discord_timestamp
 from storage.groups import Group, GroupRepository
 from storage.guilds import Purpose
@@ -235,14 +235,9 @@ class Surveys(commands.Cog):
             return
         current = await self.repo.get(survey.guild_id, survey.id)
         shown = current is not None and await refresh_post(self.bot, current)
-        started, _ = await self.repo.response_counts(survey.id)
         text = f"Survey **#{survey.id}** is updated."
-        if edit.reworded and started:
-            numbers = [str(n) for n, q in enumerate(edit.questions, start=1) if q.key in edit.reworded]
-            text += (
-                f" Only wording changed (question {human_list(numbers)}), so the answers already given "
-                "stay with their questions."
-            )
+        if edit.answered:
+            text += " " + edit_note(edit)
         if not shown:
             text += " I couldn't update its post; members see the new wording when they answer."
         await interaction.response.send_message(text, ephemeral=True)
@@ -363,7 +358,12 @@ class Surveys(commands.Cog):
         assert interaction.guild_id is not None
         with refusals():
             saved = await self.service.save(
-                interaction.guild_id, page.survey.id, interaction.user.id, page.number, given
+                interaction.guild_id,
+                page.survey.id,
+                interaction.user.id,
+                page.number,
+                given,
+                shown=page.questions,
             )
         closes = discord_timestamp(saved.survey.closes_at)
         if saved.next_page is not None:

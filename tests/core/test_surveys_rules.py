@@ -166,10 +166,10 @@ def test_edits_after_answers_allow_wording_only() -> None:
     assert check_edit([LIKERT], [as_text], answered=False).questions == (as_text,)
     with pytest.raises(SurveyRefusal, match=r"type can.t change now.*fix its wording"):
         check_edit([LIKERT], [as_text], answered=True)
-    with pytest.raises(SurveyRefusal, match="added or removed"):
+    with pytest.raises(SurveyRefusal, match="can't be moved, inserted or removed"):
         check_edit([LIKERT, SINGLE], [LIKERT], answered=True)
     fewer = Question("s", Kind.SINGLE, "Your stage", choices=("Start", "Going"))
-    with pytest.raises(SurveyRefusal, match="choices can't be added or removed"):
+    with pytest.raises(SurveyRefusal, match="choices can't be moved, inserted or removed"):
         check_edit([SINGLE], [fewer], answered=True)
 
 

@@ -257,3 +257,48 @@ async def test_results_are_counted_again_only_when_what_they_count_changed(
     await service.repo.delete_member(GUILD, 1001)  # /profile delete
     assert await service.kept_results(survey) is None
     assert any(line.startswith("  Educators (5 answered)") for line in await service.results(survey))
+
+
+async def test_a_page_queued_while_an_edit_moves_its_questions_is_refused(
+    db: Database, service: SurveyService
+) -> None:
+    own = parse_questions("We meet often [1-5]\nWe share resources [1-5]")
+    survey = await service.start(_new(template=None, questions=to_json(own)))
+    page = await service.page_for(GUILD, survey.id, ALICE)
+    waiting = asyncio.ensure_future(
+        service.save(GUILD, survey.id, ALICE, 0, {"q1": ["5"], "q2": ["1"]}, shown=page.questions)
+    )
+    async with db.transaction():  # the page passed its first check and waits for the writer
+        for _ in range(2000):
+            if service.unwritten == 1:
+                break
+            await asyncio.sleep(0.001)
+        assert service.unwritten == 1
+        swapped = parse_questions("We share resources [1-5]\nWe meet often [1-5]")
+        await service.repo.update(survey.id, title="t", intro="", questions=to_json(swapped))
+    with pytest.raises(SurveyRefusal, match="changed while you had this page open"):
+        await waiting
+    assert await service.repo.answers_of(survey.id, ALICE) == {}
+    # Reworded only: the same page as shown is still saved.
+    page = await service.page_for(GUILD, survey.id, ALICE)
+    reworded = parse_questions("We share our resources [1-5]\nWe meet often [1-5]")
+    await service.repo.update(survey.id, title="t", intro="", questions=to_json(reworded))
+    await service.save(GUILD, survey.id, ALICE, 0, {"q1": ["5"], "q2": ["1"]}, shown=page.questions)
+    assert await service.repo.answers_of(survey.id, ALICE) == {"q1": ("5",), "q2": ("1",)}
+
+
+async def test_a_question_added_at_the_end_after_answers_gets_a_new_key_and_page(
+    service: SurveyService,
+) -> None:
+    five = "\n".join(f"Question {n} [1-5]" for n in range(1, 6))
+    survey = await service.start(_new(template=None, questions=to_json(parse_questions(five))))
+    await service.save(GUILD, survey.id, ALICE, 0, {f"q{n}": ["3"] for n in range(1, 6)})
+    keys = [f"q{n}" for n in range(1, 6)]
+    edit = await service.edit(survey, "t", "", parse_questions(five + "\nOne more [text]", keys=keys))
+    assert edit.added == ("q6",)
+    changed = await service.find(GUILD, survey.id)
+    page = await service.page_for(GUILD, changed.id, BOB)
+    assert page.count == 2
+    assert (await service.repo.answers_of(survey.id, ALICE))["q5"] == ("3",)
+    with pytest.raises(SurveyRefusal, match="was question 1 and is now question 2"):
+        await service.edit(changed, "t", "", parse_questions("New first [1-5]\n" + five, keys=keys))
