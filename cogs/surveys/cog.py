@@ -28,7 +28,8 @@ from core.surveys.audience import MAX_REMINDERS, AudienceKind, check_times
 from core.surveys.custom import parse_questions, write_questions
 from core.surveys.errors import SurveyRefusal
 from core.surveys.questions import Question, edit_note, to_json
-from core.surveys.results import export_rows, shown_count
+from core.surveys.results import export as export_answers
+from core.surveys.results import shown_count
 from core.surveys.service import (
     CLOSE_KIND,
     REMIND_KIND,
@@ -458,14 +459,29 @@ class Surveys(commands.Cog):
                 "`/survey results` shows the totals."
             )
         protected = await GroupRepository(self.bot.db).protected_user_ids(survey.guild_id)
-        rows = export_rows(questions_of(survey), answers, with_ids=survey.keep_ids, protected=protected)
+        made = export_answers(questions_of(survey), answers, with_ids=survey.keep_ids, protected=protected)
+        left_out = (
+            f" {plural(made.left_out, 'member')} of protected groups (such as students) "
+            f"{'is' if made.left_out == 1 else 'are'} left out of this file, so that nobody in them can be "
+            "picked out; their answers still count in `/survey results`."
+            if made.left_out
+            else ""
+        )
+        if not made.members:
+            raise UserError(
+                f"Nobody has answered survey #{survey.id} yet, so there is nothing to export."
+                if not answers
+                else f"Everyone who has answered survey #{survey.id} so far belongs to a protected group (such "
+                "as students). This survey's export names members, so it leaves them out, and there is nothing "
+                "to export yet. Their answers count in `/survey results`."
+            )
         await interaction.response.send_message(
-            f"The answers to survey **#{survey.id}**, {plural(len(answers), 'member')}"
+            f"The answers to survey **#{survey.id}**, {plural(made.members, 'member')}"
             + (
-                " (with member ids, as the survey said when it opened)."
+                " (with member ids, as the survey said when it opened)." + left_out
                 if survey.keep_ids
                 else ", without names."
             ),
-            file=csv_file(rows, f"survey-{survey.id}.csv"),
+            file=csv_file(made.rows, f"survey-{survey.id}.csv"),
             ephemeral=True,
         )

@@ -188,21 +188,34 @@ def result_lines(
     return lines
 
 
-def export_rows(
+@dataclass(frozen=True, slots=True)
+class Export:
+    """The CSV's rows (a header first), how many members they hold, and how many were left out."""
+
+    rows: list[list[object]]
+    members: int
+    left_out: int  # members of protected groups, left out of an export with member ids
+
+
+def export(
     questions: Sequence[Question],
     answers: Answers,
     *,
     with_ids: bool,
     protected: Collection[int] = (),
-) -> list[list[object]]:
+) -> Export:
     """The CSV: a header and one row per member who answered anything, without member ids unless the
-    survey said at its start that it would keep them, and never the id of a member of a protected group
-    (students). Rows are sorted by their answers, not by member or time, so their order tells nothing
-    about who answered."""
+    survey said at its start that it would keep them. An export with ids leaves out members of protected
+    groups (students) entirely: a row without an id among named rows would single them out. Rows are sorted
+    by their answers, not by member or time, so their order tells nothing about who answered."""
     header: list[object] = ["member id"] if with_ids else []
     header += [q.label for q in questions]
     body: list[list[object]] = []
+    left_out = 0
     for user_id, given in answers.items():
+        if with_ids and user_id in protected:
+            left_out += 1
+            continue
         cells: list[object] = []
         for question in questions:
             values = given.get(question.key, ())
@@ -211,7 +224,17 @@ def export_rows(
                 if question.kind is not Kind.TEXT
                 else (values[0] if values else "")
             )
-        shown_id = "" if user_id in protected else str(user_id)
-        body.append(([shown_id] if with_ids else []) + cells)
+        body.append(([str(user_id)] if with_ids else []) + cells)
     body.sort(key=lambda row: [str(c) for c in row])
-    return [header, *body]
+    return Export([header, *body], len(body), left_out)
+
+
+def export_rows(
+    questions: Sequence[Question],
+    answers: Answers,
+    *,
+    with_ids: bool,
+    protected: Collection[int] = (),
+) -> list[list[object]]:
+    """`export`'s rows alone."""
+    return export(questions, answers, with_ids=with_ids, protected=protected).rows

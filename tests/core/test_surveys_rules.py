@@ -12,7 +12,7 @@ from core.surveys.answers import read_answer
 from core.surveys.audience import Audience, AudienceKind, check_can_answer, check_times, reminder_times
 from core.surveys.errors import SurveyRefusal
 from core.surveys.questions import AGREE_SCALE, Kind, Question, check_edit, from_json, pages, to_json
-from core.surveys.results import FEWER, export_rows, result_lines, shown_count, shown_units, tally
+from core.surveys.results import FEWER, export, export_rows, result_lines, shown_count, shown_units, tally
 from core.surveys.templates import PULSE, READINESS, TEMPLATES
 
 NOW = datetime(2026, 10, 14, 17, 0, tzinfo=UTC)
@@ -246,6 +246,22 @@ def test_the_export_names_nobody_unless_the_survey_said_so() -> None:
     assert rows[0] == ["Your stage", "Help wanted", "Anything else?"]
     assert rows[1:] == [["Going", "Ideas; Money", "=HYPERLINK(1)"], ["Start", "", ""]]
     named = export_rows([SINGLE], answers, with_ids=True, protected={10})
-    assert named[0] == ["member id", "Your stage"]
-    assert ["11", "Going"] in named
-    assert ["", "Start"] in named  # a student's row never carries an id
+    assert named == [["member id", "Your stage"], ["11", "Going"]]
+    assert export_rows([SINGLE], answers, with_ids=True) == [
+        ["member id", "Your stage"],
+        ["10", "Start"],
+        ["11", "Going"],
+    ]
+
+
+def test_a_named_export_leaves_students_out_entirely_and_counts_them() -> None:
+    # A student's row without an id among named rows would be theirs by elimination: it isn't there at all.
+    answers = {n: {"s": (str(1 + n % 3),)} for n in range(8)}
+    named = export([SINGLE], answers, with_ids=True, protected={2, 5, 99})
+    assert (named.members, named.left_out) == (6, 2)
+    assert [row[0] for row in named.rows[1:]] == sorted(str(n) for n in (0, 1, 3, 4, 6, 7))
+    assert all(row[0] != "" for row in named.rows[1:])
+    # Without ids, everyone's answers are in (no row can be tied to anyone), students' too.
+    anonymous = export([SINGLE], answers, with_ids=False, protected={2, 5})
+    assert (anonymous.members, anonymous.left_out) == (8, 0)
+    assert len(anonymous.rows) == 9

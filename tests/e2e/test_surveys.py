@@ -201,14 +201,26 @@ async def test_an_export_names_members_only_when_the_survey_said_so_and_never_st
 
     named = await start(community, keep_ids=True)
     assert "keeps who answered in its export" in (await post(community, named))["content"]
-    await answer_all(community, community.bob, named)
     await answer_all(community, community.alice, named)
+    only_students = await community.organizer.run("survey export", id=named)
+    assert only_students.ephemeral
+    assert "Everyone who has answered survey" in only_students.text
+    assert "belongs to a protected group" in only_students.text
+    assert not (only_students.raw.get("message") or {}).get("attachments")
+
+    await answer_all(community, community.bob, named)
     exported = await community.organizer.run("survey export", id=named)
-    assert "with member ids" in exported.text
+    assert exported.ephemeral
+    assert "1 member (with member ids" in exported.text
+    assert "1 member of protected groups (such as students) is left out of this file" in exported.text
+    assert "still count in `/survey results`" in exported.text
     files = (exported.raw.get("message") or {}).get("attachments") or []
     rows = list(csv.reader(io.StringIO((await download(community, files[0])).decode("utf-8-sig"))))
     assert rows[0][0] == "member id"
-    assert sorted(row[0] for row in rows[1:]) == ["", community.bob.user_id]
+    assert [row[0] for row in rows[1:]] == [community.bob.user_id]  # alice (a student) is not in it at all
+    results = await every_page(community.organizer, await community.organizer.run("survey results", id=named))
+    assert "2 answered (2 finished)" not in results  # counts of 2 show as "fewer than 5"
+    assert "fewer than 5 answered (fewer than 5 finished)" in results
 
 
 async def test_a_members_answers_are_exported_and_deleted_with_their_data(community: Community) -> None:
