@@ -439,7 +439,8 @@ class Surveys(commands.Cog):
         started, done = await self.repo.response_counts(survey.id)
         lines = [
             f"{shown_count(started)} answered ({shown_count(done)} finished). Any count of fewer than 5 "
-            "people shows as “fewer than 5”.",
+            "people shows as “fewer than 5”, and where that alone could be worked out from the total, the "
+            "next smallest count shows as “hidden”.",
             *counted,
         ]
         pages = paginate_lines(f"Results of survey #{survey.id}", lines, per_page=25)

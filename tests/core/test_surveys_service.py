@@ -246,8 +246,8 @@ async def test_results_are_counted_again_only_when_what_they_count_changed(
     await service.save(GUILD, survey.id, 1000, 0, {**PAGE_ONE, "vision": ["5"]})  # a changed answer
     assert await service.kept_results(survey) is None
     changed = await service.results(survey)
-    assert "  4 — Agree: 5" in changed
-    assert "  Teachers (6 answered): 1: 0 · 2: 0 · 3: 0 · 4: 5 · 5: fewer than 5" in changed
+    assert "  4 — Agree: hidden" in changed  # 6 answered: 5 and "fewer than 5" would give 6 - 5 = 1
+    assert "  Teachers (6 answered): 1: 0 · 2: 0 · 3: 0 · 4: hidden · 5: fewer than 5" in changed
     await groups.add_members(GUILD, ALICE, [teachers.id], NOW)  # a membership
     assert await service.kept_results(survey) is None
     await service.results(survey)

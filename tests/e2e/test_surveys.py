@@ -165,8 +165,12 @@ async def test_results_hide_small_groups_and_the_csv_names_nobody(community: Com
     assert shown.ephemeral
     text = await every_page(community.organizer, shown)
     assert "11 answered (11 finished)" in text
-    assert "4 — Agree: 10" in text  # ten said 4 to the first question
-    assert "5 — Strongly agree: fewer than 5" in text  # alice alone said 5
+    # Ten said 4 to the first question and alice alone said 5: "10" next to "11 answered" would give her
+    # away, so the 10 is held back too.
+    assert "5 — Strongly agree: fewer than 5" in text
+    assert "4 — Agree: hidden" in text
+    assert "4 — Agree: 10" not in text
+    assert "the next smallest count shows as “hidden”" in text
     assert "Teachers (6 answered): 1: 0 · 2: 0 · 3: 0 · 4: 6 · 5: 0" in text
     assert "Students: fewer than 5 answered" in text
     assert "Lincoln Elementary: fewer than 5 answered" in text
