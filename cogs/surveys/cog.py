@@ -94,7 +94,7 @@ class Surveys(commands.Cog):
         self.bot.scheduler.register(REMIND_KIND, self.jobs.remind, grace=REMIND_GRACE)
         self.bot.add_dynamic_items(AnswerButton, PageButton)
         self.bot.personal_data.register(
-            "surveys", export=self.repo.export_member, delete=self.repo.delete_member
+            "surveys", export=self.service.export_member, delete=self.repo.delete_member
         )
 
     async def cog_unload(self) -> None:

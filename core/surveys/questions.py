@@ -169,10 +169,10 @@ def check_edit(old: Sequence[Question], new: Sequence[Question], *, answered: bo
     for index, question in enumerate(old):
         places.setdefault(_same_text(wording(question)), set()).add(index)
     for index, question in enumerate(new):
-        was = places.get(_same_text(wording(question)))
-        if was is not None and index not in was:
+        found = places.get(_same_text(wording(question)))
+        if found is not None and index not in found:
             raise SurveyRefusal(
-                f"{_PLACES}{quote(wording(question), 100)} was question {min(was) + 1} and is now question "
+                f"{_PLACES}{quote(wording(question), 100)} was question {min(found) + 1} and is now question "
                 f"{index + 1}. {_INSTEAD}"
             )
     if len(new) < len(old):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from core.clock import Clock
 from core.scheduler import Jobs
@@ -20,18 +21,21 @@ from core.surveys.audience import (
 from core.surveys.errors import SurveyRefusal
 from core.surveys.questions import (
     Edit,
+    Kind,
     Question,
     answers_still_fit,
     check_edit,
     from_json,
     pages,
     to_json,
+    wording,
 )
 from core.surveys.results import result_lines
 from storage.database import Database
 from storage.groups import GroupRepository
 from storage.schools import SchoolRepository
 from storage.surveys import (
+    MemberAnswers,
     NewSurvey,
     PageSave,
     Survey,
@@ -98,6 +102,29 @@ def to_remind(audience: Collection[int], finished: Collection[int], reached: Col
     """Who a reminder is for: the audience, less those who finished and those this reminder reached."""
     done = set(finished) | set(reached)
     return sorted(u for u in set(audience) if u not in done)
+
+
+def _named(given: MemberAnswers) -> list[dict[str, Any]]:
+    """A member's answers to one survey in the survey's order, each with its question's text."""
+    questions = from_json(given.questions)
+    known = {q.key for q in questions}
+    named: list[dict[str, Any]] = []
+    for question in questions:
+        values = given.answers.get(question.key)
+        if not values:
+            continue
+        shown = [question.shown(v) for v in values] if question.kind is not Kind.TEXT else list(values)
+        named.append(
+            {
+                "question": wording(question),
+                "key": question.key,
+                "answer": shown if question.kind is Kind.MULTIPLE else shown[0],
+            }
+        )
+    for key, values in given.answers.items():  # a question no longer in the survey: as stored
+        if key not in known:
+            named.append({"question": key, "key": key, "answer": list(values)})
+    return named
 
 
 class SurveyService:
@@ -315,6 +342,20 @@ class SurveyService:
         while len(self._results) > RESULTS_KEPT:
             self._results.pop(next(iter(self._results)))
         return lines
+
+    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        """The member's survey data for `/profile export`, readable: each survey's title, each question as
+        it was asked and the answer as it was shown (a choice's text, "4 — Agree"), with the question's key."""
+        data = await self.repo.member_data(guild_id, user_id)
+        found: dict[str, Any] = {}
+        if data.answers:
+            found["answers"] = [
+                {"survey": given.survey_id, "title": given.title, "answers": _named(given)}
+                for given in data.answers
+            ]
+        if data.started:
+            found["surveys started"] = data.started
+        return found
 
     async def close(self, survey: Survey) -> bool:
         """Close the survey and cancel its reminders; False when it was closed already."""

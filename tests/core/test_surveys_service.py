@@ -153,12 +153,14 @@ async def test_a_members_data_is_exported_and_deleted(service: SurveyService) ->
     await service.save(GUILD, survey.id, ALICE, 0, PAGE_ONE)
     await service.save(GUILD, survey.id, BOB, 0, PAGE_ONE)
     await service.repo.mark_reminded(survey, 1, ALICE)
-    exported = await service.repo.export_member(GUILD, ALICE)
-    assert len(exported["answers"]) == 5
+    exported = await service.export_member(GUILD, ALICE)
+    [given] = exported["answers"]
+    assert (given["survey"], given["title"]) == (survey.id, READINESS.title)
+    assert len(given["answers"]) == 5
     assert exported["surveys started"][0]["id"] == survey.id
     removed = await service.repo.delete_member(GUILD, ALICE)
     assert removed == 5 + 1 + 1 + 1  # answers, progress, reminder mark, authorship
-    assert await service.repo.export_member(GUILD, ALICE) == {}
+    assert await service.export_member(GUILD, ALICE) == {}
     assert len(await service.repo.answers_of(survey.id, BOB)) == 5
     kept = await service.repo.get(GUILD, survey.id)
     assert kept is not None
@@ -302,3 +304,41 @@ async def test_a_question_added_at_the_end_after_answers_gets_a_new_key_and_page
     assert (await service.repo.answers_of(survey.id, ALICE))["q5"] == ("3",)
     with pytest.raises(SurveyRefusal, match="was question 1 and is now question 2"):
         await service.edit(changed, "t", "", parse_questions("New first [1-5]\n" + five, keys=keys))
+
+
+async def test_a_members_export_names_each_question_and_answer_as_asked(service: SurveyService) -> None:
+    survey = await service.start(_new())
+    await service.save(GUILD, survey.id, ALICE, 0, PAGE_ONE)
+    await service.save(GUILD, survey.id, ALICE, 1, {**PAGE_TWO, "next": ["Meet monthly"]})
+    own = parse_questions(
+        "How confident are you explaining engineering careers to your students? [1-5]\n"
+        "Would you come? [choice: Yes, No]"
+    )
+    other = await service.start(_new(template=None, title="Family night", questions=to_json(own)))
+    await service.save(GUILD, other.id, ALICE, 0, {"q1": ["2"], "q2": ["1"]})
+    exported = await service.export_member(GUILD, ALICE)
+    first, second = exported["answers"]
+    assert first["title"] == "School team readiness self-assessment"
+    assert first["answers"][0] == {
+        "question": "Our team has a shared vision for STEM",
+        "key": "vision",
+        "answer": "4 — Agree",
+    }
+    by_key = {a["key"]: a for a in first["answers"]}
+    assert [a["key"] for a in first["answers"]] == [q.key for q in READINESS.questions]  # the survey's order
+    assert by_key["stage"]["answer"] == "Building momentum"
+    assert by_key["support"]["answer"] == ["Meeting ideas and agendas", "Funding and grants"]
+    assert by_key["next"] == {
+        "question": "One next step your team will take",
+        "key": "next",
+        "answer": "Meet monthly",
+    }
+    assert second["title"] == "Family night"
+    assert second["answers"] == [
+        {
+            "question": "How confident are you explaining engineering careers to your students?",
+            "key": "q1",
+            "answer": "2 — Disagree",
+        },
+        {"question": "Would you come?", "key": "q2", "answer": "Yes"},
+    ]

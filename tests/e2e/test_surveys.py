@@ -244,10 +244,18 @@ async def test_a_members_answers_are_exported_and_deleted_with_their_data(commun
     exported = await community.alice.run("profile export")
     attachment = exported.raw["message"]["attachments"][0]
     document = json.loads(community.emulator.state.attachment_data[int(attachment["id"])])
-    mine = document["data"]["surveys"]["answers"]
-    assert {"survey": survey_id, "question": "next", "answer": [f"Plan a {token} night"]}.items() <= next(
-        a for a in mine if a["question"] == "next"
-    ).items()
+    [mine] = document["data"]["surveys"]["answers"]
+    assert (mine["survey"], mine["title"]) == (survey_id, "School team readiness self-assessment")
+    assert {
+        "question": "One next step your team will take",
+        "key": "next",
+        "answer": f"Plan a {token} night",
+    } in mine["answers"]
+    assert {
+        "question": "Our team has a shared vision for STEM",
+        "key": "vision",
+        "answer": "4 — Agree",
+    } in mine["answers"]
 
     path = community.bot.db.path
     await community.bot.db.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
