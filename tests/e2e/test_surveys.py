@@ -1,12 +1,14 @@
 """`/survey …` end to end: organizers start a survey, members answer privately page by page (resuming,
-changing answers), closing stops answers but keeps saved pages, the audience is enforced, results hide
-small groups, the CSV names nobody."""
+changing answers), closing stops answers but keeps saved pages, the audience (a stakeholder group, a school
+team) is enforced, a survey opening later waits for its time, results hide small groups, the CSV names
+nobody (and a named one leaves students out)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from datetime import timedelta
 
 from emulator.driver import Actor
 from storage.groups import GroupRepository
@@ -274,3 +276,63 @@ async def test_a_members_answers_are_exported_and_deleted_with_their_data(commun
     for file in (path, path.with_name(path.name + "-wal")):
         if file.exists():
             assert token.encode() not in file.read_bytes()
+
+
+async def test_a_survey_for_one_school_team_is_answered_by_its_members_only(community: Community) -> None:
+    guild = int(community.guild_id)
+    now = community.clock.now()
+    schools = SchoolRepository(community.bot.db)
+    lincoln = await schools.add(guild, "Lincoln Elementary", now=now)
+    roosevelt = await schools.add(guild, "Roosevelt Middle", now=now)
+    await schools.add_members(guild, int(community.alice.user_id), [lincoln.id], now)
+    await schools.add_members(guild, int(community.bob.user_id), [roosevelt.id], now)
+    survey_id = await start(community, school="Lincoln Elementary")
+    message = await post(community, survey_id)
+    assert "**For:** the school team **Lincoln Elementary**" in message["content"]
+    stored = await SurveyRepository(community.bot.db).get(guild, survey_id)
+    assert stored is not None
+    assert (stored.audience, stored.unit_id) == ("school", lincoln.id)
+
+    # bob is on another school's team: kindly told, nothing saved.
+    refused = await open_page(community, community.bob, survey_id)
+    assert refused.ephemeral
+    assert not refused.is_modal
+    assert "This survey is for the school team **Lincoln Elementary**" in refused.text
+    assert "isn't one for you to answer" in refused.text
+    assert "ask an organizer about your school team" in refused.text
+    assert await SurveyRepository(community.bot.db).progress(survey_id, int(community.bob.user_id)) is None
+
+    # alice, on the team, answers both pages.
+    done = await answer_all(community, community.alice, survey_id)
+    assert "Thank you" in done.text
+    assert (await answers(community, survey_id, community.alice))["vision"] == ("4",)
+    results = await community.organizer.run("survey results", id=survey_id)
+    assert "fewer than 5 answered" in results.text  # one teammate: never shown as a count
+
+
+async def test_a_survey_opening_later_refuses_answers_until_it_opens(community: Community) -> None:
+    survey_id = await start(community, opens="in 2 days", closes="in 5 days")
+    stored = await SurveyRepository(community.bot.db).get(int(community.guild_id), survey_id)
+    assert stored is not None
+    opens = stored.opens_at
+    assert opens > community.clock.now()
+    message = await post(community, survey_id)
+    assert f"**Opens:** <t:{int(opens.timestamp())}:" in message["content"]
+
+    early = await open_page(community, community.alice, survey_id)
+    assert early.ephemeral
+    assert not early.is_modal
+    assert f"This survey opens <t:{int(opens.timestamp())}:F>. Come back then!" in early.text
+    assert await SurveyRepository(community.bot.db).progress(survey_id, int(community.alice.user_id)) is None
+
+    await community.travel(opens - timedelta(minutes=1))
+    assert (
+        "opens" in (await open_page(community, community.alice, survey_id)).text
+    )  # a minute early: still no
+
+    await community.travel(opens + timedelta(minutes=1))
+    page = await open_page(community, community.alice, survey_id)
+    assert page.is_modal
+    assert "page 1 of 2" in page.data["title"]
+    saved = await community.alice.submit(page, PAGE_ONE)
+    assert "Page 1 of 2 is saved" in saved.text
