@@ -105,6 +105,22 @@ class Progress:
     finished: bool
 
 
+@dataclass(frozen=True, slots=True)
+class MemberAnswers:
+    """One member's answers to one survey, with what names them."""
+
+    survey_id: int
+    title: str
+    questions: str  # the survey's questions, JSON
+    answers: dict[str, tuple[str, ...]]  # question key -> values
+
+
+@dataclass(frozen=True, slots=True)
+class MemberData:
+    answers: list[MemberAnswers]
+    started: list[dict[str, Any]]  # surveys the member started: id, title, created_at
+
+
 class SurveyRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -276,9 +292,11 @@ class SurveyRepository:
 
     # -- personal data ---------------------------------------------------------------------------------
 
-    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
+    async def member_data(self, guild_id: int, user_id: int) -> MemberData:
+        """What the member's `/profile export` shows of surveys: their answers with each survey's title and
+        questions (JSON, for the core to name each answer), and the surveys they started."""
         answers = await self.db.fetchall(
-            "SELECT a.survey_id, s.title, a.question_key, a.answer FROM survey_answers a"
+            "SELECT a.survey_id, s.title, s.questions, a.question_key, a.answer FROM survey_answers a"
             " JOIN surveys s ON s.id = a.survey_id WHERE a.guild_id = ? AND a.user_id = ?"
             " ORDER BY a.survey_id, a.question_key",
             (guild_id, user_id),
@@ -287,20 +305,13 @@ class SurveyRepository:
             "SELECT id, title, created_at FROM surveys WHERE guild_id = ? AND author_id = ? ORDER BY id",
             (guild_id, user_id),
         )
-        found: dict[str, Any] = {}
-        if answers:
-            found["answers"] = [
-                {
-                    "survey": r["survey_id"],
-                    "title": r["title"],
-                    "question": r["question_key"],
-                    "answer": json.loads(r["answer"]),
-                }
-                for r in answers
-            ]
-        if started:
-            found["surveys started"] = [dict(r) for r in started]
-        return found
+        found: dict[int, MemberAnswers] = {}
+        for r in answers:
+            survey = found.setdefault(
+                r["survey_id"], MemberAnswers(r["survey_id"], r["title"], r["questions"], {})
+            )
+            survey.answers[r["question_key"]] = tuple(json.loads(r["answer"]))
+        return MemberData(list(found.values()), [dict(r) for r in started])
 
     async def delete_member(self, guild_id: int, user_id: int) -> int:
         """The member's answers, progress and reminder marks go; surveys they started stay, without them."""

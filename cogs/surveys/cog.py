@@ -27,8 +27,9 @@ from cogs.schools.inputs import SchoolArg
 from core.surveys.audience import MAX_REMINDERS, AudienceKind, check_times
 from core.surveys.custom import parse_questions, write_questions
 from core.surveys.errors import SurveyRefusal
-from core.surveys.questions import Question, to_json
-from core.surveys.results import export_rows, shown_count
+from core.surveys.questions import Question, edit_note, to_json
+from core.surveys.results import export as export_answers
+from core.surveys.results import shown_count
 from core.surveys.service import (
     CLOSE_KIND,
     REMIND_KIND,
@@ -38,7 +39,7 @@ from core.surveys.service import (
     questions_of,
 )
 from core.surveys.templates import TEMPLATES
-from core.text import human_list, plural, safe_text
+from core.text import plural, safe_text
 from core.timeutil import discord_timestamp
 from storage.groups import Group, GroupRepository
 from storage.guilds import Purpose
@@ -93,7 +94,7 @@ class Surveys(commands.Cog):
         self.bot.scheduler.register(REMIND_KIND, self.jobs.remind, grace=REMIND_GRACE)
         self.bot.add_dynamic_items(AnswerButton, PageButton)
         self.bot.personal_data.register(
-            "surveys", export=self.repo.export_member, delete=self.repo.delete_member
+            "surveys", export=self.service.export_member, delete=self.repo.delete_member
         )
 
     async def cog_unload(self) -> None:
@@ -235,14 +236,9 @@ class Surveys(commands.Cog):
             return
         current = await self.repo.get(survey.guild_id, survey.id)
         shown = current is not None and await refresh_post(self.bot, current)
-        started, _ = await self.repo.response_counts(survey.id)
         text = f"Survey **#{survey.id}** is updated."
-        if edit.reworded and started:
-            numbers = [str(n) for n, q in enumerate(edit.questions, start=1) if q.key in edit.reworded]
-            text += (
-                f" Only wording changed (question {human_list(numbers)}), so the answers already given "
-                "stay with their questions."
-            )
+        if edit.answered:
+            text += " " + edit_note(edit)
         if not shown:
             text += " I couldn't update its post; members see the new wording when they answer."
         await interaction.response.send_message(text, ephemeral=True)
@@ -363,7 +359,12 @@ class Surveys(commands.Cog):
         assert interaction.guild_id is not None
         with refusals():
             saved = await self.service.save(
-                interaction.guild_id, page.survey.id, interaction.user.id, page.number, given
+                interaction.guild_id,
+                page.survey.id,
+                interaction.user.id,
+                page.number,
+                given,
+                shown=page.questions,
             )
         closes = discord_timestamp(saved.survey.closes_at)
         if saved.next_page is not None:
@@ -438,7 +439,8 @@ class Surveys(commands.Cog):
         started, done = await self.repo.response_counts(survey.id)
         lines = [
             f"{shown_count(started)} answered ({shown_count(done)} finished). Any count of fewer than 5 "
-            "people shows as “fewer than 5”.",
+            "people shows as “fewer than 5”, and where that alone could be worked out from the total, the "
+            "next smallest count shows as “hidden”.",
             *counted,
         ]
         pages = paginate_lines(f"Results of survey #{survey.id}", lines, per_page=25)
@@ -458,14 +460,29 @@ class Surveys(commands.Cog):
                 "`/survey results` shows the totals."
             )
         protected = await GroupRepository(self.bot.db).protected_user_ids(survey.guild_id)
-        rows = export_rows(questions_of(survey), answers, with_ids=survey.keep_ids, protected=protected)
+        made = export_answers(questions_of(survey), answers, with_ids=survey.keep_ids, protected=protected)
+        left_out = (
+            f" {plural(made.left_out, 'member')} of protected groups (such as students) "
+            f"{'is' if made.left_out == 1 else 'are'} left out of this file, so that nobody in them can be "
+            "picked out; their answers still count in `/survey results`."
+            if made.left_out
+            else ""
+        )
+        if not made.members:
+            raise UserError(
+                f"Nobody has answered survey #{survey.id} yet, so there is nothing to export."
+                if not answers
+                else f"Everyone who has answered survey #{survey.id} so far belongs to a protected group (such "
+                "as students). This survey's export names members, so it leaves them out, and there is nothing "
+                "to export yet. Their answers count in `/survey results`."
+            )
         await interaction.response.send_message(
-            f"The answers to survey **#{survey.id}**, {plural(len(answers), 'member')}"
+            f"The answers to survey **#{survey.id}**, {plural(made.members, 'member')}"
             + (
-                " (with member ids, as the survey said when it opened)."
+                " (with member ids, as the survey said when it opened)." + left_out
                 if survey.keep_ids
                 else ", without names."
             ),
-            file=csv_file(rows, f"survey-{survey.id}.csv"),
+            file=csv_file(made.rows, f"survey-{survey.id}.csv"),
             ephemeral=True,
         )

@@ -21,6 +21,8 @@ from core.surveys.questions import (
     LABEL_LIMIT,
     Kind,
     Question,
+    fresh_key,
+    wording,
 )
 
 MAX_QUESTIONS = 20
@@ -49,7 +51,8 @@ def _label(text: str) -> tuple[str, str]:
 
 def parse_questions(text: str, *, keys: Sequence[str] = ()) -> tuple[Question, ...]:
     """The questions of the form; refuses with the line that is wrong and what works. `keys` are the
-    existing questions' keys by position (an edit keeps answers with their questions)."""
+    existing questions' keys by position: answers are kept by place, so an edit once members answered must
+    keep every question at its place (`questions.check_edit` refuses one that moved)."""
     lines = [line.strip(" \t-•*") for line in text.splitlines()]
     lines = [line for line in lines if line]
     if not lines:
@@ -91,25 +94,18 @@ def parse_questions(text: str, *, keys: Sequence[str] = ()) -> tuple[Question, .
                 )
             if any(len(c) > 100 for c in choices):
                 raise SurveyRefusal(f"Line {number}: a choice can be at most 100 characters.")
-        key = keys[number - 1] if number <= len(keys) else _fresh(number, used)
+        key = keys[number - 1] if number <= len(keys) else fresh_key(number, used)
         used.add(key)
         label, detail = _label(line)
         questions.append(Question(key, kind, label, detail, choices, required))
     return tuple(questions)
 
 
-def _fresh(number: int, used: set[str]) -> str:
-    key = f"q{number}"
-    while key in used:
-        key += "x"
-    return key
-
-
 def write_questions(questions: Sequence[Question]) -> str:
     """The questions in the form's format, for editing."""
     lines = []
     for question in questions:
-        text = question.detail if question.label.endswith("…") and question.detail else question.label
+        text = wording(question)
         if question.kind is Kind.LIKERT:
             lines.append(f"{text} [1-5]")
         elif question.kind is Kind.SINGLE:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
+
+from core.text import human_list, plural, quote
 
 PAGE_SIZE = 5  # inputs a Discord form holds
 LABEL_LIMIT = 45
@@ -107,39 +109,194 @@ def from_json(text: str) -> tuple[Question, ...]:
     )
 
 
+def wording(question: Question) -> str:
+    """A question's whole text as its author wrote it: the label, or the detail when the label was cut."""
+    return question.detail if question.label.endswith("…") and question.detail else question.label
+
+
+def _same_text(text: str) -> str:
+    """Text compared for "is this the same question or choice": case, spacing and end punctuation aside."""
+    return " ".join(text.casefold().split()).strip(" ?.!:;,")
+
+
 @dataclass(frozen=True, slots=True)
 class Edit:
-    """What an edit of a survey's questions does once answers arrived: wording fixes are applied."""
+    """What an edit of a survey's questions does. Once answers arrived, answers are kept by each question's
+    place and each choice's number, so only changes that keep every place are applied: wording fixed in
+    place, new questions after the last one, new choices after a question's last choice."""
 
     questions: tuple[Question, ...]
-    reworded: tuple[str, ...] = field(default=())  # keys whose wording changed
+    answered: bool = False  # members had answered: the rules below applied
+    before: tuple[Question, ...] = ()  # the questions as they were
+    reworded: tuple[str, ...] = field(default=())  # keys whose wording (or whose choices' wording) changed
+    added: tuple[str, ...] = field(default=())  # keys of the questions added after the last one
+    new_choices: tuple[tuple[str, tuple[str, ...]], ...] = field(
+        default=()
+    )  # (key, choices added at the end)
+
+
+_PLACES = (
+    "Members have already answered, and each answer is kept with the question at its place, so questions "
+    "can't be moved, inserted or removed now (answers would end up under another question). "
+)
+_CHOICE_PLACES = (
+    "Members have already answered, and each answer is kept as the choice's number, so choices can't be "
+    "moved, inserted or removed now (answers would end up under another choice). "
+)
+_INSTEAD = (
+    "Put them back in their places: you can still fix wording, and add new ones at the end. To ask a "
+    "different set, start a new survey with `/survey new`."
+)
 
 
 def check_edit(old: Sequence[Question], new: Sequence[Question], *, answered: bool) -> Edit:
-    """An edit of the questions. Before any answer, anything goes. After, only wording: the same questions
-    (keys) of the same kinds with as many choices; a changed kind or a removed question is refused."""
+    """An edit of the questions. Before any answer, anything goes. After, nothing may change the question an
+    answer belongs to or the choice it names, since answers are stored by the question's place (its key) and
+    the choice's number:
+
+    - refused: a question that moved (its text now at another place), fewer questions, a changed kind; a
+      choice that moved (its text at another number), fewer choices;
+    - allowed: wording fixed in place (a question's or a choice's), a question made optional or required,
+      new questions after the last one, new choices after a question's last choice. The new ones have no
+      answers yet from members who answered before: `edit_note` says so.
+
+    The questions come back keyed by place: the old keys in order, fresh ones for those added."""
     from core.surveys.errors import SurveyRefusal
 
     if not answered:
-        return Edit(tuple(new))
-    before = {q.key: q for q in old}
-    after = {q.key: q for q in new}
-    if set(before) != set(after):
+        return Edit(tuple(new), before=tuple(old))
+    places: dict[str, set[int]] = {}
+    for index, question in enumerate(old):
+        places.setdefault(_same_text(wording(question)), set()).add(index)
+    for index, question in enumerate(new):
+        found = places.get(_same_text(wording(question)))
+        if found is not None and index not in found:
+            raise SurveyRefusal(
+                f"{_PLACES}{quote(wording(question), 100)} was question {min(found) + 1} and is now question "
+                f"{index + 1}. {_INSTEAD}"
+            )
+    if len(new) < len(old):
         raise SurveyRefusal(
-            "Members have already answered this survey, so questions can't be added or removed now. "
-            "Start a new survey for different questions."
+            f"{_PLACES}The survey has {plural(len(old), 'question')} and this has {len(new)}. {_INSTEAD}"
         )
-    for key, question in after.items():
-        was = before[key]
+    keys = [q.key for q in old]
+    used = set(keys)
+    questions: list[Question] = []
+    reworded: list[str] = []
+    new_choices: list[tuple[str, tuple[str, ...]]] = []
+    for index, question in enumerate(new):
+        if index >= len(old):
+            key = question.key if question.key not in used else fresh_key(index + 1, used)
+            used.add(key)
+            questions.append(replace(question, key=key))
+            continue
+        was = old[index]
         if question.kind is not was.kind:
             raise SurveyRefusal(
-                f"Members have already answered “{was.label}” as a {was.kind.value} question, so its type "
-                "can't change now (their answers would no longer fit). You can still fix its wording."
+                f"Members have already answered {quote(was.label, 60)} as a {was.kind.value} question, so its "
+                "type can't change now (their answers would no longer fit). You can still fix its wording, "
+                "or start a new survey with `/survey new`."
             )
-        if len(question.choices) != len(was.choices):
+        _check_choices(was, question)
+        question = replace(question, key=was.key)
+        questions.append(question)
+        if replace(question, choices=question.choices[: len(was.choices)]) != was:
+            reworded.append(was.key)
+        if len(question.choices) > len(was.choices):
+            new_choices.append((was.key, question.choices[len(was.choices) :]))
+    added = tuple(q.key for q in questions[len(old) :])
+    return Edit(tuple(questions), True, tuple(old), tuple(reworded), added, tuple(new_choices))
+
+
+def _check_choices(was: Question, question: Question) -> None:
+    from core.surveys.errors import SurveyRefusal
+
+    numbers: dict[str, set[int]] = {}
+    for index, choice in enumerate(was.choices):
+        numbers.setdefault(_same_text(choice), set()).add(index)
+    for index, choice in enumerate(question.choices):
+        found = numbers.get(_same_text(choice))
+        if found is not None and index not in found:
             raise SurveyRefusal(
-                f"Members have already answered “{was.label}”, so its choices can't be added or removed "
-                "now. You can still fix their wording."
+                f"{_CHOICE_PLACES}In {quote(was.label, 60)}, the choice {quote(choice, 60)} was number "
+                f"{min(found) + 1} and is now number {index + 1}. {_INSTEAD}"
             )
-    reworded = tuple(k for k in after if after[k] != before[k])
-    return Edit(tuple(new), reworded)
+    if len(question.choices) < len(was.choices):
+        raise SurveyRefusal(
+            f"{_CHOICE_PLACES}{quote(was.label, 60)} has {len(was.choices)} choices and this has "
+            f"{len(question.choices)}. {_INSTEAD}"
+        )
+
+
+def fresh_key(number: int, used: set[str]) -> str:
+    """A key for a new question at place `number` that no question used."""
+    key = f"q{number}"
+    while key in used:
+        key += "x"
+    return key
+
+
+SHOWN_CHANGES = 4  # rewordings shown one by one in the note; the rest are counted
+
+
+def edit_note(edit: Edit) -> str:
+    """What the organizer is told after an edit once members answered: what changed and that answers stayed
+    where they were, and what the new questions and choices mean for the results."""
+    if not edit.answered:
+        return ""
+    numbers = {q.key: n for n, q in enumerate(edit.questions, start=1)}
+    before = {q.key: q for q in edit.before}
+    after = {q.key: q for q in edit.questions}
+    parts: list[str] = []
+    if edit.reworded:
+        changes = []
+        for key in edit.reworded[:SHOWN_CHANGES]:
+            old, now = before[key], after[key]
+            if _same_text(wording(old)) != _same_text(wording(now)) or old.label != now.label:
+                changes.append(
+                    f"question {numbers[key]}: {quote(wording(old), 60)} → {quote(wording(now), 60)}"
+                )
+            elif old.choices != now.choices[: len(old.choices)]:
+                changes.append(f"question {numbers[key]}: the wording of its choices")
+            else:
+                changes.append(f"question {numbers[key]}")
+        more = len(edit.reworded) - SHOWN_CHANGES
+        listed = "; ".join(changes) + (f"; and {plural(more, 'more question')}" if more > 0 else "")
+        parts.append(
+            f"Wording changed ({listed}). Every answer already given stays with its question and choice, "
+            "so make sure each still asks the same thing."
+        )
+    else:
+        parts.append("Every answer already given stays with its question and choice.")
+    if edit.added:
+        which = human_list([str(numbers[key]) for key in edit.added])
+        parts.append(
+            f"New at the end: {'question' if len(edit.added) == 1 else 'questions'} {which}. Members who already answered weren't asked "
+            f"{'it' if len(edit.added) == 1 else 'them'}, so "
+            f"{'its' if len(edit.added) == 1 else 'their'} totals count only those who answer from now on "
+            "(anyone can add theirs with **Answer the survey**)."
+        )
+    if edit.new_choices:
+        which = human_list([str(numbers[key]) for key, _ in edit.new_choices])
+        parts.append(
+            f"New choices at the end of {'question' if len(edit.new_choices) == 1 else 'questions'} {which}: members who answered before didn't have them, "
+            "so their counts start now."
+        )
+    return " ".join(parts)
+
+
+def answers_still_fit(shown: Sequence[Question], current: Sequence[Question]) -> bool:
+    """Whether a page answered as it was shown can be saved to the page as it is now: the same questions at
+    the same places, at most reworded (an edit while the member had the form open). False when saving
+    could put an answer under a question or a choice the member didn't see."""
+    from core.surveys.errors import SurveyRefusal
+
+    if tuple(shown) == tuple(current):
+        return True
+    if [q.key for q in shown] != [q.key for q in current]:
+        return False
+    try:
+        check_edit(shown, current, answered=True)
+    except SurveyRefusal:
+        return False
+    return True

@@ -1,6 +1,7 @@
 """A survey's results: counts per answer, overall and by stakeholder group and school team, with every
-count of 1 to 4 people shown as "fewer than 5" and any group or team with fewer than 5 answers shown only as
-that, so no student and no member of a small team can be picked out."""
+count of 1 to 4 people shown as "fewer than 5" (and, when that count alone could be worked out from the
+number who answered, the next smallest held back too) and any group or team with fewer than 5 answers shown
+only as that, so no student and no member of a small team can be picked out."""
 
 from __future__ import annotations
 
@@ -44,11 +45,37 @@ def tally(question: Question, answers: Answers, members: Collection[int] | None 
     return Tally(answered, dict(counts))
 
 
+HELD = "hidden"  # a count of 5 or more held back so that a smaller one can't be worked out from the total
+
+
+def shown_cells(question: Question, counts: Mapping[str, int]) -> dict[str, str]:
+    """Each choice's count as shown (by value), in one row: the overall totals, or one unit's.
+
+    Counts of 1 to 4 show as "fewer than 5". On a one-answer question (1–5 or one choice) the row's counts
+    add up to the number who answered, which is shown, so a single "fewer than 5" could be worked out as
+    that number minus the others: then the next smallest count is held back too ("hidden"), which leaves
+    two unknowns. A several-answers question's counts don't add up to the number who answered, so nothing
+    can be subtracted there."""
+    shown = {value: shown_count(counts.get(value, 0)) for value, _ in question.options}
+    if question.kind in (Kind.LIKERT, Kind.SINGLE):
+        small = [value for value in shown if 0 < counts.get(value, 0) < SMALL]
+        if len(small) == 1:
+            large = [
+                (counts[value], index, value)
+                for index, value in enumerate(shown)
+                if counts.get(value, 0) >= SMALL
+            ]
+            if large:
+                shown[min(large)[2]] = HELD
+    return shown
+
+
 def _cells(question: Question, found: Tally) -> str:
     if question.kind is Kind.TEXT:
         return f"{shown_count(found.answered)} wrote an answer"
+    shown = shown_cells(question, found.counts)
     return " · ".join(
-        f"{value if question.kind is Kind.LIKERT else text[:30]}: {shown_count(found.counts.get(value, 0))}"
+        f"{value if question.kind is Kind.LIKERT else text[:30]}: {shown[value]}"
         for value, text in question.options
     )
 
@@ -166,8 +193,9 @@ def result_lines(
     """The lines of the results, question by question: overall counts, then by group and by school.
 
     `groups` and `schools` map a name to its members' ids. A group or team with fewer than 5 answers to a
-    question shows only "fewer than 5 answered"; within the others, counts under 5 show as "fewer than 5";
-    and a group is hidden when showing it would let a smaller one be worked out (`shown_units`)."""
+    question shows only "fewer than 5 answered"; within the others, counts under 5 show as "fewer than 5",
+    with a second count held back when one alone could be worked out from the total (`shown_cells`); and a
+    group is hidden when showing it would let a smaller one be worked out (`shown_units`)."""
     headings = ("By stakeholder group", "By school team")
     breakdowns = (_Breakdown(groups), _Breakdown(schools))
     units = _units_of(breakdowns)
@@ -178,14 +206,56 @@ def result_lines(
         if question.kind is Kind.TEXT:
             lines.append("  Written answers are in `/survey export`.")
         else:
+            shown = shown_cells(question, counted.counts)
             for value, text in question.options:
-                lines.append(f"  {text}: {shown_count(counted.counts.get(value, 0))}")
+                lines.append(f"  {text}: {shown[value]}")
         for index, (heading, breakdown) in enumerate(zip(headings, breakdowns, strict=True)):
             rows = _breakdown(question, counted, index, breakdown)
             if rows:
                 lines.append(f"  *{heading}*")
                 lines.extend(rows)
     return lines
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """The CSV's rows (a header first), how many members they hold, and how many were left out."""
+
+    rows: list[list[object]]
+    members: int
+    left_out: int  # members of protected groups, left out of an export with member ids
+
+
+def export(
+    questions: Sequence[Question],
+    answers: Answers,
+    *,
+    with_ids: bool,
+    protected: Collection[int] = (),
+) -> Export:
+    """The CSV: a header and one row per member who answered anything, without member ids unless the
+    survey said at its start that it would keep them. An export with ids leaves out members of protected
+    groups (students) entirely: a row without an id among named rows would single them out. Rows are sorted
+    by their answers, not by member or time, so their order tells nothing about who answered."""
+    header: list[object] = ["member id"] if with_ids else []
+    header += [q.label for q in questions]
+    body: list[list[object]] = []
+    left_out = 0
+    for user_id, given in answers.items():
+        if with_ids and user_id in protected:
+            left_out += 1
+            continue
+        cells: list[object] = []
+        for question in questions:
+            values = given.get(question.key, ())
+            cells.append(
+                "; ".join(question.shown(v) for v in values)
+                if question.kind is not Kind.TEXT
+                else (values[0] if values else "")
+            )
+        body.append(([str(user_id)] if with_ids else []) + cells)
+    body.sort(key=lambda row: [str(c) for c in row])
+    return Export([header, *body], len(body), left_out)
 
 
 def export_rows(
@@ -195,23 +265,5 @@ def export_rows(
     with_ids: bool,
     protected: Collection[int] = (),
 ) -> list[list[object]]:
-    """The CSV: a header and one row per member who answered anything, without member ids unless the
-    survey said at its start that it would keep them, and never the id of a member of a protected group
-    (students). Rows are sorted by their answers, not by member or time, so their order tells nothing
-    about who answered."""
-    header: list[object] = ["member id"] if with_ids else []
-    header += [q.label for q in questions]
-    body: list[list[object]] = []
-    for user_id, given in answers.items():
-        cells: list[object] = []
-        for question in questions:
-            values = given.get(question.key, ())
-            cells.append(
-                "; ".join(question.shown(v) for v in values)
-                if question.kind is not Kind.TEXT
-                else (values[0] if values else "")
-            )
-        shown_id = "" if user_id in protected else str(user_id)
-        body.append(([shown_id] if with_ids else []) + cells)
-    body.sort(key=lambda row: [str(c) for c in row])
-    return [header, *body]
+    """`export`'s rows alone."""
+    return export(questions, answers, with_ids=with_ids, protected=protected).rows

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from core.clock import Clock
 from core.scheduler import Jobs
@@ -18,12 +19,23 @@ from core.surveys.audience import (
     reminder_times,
 )
 from core.surveys.errors import SurveyRefusal
-from core.surveys.questions import Edit, Question, check_edit, from_json, pages, to_json
+from core.surveys.questions import (
+    Edit,
+    Kind,
+    Question,
+    answers_still_fit,
+    check_edit,
+    from_json,
+    pages,
+    to_json,
+    wording,
+)
 from core.surveys.results import result_lines
 from storage.database import Database
 from storage.groups import GroupRepository
 from storage.schools import SchoolRepository
 from storage.surveys import (
+    MemberAnswers,
     NewSurvey,
     PageSave,
     Survey,
@@ -33,6 +45,11 @@ from storage.surveys import (
 )
 
 RESULTS_KEPT = 8  # surveys whose last count is kept
+CHANGED_MEANWHILE = (
+    "This survey's questions changed while you had this page open, so I didn't save it: your answers "
+    "could have landed under a different question. Click **Answer the survey** again to see the page as it "
+    "is now (your earlier pages are kept)."
+)
 CLOSE_KIND = "survey.close"
 REMIND_KIND = "survey.remind"
 
@@ -66,7 +83,7 @@ class _Pending:
     user_id: int
     page: int
     answers: dict[str, tuple[str, ...]]
-    count: int  # pages in all
+    shown: tuple[Question, ...] | None = None  # the page's questions as the member saw them
     future: asyncio.Future[Saved] | None = None
 
 
@@ -85,6 +102,29 @@ def to_remind(audience: Collection[int], finished: Collection[int], reached: Col
     """Who a reminder is for: the audience, less those who finished and those this reminder reached."""
     done = set(finished) | set(reached)
     return sorted(u for u in set(audience) if u not in done)
+
+
+def _named(given: MemberAnswers) -> list[dict[str, Any]]:
+    """A member's answers to one survey in the survey's order, each with its question's text."""
+    questions = from_json(given.questions)
+    known = {q.key for q in questions}
+    named: list[dict[str, Any]] = []
+    for question in questions:
+        values = given.answers.get(question.key)
+        if not values:
+            continue
+        shown = [question.shown(v) for v in values] if question.kind is not Kind.TEXT else list(values)
+        named.append(
+            {
+                "question": wording(question),
+                "key": question.key,
+                "answer": shown if question.kind is Kind.MULTIPLE else shown[0],
+            }
+        )
+    for key, values in given.answers.items():  # a question no longer in the survey: as stored
+        if key not in known:
+            named.append({"question": key, "key": key, "answer": list(values)})
+    return named
 
 
 class SurveyService:
@@ -159,10 +199,19 @@ class SurveyService:
         )
 
     async def save(
-        self, guild_id: int, survey_id: int, user_id: int, page: int, given: Mapping[str, Sequence[str]]
+        self,
+        guild_id: int,
+        survey_id: int,
+        user_id: int,
+        page: int,
+        given: Mapping[str, Sequence[str]],
+        *,
+        shown: Sequence[Question] | None = None,
     ) -> Saved:
         """Check every answer of the page, then save them in a transaction that finds the survey still open
-        (a survey closed while the member filled the page refuses; their earlier pages stay).
+        (a survey closed while the member filled the page refuses; their earlier pages stay). `shown` is the
+        page as the member saw it: if an edit meanwhile moved or replaced its questions, nothing is saved
+        (`answers_still_fit`), so an answer never lands under a question the member didn't see.
 
         Pages submitted at the same moment share one transaction (`_write_pending`): a thousand members
         answering at once cost a few statements per batch, not a few per member, on the one writer."""
@@ -172,9 +221,13 @@ class SurveyService:
             raise SurveyRefusal(
                 "That page of the survey no longer exists. Click **Answer the survey** again."
             )
+        if shown is not None and not answers_still_fit(shown, split[page]):
+            raise SurveyRefusal(CHANGED_MEANWHILE)
         answers = {q.key: read_answer(q, given.get(q.key, ())) for q in split[page]}
         await self._check(survey, user_id)
-        pending = _Pending(guild_id, survey_id, user_id, page, answers, len(split))
+        pending = _Pending(
+            guild_id, survey_id, user_id, page, answers, None if shown is None else tuple(shown)
+        )
         if self.db.in_transaction:  # the caller's transaction must hold the write: no batching
             outcome = (await self._write([pending]))[0]
             if isinstance(outcome, Exception):
@@ -223,6 +276,7 @@ class SurveyService:
         now = self.clock.now()
         async with self.db.transaction():
             current: dict[int, Survey | SurveyRefusal] = {}
+            split: dict[int, list[tuple[Question, ...]]] = {}
             for pending in batch:
                 if pending.survey_id not in current:
                     try:
@@ -242,12 +296,22 @@ class SurveyService:
                         audience=audience_of(survey),
                         member_in=True,
                     )
+                    # an edit may have committed since the page was checked: its pages as they are now
+                    if survey.id not in split:
+                        split[survey.id] = pages(questions_of(survey))
+                    now_pages = split[survey.id]
+                    if pending.page >= len(now_pages) or (
+                        pending.shown is not None
+                        and not answers_still_fit(pending.shown, now_pages[pending.page])
+                    ):
+                        raise SurveyRefusal(CHANGED_MEANWHILE)
                 except SurveyRefusal as refusal:
                     outcomes.append(refusal)
                     continue
-                last_page = pending.page == pending.count - 1
+                count = len(now_pages)
+                last_page = pending.page == count - 1
                 saves.append(PageSave(survey, pending.user_id, pending.answers, pending.page, last_page))
-                outcomes.append(Saved(survey, pending.page, pending.count))
+                outcomes.append(Saved(survey, pending.page, count))
             if saves:
                 await self.repo.save_pages(saves, now=now)
         return outcomes
@@ -279,6 +343,20 @@ class SurveyService:
             self._results.pop(next(iter(self._results)))
         return lines
 
+    async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        """The member's survey data for `/profile export`, readable: each survey's title, each question as
+        it was asked and the answer as it was shown (a choice's text, "4 — Agree"), with the question's key."""
+        data = await self.repo.member_data(guild_id, user_id)
+        found: dict[str, Any] = {}
+        if data.answers:
+            found["answers"] = [
+                {"survey": given.survey_id, "title": given.title, "answers": _named(given)}
+                for given in data.answers
+            ]
+        if data.started:
+            found["surveys started"] = data.started
+        return found
+
     async def close(self, survey: Survey) -> bool:
         """Close the survey and cancel its reminders; False when it was closed already."""
         async with self.db.transaction():
@@ -288,8 +366,9 @@ class SurveyService:
         return closed
 
     async def edit(self, survey: Survey, title: str, intro: str, questions: Sequence[Question]) -> Edit:
-        """Change an open survey of own questions: anything before the first answer, only wording after
-        (`check_edit`), in one transaction that re-reads whether anyone answered."""
+        """Change an open survey of own questions: anything before the first answer; after it, only what
+        keeps every answer with its question and choice (`check_edit`: wording in place, new questions and
+        choices at the end), in one transaction that re-reads the questions and whether anyone answered."""
         if survey.template is not None:
             raise SurveyRefusal(
                 "Surveys from a template keep the template's wording. To ask other questions, start a survey "

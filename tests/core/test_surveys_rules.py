@@ -1,6 +1,6 @@
 """The survey rules alone: questions within Discord's form limits, pages of at most 5, reading an answer
-per kind, who may answer and when, reminders' times, wording-only edits once answered, and results that
-show every count of fewer than 5 people as "fewer than 5"."""
+per kind, who may answer and when, reminders' times, wording-only edits once answered, results that show
+every count of fewer than 5 people as "fewer than 5" (never one left to subtraction), and exports."""
 
 from __future__ import annotations
 
@@ -12,7 +12,17 @@ from core.surveys.answers import read_answer
 from core.surveys.audience import Audience, AudienceKind, check_can_answer, check_times, reminder_times
 from core.surveys.errors import SurveyRefusal
 from core.surveys.questions import AGREE_SCALE, Kind, Question, check_edit, from_json, pages, to_json
-from core.surveys.results import FEWER, export_rows, result_lines, shown_count, shown_units, tally
+from core.surveys.results import (
+    FEWER,
+    Tally,
+    export,
+    export_rows,
+    result_lines,
+    shown_cells,
+    shown_count,
+    shown_units,
+    tally,
+)
 from core.surveys.templates import PULSE, READINESS, TEMPLATES
 
 NOW = datetime(2026, 10, 14, 17, 0, tzinfo=UTC)
@@ -166,10 +176,10 @@ def test_edits_after_answers_allow_wording_only() -> None:
     assert check_edit([LIKERT], [as_text], answered=False).questions == (as_text,)
     with pytest.raises(SurveyRefusal, match=r"type can.t change now.*fix its wording"):
         check_edit([LIKERT], [as_text], answered=True)
-    with pytest.raises(SurveyRefusal, match="added or removed"):
+    with pytest.raises(SurveyRefusal, match="can't be moved, inserted or removed"):
         check_edit([LIKERT, SINGLE], [LIKERT], answered=True)
     fewer = Question("s", Kind.SINGLE, "Your stage", choices=("Start", "Going"))
-    with pytest.raises(SurveyRefusal, match="choices can't be added or removed"):
+    with pytest.raises(SurveyRefusal, match="choices can't be moved, inserted or removed"):
         check_edit([SINGLE], [fewer], answered=True)
 
 
@@ -226,7 +236,45 @@ def test_a_group_is_hidden_when_a_smaller_one_could_be_worked_out() -> None:
 def test_a_large_group_shows_small_choices_as_fewer_than_five() -> None:
     answers = _answers({n: "5" if n < 2 else "3" for n in range(8)})
     text = "\n".join(result_lines([LIKERT], answers, groups={"Partners": set(range(8))}, schools={}))
-    assert f"Partners (8 answered): 1: 0 · 2: 0 · 3: 6 · 4: 0 · 5: {FEWER}" in text
+    # 8 answered, 6 said 3: the 5s alone would be 8 - 6, so the 3s are held back too.
+    assert f"Partners (8 answered): 1: 0 · 2: 0 · 3: hidden · 4: 0 · 5: {FEWER}" in text
+
+
+def test_a_single_small_count_is_never_left_to_subtraction() -> None:
+    # 11 answered: ten said 4 and one said 5. "5: fewer than 5" next to "4: 10" would be exactly 1.
+    answers = _answers({n: "4" if n < 10 else "5" for n in range(11)})
+    lines = result_lines([LIKERT], answers, groups={}, schools={})
+    assert "  4 — Agree: hidden" in lines
+    assert f"  5 — Strongly agree: {FEWER}" in lines
+    assert "  1 — Strongly disagree: 0" in lines  # zeros stay: they don't make the two unknowns known
+    # The next smallest count is the one held back, the larger ones stay.
+    counts = {"4": 10, "3": 6, "5": 1}
+    assert shown_cells(LIKERT, counts) == {"1": "0", "2": "0", "3": "hidden", "4": "10", "5": FEWER}
+    # Two small counts already leave two unknowns: nothing more is hidden.
+    assert shown_cells(LIKERT, {"4": 10, "5": 1, "1": 2}) == {
+        "1": FEWER,
+        "2": "0",
+        "3": "0",
+        "4": "10",
+        "5": FEWER,
+    }
+    # Equal next smallest counts: the first choice's is held back.
+    assert shown_cells(SINGLE, {"1": 7, "2": 7, "3": 2}) == {"1": "hidden", "2": "7", "3": FEWER}
+    # No other count at all: the small one is all there is, and the total shows "fewer than 5" too.
+    assert shown_cells(SINGLE, {"3": 2}) == {"1": "0", "2": "0", "3": FEWER}
+    # Several answers each: the counts don't add up to who answered, nothing can be subtracted.
+    assert shown_cells(MULTI, {"1": 9, "2": 6, "3": 1}) == {"1": "9", "2": "6", "3": FEWER}
+
+
+def test_a_units_row_holds_back_a_second_count_too() -> None:
+    # Teachers: 7 answered, 6 said 2, 1 said 3; the 7 others (no group) all said 4.
+    answers = _answers({n: ("2" if n < 6 else "3") if n < 7 else "4" for n in range(14)})
+    teachers = set(range(7))
+    lines = result_lines([LIKERT], answers, groups={"Teachers": teachers}, schools={})
+    assert f"  Teachers (7 answered): 1: 0 · 2: hidden · 3: {FEWER} · 4: 0 · 5: 0" in lines
+    assert "  2 — Disagree: hidden" in lines  # overall: 6, 1 and 7, so the 6 is held back there as well
+    assert "  4 — Agree: 7" in lines
+    assert tally(LIKERT, answers, teachers) == Tally(7, {"2": 6, "3": 1})
 
 
 def test_text_answers_are_counted_not_shown() -> None:
@@ -246,6 +294,22 @@ def test_the_export_names_nobody_unless_the_survey_said_so() -> None:
     assert rows[0] == ["Your stage", "Help wanted", "Anything else?"]
     assert rows[1:] == [["Going", "Ideas; Money", "=HYPERLINK(1)"], ["Start", "", ""]]
     named = export_rows([SINGLE], answers, with_ids=True, protected={10})
-    assert named[0] == ["member id", "Your stage"]
-    assert ["11", "Going"] in named
-    assert ["", "Start"] in named  # a student's row never carries an id
+    assert named == [["member id", "Your stage"], ["11", "Going"]]
+    assert export_rows([SINGLE], answers, with_ids=True) == [
+        ["member id", "Your stage"],
+        ["10", "Start"],
+        ["11", "Going"],
+    ]
+
+
+def test_a_named_export_leaves_students_out_entirely_and_counts_them() -> None:
+    # A student's row without an id among named rows would be theirs by elimination: it isn't there at all.
+    answers = {n: {"s": (str(1 + n % 3),)} for n in range(8)}
+    named = export([SINGLE], answers, with_ids=True, protected={2, 5, 99})
+    assert (named.members, named.left_out) == (6, 2)
+    assert [row[0] for row in named.rows[1:]] == sorted(str(n) for n in (0, 1, 3, 4, 6, 7))
+    assert all(row[0] != "" for row in named.rows[1:])
+    # Without ids, everyone's answers are in (no row can be tied to anyone), students' too.
+    anonymous = export([SINGLE], answers, with_ids=False, protected={2, 5})
+    assert (anonymous.members, anonymous.left_out) == (8, 0)
+    assert len(anonymous.rows) == 9

@@ -153,12 +153,14 @@ async def test_a_members_data_is_exported_and_deleted(service: SurveyService) ->
     await service.save(GUILD, survey.id, ALICE, 0, PAGE_ONE)
     await service.save(GUILD, survey.id, BOB, 0, PAGE_ONE)
     await service.repo.mark_reminded(survey, 1, ALICE)
-    exported = await service.repo.export_member(GUILD, ALICE)
-    assert len(exported["answers"]) == 5
+    exported = await service.export_member(GUILD, ALICE)
+    [given] = exported["answers"]
+    assert (given["survey"], given["title"]) == (survey.id, READINESS.title)
+    assert len(given["answers"]) == 5
     assert exported["surveys started"][0]["id"] == survey.id
     removed = await service.repo.delete_member(GUILD, ALICE)
     assert removed == 5 + 1 + 1 + 1  # answers, progress, reminder mark, authorship
-    assert await service.repo.export_member(GUILD, ALICE) == {}
+    assert await service.export_member(GUILD, ALICE) == {}
     assert len(await service.repo.answers_of(survey.id, BOB)) == 5
     kept = await service.repo.get(GUILD, survey.id)
     assert kept is not None
@@ -246,8 +248,8 @@ async def test_results_are_counted_again_only_when_what_they_count_changed(
     await service.save(GUILD, survey.id, 1000, 0, {**PAGE_ONE, "vision": ["5"]})  # a changed answer
     assert await service.kept_results(survey) is None
     changed = await service.results(survey)
-    assert "  4 — Agree: 5" in changed
-    assert "  Teachers (6 answered): 1: 0 · 2: 0 · 3: 0 · 4: 5 · 5: fewer than 5" in changed
+    assert "  4 — Agree: hidden" in changed  # 6 answered: 5 and "fewer than 5" would give 6 - 5 = 1
+    assert "  Teachers (6 answered): 1: 0 · 2: 0 · 3: 0 · 4: hidden · 5: fewer than 5" in changed
     await groups.add_members(GUILD, ALICE, [teachers.id], NOW)  # a membership
     assert await service.kept_results(survey) is None
     await service.results(survey)
@@ -257,3 +259,86 @@ async def test_results_are_counted_again_only_when_what_they_count_changed(
     await service.repo.delete_member(GUILD, 1001)  # /profile delete
     assert await service.kept_results(survey) is None
     assert any(line.startswith("  Educators (5 answered)") for line in await service.results(survey))
+
+
+async def test_a_page_queued_while_an_edit_moves_its_questions_is_refused(
+    db: Database, service: SurveyService
+) -> None:
+    own = parse_questions("We meet often [1-5]\nWe share resources [1-5]")
+    survey = await service.start(_new(template=None, questions=to_json(own)))
+    page = await service.page_for(GUILD, survey.id, ALICE)
+    waiting = asyncio.ensure_future(
+        service.save(GUILD, survey.id, ALICE, 0, {"q1": ["5"], "q2": ["1"]}, shown=page.questions)
+    )
+    async with db.transaction():  # the page passed its first check and waits for the writer
+        for _ in range(2000):
+            if service.unwritten == 1:
+                break
+            await asyncio.sleep(0.001)
+        assert service.unwritten == 1
+        swapped = parse_questions("We share resources [1-5]\nWe meet often [1-5]")
+        await service.repo.update(survey.id, title="t", intro="", questions=to_json(swapped))
+    with pytest.raises(SurveyRefusal, match="changed while you had this page open"):
+        await waiting
+    assert await service.repo.answers_of(survey.id, ALICE) == {}
+    # Reworded only: the same page as shown is still saved.
+    page = await service.page_for(GUILD, survey.id, ALICE)
+    reworded = parse_questions("We share our resources [1-5]\nWe meet often [1-5]")
+    await service.repo.update(survey.id, title="t", intro="", questions=to_json(reworded))
+    await service.save(GUILD, survey.id, ALICE, 0, {"q1": ["5"], "q2": ["1"]}, shown=page.questions)
+    assert await service.repo.answers_of(survey.id, ALICE) == {"q1": ("5",), "q2": ("1",)}
+
+
+async def test_a_question_added_at_the_end_after_answers_gets_a_new_key_and_page(
+    service: SurveyService,
+) -> None:
+    five = "\n".join(f"Question {n} [1-5]" for n in range(1, 6))
+    survey = await service.start(_new(template=None, questions=to_json(parse_questions(five))))
+    await service.save(GUILD, survey.id, ALICE, 0, {f"q{n}": ["3"] for n in range(1, 6)})
+    keys = [f"q{n}" for n in range(1, 6)]
+    edit = await service.edit(survey, "t", "", parse_questions(five + "\nOne more [text]", keys=keys))
+    assert edit.added == ("q6",)
+    changed = await service.find(GUILD, survey.id)
+    page = await service.page_for(GUILD, changed.id, BOB)
+    assert page.count == 2
+    assert (await service.repo.answers_of(survey.id, ALICE))["q5"] == ("3",)
+    with pytest.raises(SurveyRefusal, match="was question 1 and is now question 2"):
+        await service.edit(changed, "t", "", parse_questions("New first [1-5]\n" + five, keys=keys))
+
+
+async def test_a_members_export_names_each_question_and_answer_as_asked(service: SurveyService) -> None:
+    survey = await service.start(_new())
+    await service.save(GUILD, survey.id, ALICE, 0, PAGE_ONE)
+    await service.save(GUILD, survey.id, ALICE, 1, {**PAGE_TWO, "next": ["Meet monthly"]})
+    own = parse_questions(
+        "How confident are you explaining engineering careers to your students? [1-5]\n"
+        "Would you come? [choice: Yes, No]"
+    )
+    other = await service.start(_new(template=None, title="Family night", questions=to_json(own)))
+    await service.save(GUILD, other.id, ALICE, 0, {"q1": ["2"], "q2": ["1"]})
+    exported = await service.export_member(GUILD, ALICE)
+    first, second = exported["answers"]
+    assert first["title"] == "School team readiness self-assessment"
+    assert first["answers"][0] == {
+        "question": "Our team has a shared vision for STEM",
+        "key": "vision",
+        "answer": "4 — Agree",
+    }
+    by_key = {a["key"]: a for a in first["answers"]}
+    assert [a["key"] for a in first["answers"]] == [q.key for q in READINESS.questions]  # the survey's order
+    assert by_key["stage"]["answer"] == "Building momentum"
+    assert by_key["support"]["answer"] == ["Meeting ideas and agendas", "Funding and grants"]
+    assert by_key["next"] == {
+        "question": "One next step your team will take",
+        "key": "next",
+        "answer": "Meet monthly",
+    }
+    assert second["title"] == "Family night"
+    assert second["answers"] == [
+        {
+            "question": "How confident are you explaining engineering careers to your students?",
+            "key": "q1",
+            "answer": "2 — Disagree",
+        },
+        {"question": "Would you come?", "key": "q2", "answer": "Yes"},
+    ]

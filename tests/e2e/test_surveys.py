@@ -1,12 +1,14 @@
 """`/survey …` end to end: organizers start a survey, members answer privately page by page (resuming,
-changing answers), closing stops answers but keeps saved pages, the audience is enforced, results hide
-small groups, the CSV names nobody."""
+changing answers), closing stops answers but keeps saved pages, the audience (a stakeholder group, a school
+team) is enforced, a survey opening later waits for its time, results hide small groups, the CSV names
+nobody (and a named one leaves students out)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from datetime import timedelta
 
 from emulator.driver import Actor
 from storage.groups import GroupRepository
@@ -165,8 +167,12 @@ async def test_results_hide_small_groups_and_the_csv_names_nobody(community: Com
     assert shown.ephemeral
     text = await every_page(community.organizer, shown)
     assert "11 answered (11 finished)" in text
-    assert "4 — Agree: 10" in text  # ten said 4 to the first question
-    assert "5 — Strongly agree: fewer than 5" in text  # alice alone said 5
+    # Ten said 4 to the first question and alice alone said 5: "10" next to "11 answered" would give her
+    # away, so the 10 is held back too.
+    assert "5 — Strongly agree: fewer than 5" in text
+    assert "4 — Agree: hidden" in text
+    assert "4 — Agree: 10" not in text
+    assert "the next smallest count shows as “hidden”" in text
     assert "Teachers (6 answered): 1: 0 · 2: 0 · 3: 0 · 4: 6 · 5: 0" in text
     assert "Students: fewer than 5 answered" in text
     assert "Lincoln Elementary: fewer than 5 answered" in text
@@ -201,14 +207,26 @@ async def test_an_export_names_members_only_when_the_survey_said_so_and_never_st
 
     named = await start(community, keep_ids=True)
     assert "keeps who answered in its export" in (await post(community, named))["content"]
-    await answer_all(community, community.bob, named)
     await answer_all(community, community.alice, named)
+    only_students = await community.organizer.run("survey export", id=named)
+    assert only_students.ephemeral
+    assert "Everyone who has answered survey" in only_students.text
+    assert "belongs to a protected group" in only_students.text
+    assert not (only_students.raw.get("message") or {}).get("attachments")
+
+    await answer_all(community, community.bob, named)
     exported = await community.organizer.run("survey export", id=named)
-    assert "with member ids" in exported.text
+    assert exported.ephemeral
+    assert "1 member (with member ids" in exported.text
+    assert "1 member of protected groups (such as students) is left out of this file" in exported.text
+    assert "still count in `/survey results`" in exported.text
     files = (exported.raw.get("message") or {}).get("attachments") or []
     rows = list(csv.reader(io.StringIO((await download(community, files[0])).decode("utf-8-sig"))))
     assert rows[0][0] == "member id"
-    assert sorted(row[0] for row in rows[1:]) == ["", community.bob.user_id]
+    assert [row[0] for row in rows[1:]] == [community.bob.user_id]  # alice (a student) is not in it at all
+    results = await every_page(community.organizer, await community.organizer.run("survey results", id=named))
+    assert "2 answered (2 finished)" not in results  # counts of 2 show as "fewer than 5"
+    assert "fewer than 5 answered (fewer than 5 finished)" in results
 
 
 async def test_a_members_answers_are_exported_and_deleted_with_their_data(community: Community) -> None:
@@ -228,10 +246,18 @@ async def test_a_members_answers_are_exported_and_deleted_with_their_data(commun
     exported = await community.alice.run("profile export")
     attachment = exported.raw["message"]["attachments"][0]
     document = json.loads(community.emulator.state.attachment_data[int(attachment["id"])])
-    mine = document["data"]["surveys"]["answers"]
-    assert {"survey": survey_id, "question": "next", "answer": [f"Plan a {token} night"]}.items() <= next(
-        a for a in mine if a["question"] == "next"
-    ).items()
+    [mine] = document["data"]["surveys"]["answers"]
+    assert (mine["survey"], mine["title"]) == (survey_id, "School team readiness self-assessment")
+    assert {
+        "question": "One next step your team will take",
+        "key": "next",
+        "answer": f"Plan a {token} night",
+    } in mine["answers"]
+    assert {
+        "question": "Our team has a shared vision for STEM",
+        "key": "vision",
+        "answer": "4 — Agree",
+    } in mine["answers"]
 
     path = community.bot.db.path
     await community.bot.db.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -250,3 +276,63 @@ async def test_a_members_answers_are_exported_and_deleted_with_their_data(commun
     for file in (path, path.with_name(path.name + "-wal")):
         if file.exists():
             assert token.encode() not in file.read_bytes()
+
+
+async def test_a_survey_for_one_school_team_is_answered_by_its_members_only(community: Community) -> None:
+    guild = int(community.guild_id)
+    now = community.clock.now()
+    schools = SchoolRepository(community.bot.db)
+    lincoln = await schools.add(guild, "Lincoln Elementary", now=now)
+    roosevelt = await schools.add(guild, "Roosevelt Middle", now=now)
+    await schools.add_members(guild, int(community.alice.user_id), [lincoln.id], now)
+    await schools.add_members(guild, int(community.bob.user_id), [roosevelt.id], now)
+    survey_id = await start(community, school="Lincoln Elementary")
+    message = await post(community, survey_id)
+    assert "**For:** the school team **Lincoln Elementary**" in message["content"]
+    stored = await SurveyRepository(community.bot.db).get(guild, survey_id)
+    assert stored is not None
+    assert (stored.audience, stored.unit_id) == ("school", lincoln.id)
+
+    # bob is on another school's team: kindly told, nothing saved.
+    refused = await open_page(community, community.bob, survey_id)
+    assert refused.ephemeral
+    assert not refused.is_modal
+    assert "This survey is for the school team **Lincoln Elementary**" in refused.text
+    assert "isn't one for you to answer" in refused.text
+    assert "ask an organizer about your school team" in refused.text
+    assert await SurveyRepository(community.bot.db).progress(survey_id, int(community.bob.user_id)) is None
+
+    # alice, on the team, answers both pages.
+    done = await answer_all(community, community.alice, survey_id)
+    assert "Thank you" in done.text
+    assert (await answers(community, survey_id, community.alice))["vision"] == ("4",)
+    results = await community.organizer.run("survey results", id=survey_id)
+    assert "fewer than 5 answered" in results.text  # one teammate: never shown as a count
+
+
+async def test_a_survey_opening_later_refuses_answers_until_it_opens(community: Community) -> None:
+    survey_id = await start(community, opens="in 2 days", closes="in 5 days")
+    stored = await SurveyRepository(community.bot.db).get(int(community.guild_id), survey_id)
+    assert stored is not None
+    opens = stored.opens_at
+    assert opens > community.clock.now()
+    message = await post(community, survey_id)
+    assert f"**Opens:** <t:{int(opens.timestamp())}:" in message["content"]
+
+    early = await open_page(community, community.alice, survey_id)
+    assert early.ephemeral
+    assert not early.is_modal
+    assert f"This survey opens <t:{int(opens.timestamp())}:F>. Come back then!" in early.text
+    assert await SurveyRepository(community.bot.db).progress(survey_id, int(community.alice.user_id)) is None
+
+    await community.travel(opens - timedelta(minutes=1))
+    assert (
+        "opens" in (await open_page(community, community.alice, survey_id)).text
+    )  # a minute early: still no
+
+    await community.travel(opens + timedelta(minutes=1))
+    page = await open_page(community, community.alice, survey_id)
+    assert page.is_modal
+    assert "page 1 of 2" in page.data["title"]
+    saved = await community.alice.submit(page, PAGE_ONE)
+    assert "Page 1 of 2 is saved" in saved.text
