@@ -120,7 +120,9 @@ async def test_bad_input_is_refused_and_nothing_is_saved(community: Community) -
     assert "Only members of the Lincoln Elementary team" in outsider.text
     assert (
         "review date must come after the start"
-        in (await propose(community, community.alice, community.bob, starts=day(community, REVIEW_IN + 17))).text
+        in (
+            await propose(community, community.alice, community.bob, starts=day(community, REVIEW_IN + 17))
+        ).text
     )
     assert (
         "in the past" in (await propose(community, community.alice, community.bob, review="2020-01-01")).text
@@ -173,7 +175,10 @@ async def test_both_sides_are_reminded_once_a_week_before_and_it_lapses(communit
     assert await card_says(community, channel, "Status: **lapsed**")
     assert len(await dms_saying(community.bob, "Reminder:")) == 1
     assert len(await posts_in(community, channel, "Reminder for the team")) == 1
-    assert "lapsed" in (await community.alice.run("agreement renew", id=1, review=day(community, REVIEW_IN + 168))).text
+    assert (
+        "lapsed"
+        in (await community.alice.run("agreement renew", id=1, review=day(community, REVIEW_IN + 168))).text
+    )
 
 
 async def test_renewing_moves_the_review_and_it_does_not_lapse(community: Community) -> None:
@@ -193,7 +198,9 @@ async def test_reminders_due_during_a_restart_arrive_exactly_once(community: Com
     channel = await school_team(community, community.alice)
     await propose(community, community.alice, community.bob)
     await community.runner.stop()
-    community.clock.set(remind_at(community) + timedelta(hours=2))  # the reminder fell due while the bot was down
+    community.clock.set(
+        remind_at(community) + timedelta(hours=2)
+    )  # the reminder fell due while the bot was down
     await community.runner.start(sync=False)
     await eventually(
         lambda: posts_in(community, channel, "Reminder for the team"), within=15, what="reminder"
@@ -295,7 +302,10 @@ async def test_a_removed_school_team_keeps_its_record_and_refuses_changes(commun
     click = await community.bob.click(dm, "Confirm as the partner")
     assert click.ephemeral
     assert "was removed" in click.text
-    assert "was removed" in (await community.bob.run("agreement renew", id=1, review=day(community, REVIEW_IN + 168))).text
+    assert (
+        "was removed"
+        in (await community.bob.run("agreement renew", id=1, review=day(community, REVIEW_IN + 168))).text
+    )
     assert "I don't know a school" in (await propose(community, community.organizer, community.bob)).text
     shown = await community.organizer.run("agreement show", id=1)
     assert "school team was removed" in shown.text

@@ -35,6 +35,8 @@ def review_at(community: Community) -> datetime:
 def remind_at(community: Community) -> datetime:
     """A week before the review."""
     return review_at(community) - timedelta(days=7)
+
+
 TEAM_TEXT = "host a family science night each semester"
 PARTNER_TEXT = "two engineers judge the science fair"
 
