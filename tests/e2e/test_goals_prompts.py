@@ -119,6 +119,7 @@ async def test_a_removed_schools_prompts_stop_and_organizers_hear_once(community
     await alice.run("goals cadence", every="biweekly")
 
     asked = await community.organizer.run("schools remove", name="Lincoln Elementary")
+    assert "shared vision and 1 goal with their check-ins are deleted with it" in asked.text
     await community.organizer.click(asked, "Remove school")
     await eventually(lambda: community.channel("archived-lincoln-elementary"), what="the archive")
     assert await repo(community).goals(int(community.guild_id), lincoln.id) == []
