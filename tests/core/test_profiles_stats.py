@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from core.profiles.reminders import remind_audience
 from core.activity.agenda import Overall
+from core.profiles.reminders import remind_audience
 from core.profiles.stats import ProfileStats, evidence_lines, profile_stats
 from storage.database import Database
 from storage.evidence import EvidenceRepository
