@@ -33,6 +33,17 @@ async def can_organize(interaction: discord.Interaction[CopBot]) -> bool:
     return role_id is not None and any(role.id == role_id for role in member.roles)
 
 
+async def organizer_ids(bot: CopBot, guild: discord.Guild) -> set[int]:
+    """The ids of the guild's organizers today (Manage Server, or the organizer role), as `can_organize` sees
+    them."""
+    role_id = (await bot.guild_settings.get(guild.id)).organizer_role_id
+    return {
+        m.id
+        for m in guild.members
+        if m.guild_permissions.manage_guild or (role_id is not None and m.get_role(role_id) is not None)
+    }
+
+
 async def is_organizer(interaction: discord.Interaction[CopBot]) -> bool:
     """`can_organize`, refusing with a clear message (`NotOrganizer`) when the member is not an organizer."""
     if interaction.guild is None or not isinstance(interaction.user, discord.Member):

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.delivery import job_channel, job_guild
+from bot.errors import UserError
+from bot.permissions import require_bot_permissions
 from core.scheduler import JobError
 from storage.guilds import Purpose
 
@@ -54,6 +56,24 @@ async def organizer_channel(bot: CopBot, guild_id: int, *purposes: Purpose) -> d
         if isinstance(channel, discord.TextChannel):
             return channel
     return None
+
+
+async def post_target(
+    interaction: discord.Interaction[CopBot], channel: discord.TextChannel | None, *, what: str
+) -> discord.TextChannel:
+    """Where a command posts `what` ("the survey"): the `channel` option, else the announcements channel,
+    else the channel the command was run in; refused clearly when that is not a text channel the bot may
+    post in."""
+    guild = interaction.guild
+    assert guild is not None
+    if channel is None:
+        found = await channel_for(interaction.client, guild.id, Purpose.ANNOUNCEMENTS)
+        candidate = guild.get_channel(found) if found else interaction.channel
+        if not isinstance(candidate, discord.TextChannel):
+            raise UserError(f"Choose the text channel to post {what} in (the `channel` option).")
+        channel = candidate
+    require_bot_permissions(channel, "view_channel", "send_messages", doing=f"post {what} there")
+    return channel
 
 
 async def tell_organizers(

@@ -11,18 +11,20 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.arguments import TextArgument
-from bot.checks import organizer_only
+from bot.checks import organizer_ids, organizer_only
 from bot.client import CopBot
 from bot.errors import UserError
 from bot.formatting import embed
 from bot.permissions import require_bot_permissions
 from bot.structure import check_room, explain_refusal
-from core.profiles.stats import evidence_lines, profile_stats
+from core.activity.agenda import agendas_between, overall
+from core.profiles.stats import ACTIVITY_DAYS, evidence_lines, profile_stats
 from core.text import fit_lines, format_bytes, human_list, plural, quote, safe_text
 from core.timeutil import canonical_zone, discord_timestamp, format_duration, suggest_zones
 from storage.evidence import EvidenceRepository
 from storage.guilds import Purpose
 from storage.jobs import Job, JobState
+from storage.meetings import MeetingRepository
 from storage.profiles import ProfileRepository
 
 log = logging.getLogger(__name__)
@@ -318,7 +320,17 @@ async def stats_embed(bot: CopBot, guild: discord.Guild) -> discord.Embed:
         inline=True,
     )
     zone = await bot.guild_settings.timezone(guild.id)
-    lines = await evidence_lines(EvidenceRepository(bot.db), guild.id, now=bot.clock.now(), zone=zone)
+    now = bot.clock.now()
+    agendas = overall(
+        await agendas_between(
+            MeetingRepository(bot.db),
+            guild.id,
+            now=now,
+            days=ACTIVITY_DAYS,
+            organizers=await organizer_ids(bot, guild),
+        )
+    )
+    lines = await evidence_lines(EvidenceRepository(bot.db), guild.id, now=now, zone=zone, agendas=agendas)
     card.add_field(name="Evidence collected", value=fit_lines(lines), inline=False)
     return card
 

@@ -17,7 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import organizer_only
+from bot.checks import organizer_ids, organizer_only
 from bot.client import CopBot
 from bot.ui import Paginator, paginate_lines
 from core.activity.agenda import agendas_between, overall
@@ -120,18 +120,12 @@ class Activity(commands.Cog):
         """For each meeting, how many agenda topics came from members and their votes."""
         guild = interaction.guild
         assert guild is not None
-        role_id = (await self.bot.guild_settings.get(guild.id)).organizer_role_id
-        organizers = {
-            m.id
-            for m in guild.members
-            if m.guild_permissions.manage_guild or (role_id is not None and m.get_role(role_id) is not None)
-        }
         found = await agendas_between(
             MeetingRepository(self.bot.db),
             guild.id,
             now=self.bot.clock.now(),
             days=days,
-            organizers=organizers,
+            organizers=await organizer_ids(self.bot, guild),
         )
         lines = [
             f"**{safe_text(a.title, 80)}** (#{a.meeting_id}, {discord_timestamp(a.starts_at, 'd')}): {a.summary()}"

@@ -1,5 +1,5 @@
-"""The persistent Check in button on a team's check-in prompt (`goal:checkin:<school id>`): it keeps working
-after a restart. Clicks go to the Goals cog's `on_component` (`bot.persistent`)."""
+"""The persistent Check in button on a team's check-in prompt (`goal:checkin:<school id>`, 0 for the whole
+community): it keeps working after a restart. Clicks go to the Goals cog's `on_component` (`bot.persistent`)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 import discord
 
 from bot.persistent import PersistentItem
+
+COMMUNITY_ID = 0  # the button's "school" for the whole community's prompt
 
 
 class CheckInButton(

@@ -25,17 +25,18 @@ from core.goals.rules import (
     refuse_unless_viewer,
 )
 from core.goals.service import PROMPT_KIND, GoalService
-from core.text import quote, safe_text
+from core.text import quote
 from core.timeutil import discord_timestamp
 from storage.goals import GoalRepository
 from storage.schools import SchoolRepository
 
-from .buttons import CheckInButton
+from .buttons import COMMUNITY_ID, CheckInButton
 from .cards import goal_card, overview_line, status_text
 from .forms import CheckInModal, GoalModal, VisionModal
 from .inputs import (
     COMMUNITY,
     TEAM_HELP,
+    community,
     editor_of,
     find_goal,
     find_team,
@@ -254,19 +255,24 @@ class Goals(commands.Cog):
     async def on_component(self, interaction: discord.Interaction[CopBot], item: CheckInButton) -> None:
         """The Check in button of a prompt: the team's members (and organizers) get the check-in form."""
         assert interaction.guild_id is not None
-        school = await SchoolRepository(self.bot.db).get(interaction.guild_id, item.school_id)
-        if school is None:
-            raise UserError("This school team was removed, so its goals can't take check-ins any more.")
-        team = Team(interaction.guild_id, school.id, school.name)
+        if item.school_id == COMMUNITY_ID:
+            team = community(interaction.guild_id)
+        else:
+            school = await SchoolRepository(self.bot.db).get(interaction.guild_id, item.school_id)
+            if school is None:
+                raise UserError("This school team was removed, so its goals can't take check-ins any more.")
+            team = Team(interaction.guild_id, school.id, school.name)
         await self._editable(interaction, team)
         goals = await self.repo.goals(team.guild_id, team.school_id)
         if not goals:
-            raise UserError(f"{safe_text(school.name, 100)} has no goals yet: add them with `/goals add`.")
+            raise UserError(
+                f"{team.called[0].upper()}{team.called[1:]} has no goals yet: add them with `/goals add`."
+            )
 
         async def save(answer: discord.Interaction[CopBot], goal: str, status: str, note: str) -> None:
             await self._record(answer, team, goal, status, note)
 
-        await interaction.response.send_modal(CheckInModal(school.name, goals, save))
+        await interaction.response.send_modal(CheckInModal(team.name, goals, save))
 
     # -- prompts ---------------------------------------------------------------------------------------------
 
@@ -277,18 +283,19 @@ class Goals(commands.Cog):
     async def cadence(
         self, interaction: discord.Interaction[CopBot], every: str, team: str | None = None
     ) -> None:
-        """How often the bot asks your team, in its channel, for a goal check-in."""
+        """How often the bot asks your team (in its channel) or the community for a goal check-in."""
         found = await find_team(interaction, team)
         with refusals():
             chosen = parse_cadence(every)
             first = await self.service.set_cadence(
                 found, chosen, await editor_of(interaction), now=self.bot.clock.now()
             )
+        where = "in the announcements channel" if found.is_community else "in its channel"
         if first is None:
             text = f"Check-in prompts for {found.called} are off."
         else:
             text = (
                 f"{found.called[0].upper()}{found.called[1:]} will be asked to check in {chosen.label}, "
-                f"in its channel; the first time {discord_timestamp(first, 'F')}."
+                f"{where}; the first time {discord_timestamp(first, 'F')}."
             )
         await interaction.response.send_message(text, ephemeral=True)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.delivery import resolve_channel, send_once
-from bot.reach import tell_organizers
+from bot.reach import organizer_channel, tell_organizers
 from core.goals.rules import Team
 from core.goals.service import GoalService
 from core.scheduler import PermanentJobError, RunContext, StaleJob
@@ -18,8 +18,9 @@ from core.text import safe_text
 from storage.jobs import Job
 from storage.schools import SchoolRepository
 
-from .buttons import CheckInButton
+from .buttons import COMMUNITY_ID, CheckInButton
 from .cards import prompt_text
+from .inputs import community
 
 if TYPE_CHECKING:
     from bot.client import CopBot
@@ -32,6 +33,9 @@ PROMPT_GRACE = timedelta(days=365)
 
 
 async def run_prompt(bot: CopBot, service: GoalService, job: Job, ctx: RunContext) -> None:
+    if job.payload.get("school_id") is None:
+        await _prompt_community(bot, service, job, ctx)
+        return
     school_id = int(job.payload["school_id"])
     name = str(job.payload.get("name") or "a school")
     school = await SchoolRepository(bot.db).get(job.guild_id, school_id)
@@ -59,3 +63,22 @@ async def run_prompt(bot: CopBot, service: GoalService, job: Job, ctx: RunContex
     view.add_item(CheckInButton(school.id))
     await send_once(channel, ctx.nonce, content=prompt_text(team), view=view)
     await service.prompt_ran(job.guild_id, school.id, school.name, planned=job.scheduled_for, now=ctx.now)
+
+
+async def _prompt_community(bot: CopBot, service: GoalService, job: Job, ctx: RunContext) -> None:
+    """The whole community's prompt: in the announcements channel, where the network's news goes; its Check in
+    button (`goal:checkin:0`) opens the form for organizers, who keep the community's goals."""
+    if not await service.prompt_wanted(job.guild_id, None):
+        raise StaleJob("the community's check-in prompts were turned off")
+    channel = await organizer_channel(bot, job.guild_id)
+    if channel is None:
+        raise PermanentJobError(
+            "no announcements channel for the community's goal prompt",
+            organizer_message="the whole community's goal check-in prompt could not be posted: there is no "
+            "announcements channel the bot can post in. Choose one with `/cop setup`, then set the prompts "
+            "again with `/goals cadence team:The whole community`.",
+        )
+    view = discord.ui.View(timeout=None)
+    view.add_item(CheckInButton(COMMUNITY_ID))
+    await send_once(channel, ctx.nonce, content=prompt_text(community(job.guild_id)), view=view)
+    await service.prompt_ran(job.guild_id, None, "", planned=job.scheduled_for, now=ctx.now)

@@ -22,6 +22,7 @@ from core.text import fit_lines, plural, safe_text, short_list
 from core.units.gaps import coverage, grid_rows
 from core.units.names import new_names
 from core.units.school_csv import DISTRICT_LIMIT, UnreadableCsv, read_school_csv
+from storage.goals import GoalRepository
 from storage.groups import GroupRepository
 from storage.schools import School, SchoolRepository
 
@@ -178,13 +179,17 @@ class Schools(UnitCog[School]):
         """Remove a school team: its channel is locked and archived, members lose the role."""
         assert interaction.guild is not None
         count = len(await self.repo.member_ids(interaction.guild.id, name.id))
-        await self.remove_unit(
-            interaction,
-            name,
-            question=f"Remove **{safe_text(name.name, 100)}**? Its {plural(count, 'team member')} lose the role; "
-            "its channel is locked and renamed with an “archived-” prefix, and its messages are kept.",
-            confirm_label="Remove school",
+        goals = len(await GoalRepository(self.bot.db).goals(interaction.guild.id, name.id))
+        question = (
+            f"Remove **{safe_text(name.name, 100)}**? Its {plural(count, 'team member')} lose the role; "
+            "its channel is locked and renamed with an “archived-” prefix, and its messages are kept."
         )
+        if goals:
+            question += (
+                f" Its shared vision and {plural(goals, 'goal')} with their check-ins are deleted with it "
+                "(its collaboration agreements are kept)."
+            )
+        await self.remove_unit(interaction, name, question=question, confirm_label="Remove school")
 
     @schools.command(name="gaps")
     @organizer_only()

@@ -15,7 +15,7 @@ from bot.checks import organizer_only
 from bot.client import CopBot
 from bot.errors import UserError
 from bot.options import Id
-from bot.reach import jump_link
+from bot.reach import jump_link, post_target
 from bot.ui import Paginator, confirm, paginate_lines
 from cogs.meetings.arguments import MeetingArg
 from cogs.resources.arguments import ResourceId
@@ -27,6 +27,7 @@ from core.stories import rules
 from core.stories.service import StoryService
 from core.text import plural, safe_text
 from core.timeutil import discord_timestamp
+from storage.groups import GroupRepository
 from storage.stories import Consent, Cycle, LinkKind, Story
 
 log = logging.getLogger(__name__)
@@ -228,10 +229,14 @@ class Stories(StoryJobs, commands.Cog):
 
     @story.command(name="list")
     @organizer_only()
-    async def list_stories(self, interaction: discord.Interaction[CopBot]) -> None:
+    @app_commands.describe(
+        private="Also show the stories members kept for organizers only (read them; never post them)"
+    )
+    async def list_stories(self, interaction: discord.Interaction[CopBot], private: bool = False) -> None:
         """The stories members agreed to share, and how many stories there are (organizers)."""
         assert interaction.guild_id is not None
-        report = rules.report(await self.repo.all_of_guild(interaction.guild_id))
+        stories = await self.repo.all_of_guild(interaction.guild_id)
+        report = rules.report(stories)
         summary = [f"Stories told: {report.total}"]
         summary += ["**By kind of difference**"] + [f"- {c.label}: {c.stories}" for c in report.by_cycle]
         summary += ["**By stakeholder group**"] + [
@@ -239,12 +244,58 @@ class Stories(StoryJobs, commands.Cog):
         ]
         summary.append(f'-# Counts of stories told by fewer than {rules.SMALL} people say "{rules.FEWER}".')
         lines = ["\n".join(summary)]
-        for story in report.shareable:
-            author = rules.visible_author(story)
-            byline = f"by <@{author}>" if author else "name not shared"
+        for story in stories if private else report.shareable:
+            if story.consent is Consent.SHAREABLE:
+                author = rules.visible_author(story)
+                byline = f"by <@{author}>" if author else "name not shared"
+                byline += f" · `/story post id:{story.id}` shares it"
+            else:
+                byline = "told to the organizers only: read it, don't post or forward it"
             lines.append(f"{_line(story, text_limit=900)}\n-# {byline}")
+        if not private and len(stories) > len(report.shareable):
+            lines.append(
+                f"-# {plural(len(stories) - len(report.shareable), 'story', 'stories')} kept for organizers "
+                "only: `/story list private:True` shows them too."
+            )
         pages = paginate_lines("Value stories", lines, per_page=5)
         await Paginator(interaction.user.id, pages).send(interaction)
+
+    @story.command(name="post")
+    @organizer_only()
+    @app_commands.describe(
+        id="The story's number (from /story list)",
+        channel="Where to post it (the announcements channel if you leave it out)",
+    )
+    async def post(
+        self, interaction: discord.Interaction[CopBot], id: Id, channel: discord.TextChannel | None = None
+    ) -> None:
+        """Post a story its author agreed to share, named only if they agreed to that too (organizers)."""
+        assert interaction.guild_id is not None
+        story = await self.repo.get(interaction.guild_id, id)
+        if story is None:
+            raise UserError(f"There's no story #{id} on this server. `/story list` shows their numbers.")
+        if story.consent is not Consent.SHAREABLE:
+            raise UserError(
+                f"Story #{id} was told to the organizers only, so it can't be posted. You can still read it "
+                "in `/story list private:True`."
+            )
+        target = await post_target(interaction, channel, what="the story")
+        author = rules.visible_author(story)
+        if author in await GroupRepository(self.bot.db).protected_user_ids(interaction.guild_id):
+            author = None  # they have joined a protected group (students) since they told it
+        byline = f"— <@{author}>" if author else "— a member of our community"
+        card = discord.Embed(
+            title=f"💬 A story from our community · {rules.CYCLE_SHORT[story.cycle]}",
+            description=f"{safe_text(story.text, 3900)}\n\n{byline}",  # within an embed's 4096
+            colour=0x2E86AB,
+        )
+        posted = await target.send(embed=card, allowed_mentions=discord.AllowedMentions.none())
+        await interaction.response.send_message(
+            f"Posted story #{id} in {target.mention}"
+            + ("" if author else ", without its author's name")
+            + f": {posted.jump_url}",
+            ephemeral=True,
+        )
 
     # -- the prompt buttons ------------------------------------------------------------------------------------
 

@@ -108,11 +108,6 @@ class GoalService:
     ) -> datetime | None:
         """Set how often the team is prompted to check in; the first prompt's time (None when off)."""
         self._allow(team, editor)
-        if team.is_community:
-            raise GoalRefusal(
-                "Check-in prompts are for school teams, posted in the team's channel. "
-                "Pick a school with the `team` option."
-            )
         first = None if cadence is Cadence.OFF else step(cadence, now)
         async with self.repo.db.transaction():
             await self.jobs.cancel(owner=prompt_owner(team.school_id), guild_id=team.guild_id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from core.activity.agenda import Overall
 from core.text import plural
 from storage.evidence import EvidenceRepository
 from storage.profiles import ProfileRepository
@@ -35,9 +36,10 @@ ACTIVITY_DAYS = 30  # the period the messages line counts
 
 
 async def evidence_lines(
-    evidence: EvidenceRepository, guild_id: int, *, now: datetime, zone: str
+    evidence: EvidenceRepository, guild_id: int, *, now: datetime, zone: str, agendas: Overall
 ) -> list[str]:
-    """One line per kind of evidence the community collects, counts only (nothing names a member)."""
+    """One line per kind of evidence the community collects, counts only (nothing names a member);
+    `agendas`: where the topics of the last `ACTIVITY_DAYS` days' meetings and the coming ones came from."""
     since = (now.astimezone(ZoneInfo(zone)) - timedelta(days=ACTIVITY_DAYS - 1)).date().isoformat()
     c = await evidence.counts(guild_id, since_day=since)
     return [
@@ -48,4 +50,5 @@ async def evidence_lines(
         f"Agreements: {plural(c['agreements_active'], 'active agreement')}, "
         f"{plural(c['hours_active'], 'hour')} a month committed",
         f"Activity: {plural(c['messages'], 'message')} by members in the last {ACTIVITY_DAYS} days",
+        f"Agendas (meetings of the last {ACTIVITY_DAYS} days and coming ones): {agendas.summary()}",
     ]

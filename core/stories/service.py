@@ -35,14 +35,17 @@ class StoryService:
     async def _about(self, guild_id: int, user_id: int) -> dict[str, Any]:
         """The author's stakeholder group and school now (kept with the story as they were)."""
         profile = await ProfileRepository(self.db).get(guild_id, user_id)
-        found: dict[str, Any] = {"group_name": None, "group_protected": False, "school_name": None}
+        groups = GroupRepository(self.db)
+        # a student who joined the Students group but whose profile names no group is still a student
+        protected = user_id in await groups.protected_user_ids(guild_id)
+        found: dict[str, Any] = {"group_name": None, "group_protected": protected, "school_name": None}
         if profile is None:
             return found
         if profile.group_id is not None:
-            group = await GroupRepository(self.db).get(guild_id, profile.group_id)
+            group = await groups.get(guild_id, profile.group_id)
             if group is not None:
                 found["group_name"] = group.name
-                found["group_protected"] = group.protected
+                found["group_protected"] = protected or group.protected
         if profile.school_id is not None:
             school = await SchoolRepository(self.db).get(guild_id, profile.school_id)
             if school is not None:

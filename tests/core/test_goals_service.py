@@ -98,10 +98,19 @@ async def test_a_cadence_writes_one_job_and_a_prompt_plans_the_next_once(db: Dat
     assert await service.prompt_ran(GUILD, team.school_id, team.name, planned=nxt, now=nxt) is None
 
 
-async def test_the_community_has_no_prompts(db: Database) -> None:
-    service = GoalService(GoalRepository(db), FakeJobs())
-    with pytest.raises(GoalRefusal, match="for school teams"):
-        await service.set_cadence(Team(GUILD, None, "Community"), Cadence.MONTHLY, ORGANIZER, now=NOW)
+async def test_the_community_has_prompts_too_set_by_organizers(db: Database) -> None:
+    jobs = FakeJobs()
+    service = GoalService(GoalRepository(db), jobs)
+    whole = Team(GUILD, None, "Community")
+    first = await service.set_cadence(whole, Cadence.MONTHLY, ORGANIZER, now=NOW)
+    assert first is not None
+    assert [(kind, payload["school_id"], owner) for kind, _, payload, _, owner in jobs.scheduled] == [
+        (PROMPT_KIND, None, prompt_owner(None))
+    ]
+    assert (await service.repo.plan(GUILD, None)).cadence == Cadence.MONTHLY.value
+    member = Editor(5, frozenset(), False)
+    with pytest.raises(GoalRefusal):
+        await service.set_cadence(whole, Cadence.OFF, member, now=NOW)
 
 
 async def test_a_removed_schools_goals_go_with_it(db: Database) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from core.activity.agenda import Overall
 from core.profiles.reminders import remind_audience
 from core.profiles.stats import ProfileStats, evidence_lines, profile_stats
 from storage.database import Database
@@ -64,7 +65,12 @@ async def test_evidence_lines_count_messages_of_the_last_30_days_in_the_guilds_z
         )
     # 2026-10-14 03:00 UTC is still 2026-10-13 in Phoenix: the period is 2026-09-14 … 2026-10-13 there.
     now = datetime(2026, 10, 14, 3, 0, tzinfo=UTC)
-    lines = await evidence_lines(EvidenceRepository(db), G, now=now, zone="America/Phoenix")
-    assert lines[-1] == "Activity: 13 messages by members in the last 30 days"
+    agendas = Overall(items=4, from_members=3, member_votes=7)
+    lines = await evidence_lines(EvidenceRepository(db), G, now=now, zone="America/Phoenix", agendas=agendas)
+    assert lines[-2] == "Activity: 13 messages by members in the last 30 days"
+    assert lines[-1] == (
+        "Agendas (meetings of the last 30 days and coming ones): 75% of agenda topics came from members: "
+        "3 of 4 topics, with 7 votes."
+    )
     assert lines[0] == "Surveys: 0 surveys (0 open), 0 completed answers"
     assert "Value stories: 0 stories" in lines

@@ -13,6 +13,7 @@ from storage.guilds import Purpose
 from tests.e2e.community import Community, eventually
 from tests.e2e.steps.activity import all_counted, post
 from tests.e2e.steps.introductions import introduce, ready
+from tests.e2e.steps.meetings import schedule
 from tests.e2e.steps.stories import tell
 
 PURPOSES = ("introductions", "announcements", "meetings", "resources")
@@ -262,6 +263,7 @@ async def test_stats_has_a_line_per_kind_of_evidence(community: Community) -> No
     assert "Team goals: 0 goals across 0 teams" in empty.text
     assert "Agreements: 0 active agreements, 0 hours a month committed" in empty.text
     assert "Activity: 0 messages by members in the last 30 days" in empty.text
+    assert "No meeting in this period has agenda topics yet." in empty.text
     told = await tell(community.alice, "We ran the bridge challenge with our fourth graders.")
     assert "story" in told.text.lower(), told.text
     await post(community.bob, community.general_id, 2)
@@ -270,3 +272,8 @@ async def test_stats_has_a_line_per_kind_of_evidence(community: Community) -> No
     assert "Value stories: 1 story" in after.text
     assert "Activity: 2 messages by members in the last 30 days" in after.text
     assert "We ran the bridge challenge" not in after.text  # counts only, never what members wrote
+    _, kickoff = await schedule(community, title="Kickoff")
+    await community.organizer.run("meeting agenda-suggest", id=kickoff, topic="Welcome")
+    await community.bob.run("meeting agenda-suggest", id=kickoff, topic="Field trips")
+    agendas = await community.organizer.run("cop stats")
+    assert "50% of agenda topics came from members: 1 of 2 topics, with 0 votes." in agendas.text

@@ -131,8 +131,8 @@ async def test_the_community_goals_are_the_organizers(community: Community) -> N
     assert len(shown.embeds[0]["fields"]) == 2
     choices = await alice.autocomplete("goals show", "team", team="whole")
     assert choices[0]["value"] == "The whole community"
-    cadence = await community.organizer.run("goals cadence", every="monthly", team="The whole community")
-    assert "Check-in prompts are for school teams" in cadence.text
+    refused = await alice.run("goals cadence", every="monthly", team="The whole community")
+    assert "Only organizers" in refused.text
 
 
 async def test_organizers_overview_counts_goals_by_status(community: Community) -> None:

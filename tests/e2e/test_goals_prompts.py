@@ -1,6 +1,7 @@
 """Goal check-in prompts end to end: posted in the team's channel on the team's cadence, exactly once even
-across restarts, with a Check in button that works after a restart for the team's members only; a removed
-school's prompts stop and organizers hear of it once."""
+across restarts, with a Check in button that works after a restart for the team's members only; the whole
+community's in the announcements channel, for organizers; a removed school's prompts stop and organizers hear
+of it once."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import timedelta
 from storage.jobs import to_db_time
 from tests.e2e.community import Community, eventually
 from tests.e2e.steps.goals import PROMPT, add_goal, goal_ids, prompts, repo, school_team
+from tests.e2e.steps.introductions import ready
 from tests.e2e.steps.server import posts
 
 DAY = timedelta(days=1)
@@ -117,6 +119,7 @@ async def test_a_removed_schools_prompts_stop_and_organizers_hear_once(community
     await alice.run("goals cadence", every="biweekly")
 
     asked = await community.organizer.run("schools remove", name="Lincoln Elementary")
+    assert "shared vision and 1 goal with their check-ins are deleted with it" in asked.text
     await community.organizer.click(asked, "Remove school")
     await eventually(lambda: community.channel("archived-lincoln-elementary"), what="the archive")
     assert await repo(community).goals(int(community.guild_id), lincoln.id) == []
@@ -137,3 +140,42 @@ async def test_a_removed_schools_prompts_stop_and_organizers_hear_once(community
     assert len(await posts(community, "have stopped", community.general_id)) == 1
     assert await _pending(community) == []
     assert await prompts(community, lincoln) == []
+
+
+async def test_the_whole_communitys_prompts_go_to_the_announcements_channel_for_organizers(
+    community: Community,
+) -> None:
+    await ready(community)  # /cop setup: the announcements channel
+    announcements = await community.control.channel_id(community.guild_id, "announcements")
+    organizer, alice = community.organizer, community.alice
+    await add_goal(organizer, "Statewide showcase", team="The whole community")
+    start = community.clock.now()
+    set_ = await organizer.run("goals cadence", every="monthly", team="The whole community")
+    assert "The whole community will be asked to check in monthly, in the announcements channel" in set_.text
+
+    async def community_prompts() -> list[dict[str, object]]:
+        messages = await community.control.messages(announcements)
+        return [m for m in messages if PROMPT in str(m.get("content") or "")]
+
+    await community.runner.stop()
+    community.clock.set(start + 32 * DAY)  # due while the bot was down
+    await community.runner.start(sync=False)
+    [prompt] = await eventually(community_prompts, within=10, what="the community's prompt")
+    assert "the whole community" in str(prompt["content"])
+    await community.bot.scheduler.idle()
+    await community.restart()
+    await community.bot.scheduler.idle()
+    assert len(await community_prompts()) == 1  # exactly once
+    assert len(await _pending(community)) == 1  # the next one is planned
+
+    refused = await alice.click(prompt, "Check in")
+    assert not refused.is_modal
+    assert "Only organizers" in refused.text
+    form = await organizer.click(prompt, "Check in")
+    assert form.is_modal
+    [goal] = await repo(community).goals(int(community.guild_id), None)
+    done = await organizer.submit(form, {"goal": [str(goal.id)], "status": ["at_risk"], "note": "Venue?"})
+    assert "Checked in on goal" in done.text
+    checked = await repo(community).goal(int(community.guild_id), goal.id)
+    assert checked is not None
+    assert checked.status == "at_risk"
