@@ -18,8 +18,7 @@ from bot.arguments import GuildTime, TypedTime
 from bot.checks import organizer_only
 from bot.client import CopBot
 from bot.errors import UserError
-from bot.permissions import require_bot_permissions
-from bot.reach import channel_for, jump_link
+from bot.reach import jump_link, post_target
 from bot.spreadsheets import csv_file
 from bot.ui import Paginator, confirm, paginate_lines
 from cogs.groups.inputs import GroupArg
@@ -42,7 +41,6 @@ from core.surveys.templates import TEMPLATES
 from core.text import plural, safe_text
 from core.timeutil import discord_timestamp
 from storage.groups import Group, GroupRepository
-from storage.guilds import Purpose
 from storage.schools import School
 from storage.surveys import NewSurvey, Survey
 
@@ -260,7 +258,7 @@ class Surveys(commands.Cog):
             raise UserError(
                 "A survey is for everyone, one group or one school team: choose a group or a school."
             )
-        target = await self._channel(interaction.guild, channel, interaction)
+        target = await post_target(interaction, channel, what="the survey")
         now = self.now()
         opens_at = max(opens.at, now) if opens is not None else now
         if closes.at <= opens_at:
@@ -327,21 +325,6 @@ class Surveys(commands.Cog):
             + " `/survey results` shows the totals.",
             ephemeral=True,
         )
-
-    async def _channel(
-        self,
-        guild: discord.Guild,
-        channel: discord.TextChannel | None,
-        interaction: discord.Interaction[CopBot],
-    ) -> discord.TextChannel:
-        if channel is None:
-            found = await channel_for(self.bot, guild.id, Purpose.ANNOUNCEMENTS)
-            candidate = guild.get_channel(found) if found else interaction.channel
-            if not isinstance(candidate, discord.TextChannel):
-                raise UserError("Choose the text channel to post the survey in (the `channel` option).")
-            channel = candidate
-        require_bot_permissions(channel, "view_channel", "send_messages", doing="post the survey there")
-        return channel
 
     # -- answering -------------------------------------------------------------------------------------
 
