@@ -1,0 +1,1 @@
+"""The evidence report: what an organizer hands the evaluator (`/report`, `copbot report`)."""
