@@ -10,6 +10,11 @@ from aiohttp import BodyPartReader, web
 
 from emulator.errors import INVALID_JSON, ApiError
 
+# Discord's upload limit for a server without boosts (what `attachment_size_limit` tells bots), all files of
+# one request together; over it Discord answers 413 with code 40005.
+UPLOAD_LIMIT = 10 * 1024 * 1024
+ENTITY_TOO_LARGE = 40005
+
 JSON_TYPE = "application/json"
 
 
@@ -121,4 +126,6 @@ async def _read_multipart(request: web.Request) -> Body:
                 )
             )
             index += 1
+    if sum(len(f.data) for f in body.files) > UPLOAD_LIMIT:
+        raise ApiError(413, ENTITY_TOO_LARGE, "Request entity too large")
     return body

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from emulator import limits
-from emulator.bodies import Body
+from emulator.bodies import UPLOAD_LIMIT, Body
 from emulator.components import modal_fields, with_ids
 from emulator.errors import (
     ALREADY_ACKNOWLEDGED,
@@ -37,7 +37,7 @@ ALLOWED_CALLBACKS: dict[int, frozenset[int]] = {
     AUTOCOMPLETE: frozenset({AUTOCOMPLETE_RESULT}),
     MODAL_SUBMIT: frozenset({CHANNEL_MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE}),
 }
-ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+ATTACHMENT_SIZE_LIMIT = UPLOAD_LIMIT
 MESSAGE_FIELDS = ("content", "embeds", "components", "flags", "attachments")
 
 

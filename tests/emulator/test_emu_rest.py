@@ -222,6 +222,20 @@ async def test_edit_delete_and_attachments(bot: EmuBot, guild: Json, control: Co
     assert await control.get(f"/channels/{channel.id}/messages") == []
 
 
+async def test_uploads_over_the_servers_limit_are_refused_as_discord_does(
+    bot: EmuBot, guild: Json, control: ControlClient
+) -> None:
+    channel = general(bot, guild)
+    half = 5 * 1024 * 1024
+    files = [discord.File(io.BytesIO(b"x" * half), "a.bin"), discord.File(io.BytesIO(b"y" * half), "b.bin")]
+    sent = await channel.send("just fits", files=files)  # 10 MiB in all: the limit itself
+    assert len(sent.attachments) == 2
+    with pytest.raises(discord.HTTPException) as refused:
+        await channel.send("too big", file=discord.File(io.BytesIO(b"z" * (2 * half + 1)), "c.bin"))
+    assert (refused.value.status, refused.value.code) == (413, 40005)
+    assert [m["content"] for m in await control.get(f"/channels/{channel.id}/messages")] == ["just fits"]
+
+
 async def test_scheduled_events(bot: EmuBot, guild: Json, control: ControlClient, clock: ManualClock) -> None:
     g = guild_of(bot, guild)
     start = clock.now() + datetime.timedelta(days=1)
