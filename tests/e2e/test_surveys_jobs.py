@@ -3,12 +3,11 @@ chosen, each exactly once across restarts; the closing time closes the survey ev
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from storage.surveys import SurveyRepository
 from tests.e2e.community import Community, eventually
-from tests.e2e.steps.server import posts
+from tests.e2e.steps.server import posts, start_before_the_guild_arrives
 from tests.e2e.steps.surveys import PAGE_ONE, answer_all, open_page, post, start
 
 DAY = timedelta(days=1)
@@ -60,28 +59,6 @@ async def test_reminders_reach_who_has_not_finished_once_each_across_restarts(co
     late = await community.bob.click(saved, "Next page")
     assert late.ephemeral
     assert "This survey closed" in late.text
-
-
-async def start_before_the_guild_arrives(community: Community, kind: str) -> None:
-    """Start the bot with Discord holding the gateway until a job of `kind` due during the downtime has
-    started: it runs before the server has been sent, as after a real outage."""
-    await community.control.call("POST", "/gateway", {"action": "drop", "hold": True})
-    starting = asyncio.create_task(community.runner.start(sync=False))
-
-    async def started() -> bool:
-        bot = community.runner.bot
-        if bot is None or not hasattr(bot, "scheduler") or not bot.scheduler.running:
-            return False
-        return bool(
-            await bot.db.fetchval(
-                "SELECT COUNT(*) FROM jobs WHERE kind = ? AND state IN ('running', 'done')", (kind,)
-            )
-        )
-
-    await eventually(started, within=10, what=f"the overdue {kind} job to start")
-    assert community.bot.get_guild(int(community.guild_id)) is None  # nothing of the server known yet
-    await community.control.call("POST", "/gateway", {"action": "release"})
-    await starting
 
 
 async def _at_least(community: Community, count: int) -> bool:
