@@ -35,6 +35,8 @@ def review_at(community: Community) -> datetime:
 def remind_at(community: Community) -> datetime:
     """A week before the review."""
     return review_at(community) - timedelta(days=7)
+
+
 TEAM_TEXT = "host a family science night each semester"
 PARTNER_TEXT = "two engineers judge the science fair"
 
@@ -54,7 +56,7 @@ async def school_team(community: Community, *members: Actor, name: str = SCHOOL)
 async def propose(
     community: Community,
     actor: Actor,
-    partner: Actor,
+    partner: Actor | None,
     *,
     school: str = SCHOOL,
     hours: int = 8,
@@ -64,11 +66,13 @@ async def propose(
     partner_text: str = PARTNER_TEXT,
     **options: Any,
 ) -> Reply:
-    """`/agreement propose`, then the commitments form; the final answer (or the refusal)."""
+    """`/agreement propose`, then the commitments form; the final answer (or the refusal). Without a
+    `partner` member, give an `organization`."""
+    if partner is not None:
+        options["partner"] = partner
     form = await actor.run(
         "agreement propose",
         school=school,
-        partner=partner,
         hours=hours,
         starts=day(community, STARTS_IN) if starts is None else starts,
         review=day(community, REVIEW_IN) if review is None else review,
