@@ -217,7 +217,7 @@ class Agreements(commands.Cog):
         partner: discord.Member | None = None,
         organization: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
-        """Propose an agreement between a school team and a partner (a member, an organisation or both)."""
+        """Propose an agreement between a school team and a partner; you write the commitments next."""
         assert interaction.guild is not None
         schools, organizer = await viewer(interaction)
         if not organizer and school.id not in schools:
