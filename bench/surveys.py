@@ -437,6 +437,8 @@ async def _count_errors(stream: asyncio.StreamReader, seen: Counter[str], log: P
             print(text, file=out, flush=True)
         if " ERROR " in text or text.startswith("ERROR"):
             seen[re.sub(r"\d{6,}", "N", text.split("ERROR", 1)[1])[:140]] += 1
+        elif "answered too late" in text:
+            seen["answered too late (after Discord's 3 s; the member clicks again)"] += 1
 
 
 async def run(
@@ -493,7 +495,7 @@ async def run(
             lag.task.cancel()
     figures["logged_errors"] = dict(errors)
     figures["total_s"] = round(time.perf_counter() - total, 1)
-    print(f"logged at ERROR by the bot: {sum(errors.values())}")
+    print(f"logged by the bot (errors, and answers too late): {sum(errors.values())}")
     for message, count in errors.most_common(5):
         print(f"  {count} x {message}")
     print(f"total: {figures['total_s']:.1f} s")

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MESSAGE_LIMIT = 2000  # Discord: characters in a message
+UNKNOWN_INTERACTION = 10062  # Discord: the interaction expired (not answered within 3 s) or is unknown
 
 
 class UserError(Exception):
@@ -94,6 +95,15 @@ async def report_error(interaction: discord.Interaction[CopBot], error: BaseExce
         error = error.original
     if isinstance(error, app_commands.TransformerError) and isinstance(error.__cause__, UserError):
         error = error.__cause__  # an argument transformer's refusal (bot/arguments.py), shown as it says
+    if isinstance(error, discord.NotFound) and error.code == UNKNOWN_INTERACTION:
+        # Answered after Discord's 3 s: the interaction is gone, and nothing can reach the member through it
+        # (Discord told them it failed; clicking again works).
+        log.warning(
+            "answered too late (Discord's 3 s had passed) in %s in guild %s",
+            _what(interaction),
+            interaction.guild_id,
+        )
+        return
     text = unknown_command(interaction, error) if isinstance(error, app_commands.CommandNotFound) else None
     text = text or _friendly(error)
     if text is None:

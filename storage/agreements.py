@@ -253,21 +253,25 @@ class AgreementRepository:
         )
         return [(r["kind"], int(r["channel_id"]), int(r["message_id"])) for r in rows]
 
+    async def forget_post(self, guild_id: int, user_id: int, message_id: int) -> int:
+        """Forget one post about the member, once it is off Discord (or already was); 1 when it was known."""
+        return await self.db.execute_rowcount(
+            "DELETE FROM agreement_posts WHERE guild_id = ? AND user_id = ? AND message_id = ?",
+            (guild_id, user_id, message_id),
+        )
+
     async def forget_member(self, guild_id: int, user_id: int) -> int:
-        """Take the member's id out of every agreement (kept as the team's record); how many changed."""
-        async with self.db.transaction():
-            changed = await self.db.execute_rowcount(
-                f"UPDATE agreements SET"
-                " partner_former = CASE WHEN partner_id = ? THEN 1 ELSE partner_former END,"
-                " partner_id = CASE WHEN partner_id = ? THEN NULL ELSE partner_id END,"
-                " team_confirmed_by = CASE WHEN team_confirmed_by = ? THEN NULL ELSE team_confirmed_by END,"
-                " partner_confirmed_by = CASE WHEN partner_confirmed_by = ? THEN NULL"
-                " ELSE partner_confirmed_by END,"
-                " created_by = CASE WHEN created_by = ? THEN NULL ELSE created_by END"
-                f" WHERE guild_id = ? AND {_ABOUT}",
-                (user_id, user_id, user_id, user_id, user_id, guild_id, user_id, user_id, user_id, user_id),
-            )
-            changed += await self.db.execute_rowcount(
-                "DELETE FROM agreement_posts WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-            )
-        return changed
+        """Take the member's id out of every agreement (kept as the team's record); how many changed. Their
+        posts (`posts_of`) are forgotten one by one as they are taken off Discord (`forget_post`), so that
+        a post Discord kept is found again by the next deletion."""
+        return await self.db.execute_rowcount(
+            f"UPDATE agreements SET"
+            " partner_former = CASE WHEN partner_id = ? THEN 1 ELSE partner_former END,"
+            " partner_id = CASE WHEN partner_id = ? THEN NULL ELSE partner_id END,"
+            " team_confirmed_by = CASE WHEN team_confirmed_by = ? THEN NULL ELSE team_confirmed_by END,"
+            " partner_confirmed_by = CASE WHEN partner_confirmed_by = ? THEN NULL"
+            " ELSE partner_confirmed_by END,"
+            " created_by = CASE WHEN created_by = ? THEN NULL ELSE created_by END"
+            f" WHERE guild_id = ? AND {_ABOUT}",
+            (user_id, user_id, user_id, user_id, user_id, guild_id, user_id, user_id, user_id, user_id),
+        )

@@ -8,12 +8,13 @@ from typing import Any
 import discord
 
 from bot.persistent import PersistentItem
-from core.agreements.rules import Side, confirmed
+from core.agreements.rules import Side, confirmed, organization_only
 from core.text import quote, safe_text
 from core.timeutil import discord_timestamp
 from storage.agreements import OPEN, Agreement
 
 LABELS = {Side.TEAM: "Confirm for the team", Side.PARTNER: "Confirm as the partner"}
+FOR_ORGANIZATION = "Confirm for the organisation (organizers)"
 
 
 class ConfirmButton(
@@ -25,10 +26,10 @@ class ConfirmButton(
 
     feature = "Agreements"
 
-    def __init__(self, agreement_id: int, side: Side) -> None:
+    def __init__(self, agreement_id: int, side: Side, *, label: str | None = None) -> None:
         super().__init__(
             discord.ui.Button(
-                label=LABELS[side],
+                label=label or LABELS[side],
                 style=discord.ButtonStyle.success,
                 custom_id=f"agr:ok:{agreement_id}:{side.value}",
             )
@@ -62,7 +63,11 @@ def _side(agreement: Agreement, side: Side) -> str:
         at = agreement.team_confirmed_at if side is Side.TEAM else agreement.partner_confirmed_at
         assert at is not None
         return f"✅ confirmed{f' by <@{by}>' if by else ''} {discord_timestamp(at, 'D')}"
-    return "⏳ waiting for a team member" if side is Side.TEAM else "⏳ waiting for the partner"
+    if side is Side.TEAM:
+        return "⏳ waiting for a team member"
+    if organization_only(agreement):
+        return "⏳ waiting for an organizer to confirm for the organisation"
+    return "⏳ waiting for the partner"
 
 
 def card_text(agreement: Agreement, *, partner_left: bool = False, school_gone: bool = False) -> str:
@@ -97,13 +102,14 @@ def card_view(agreement: Agreement) -> discord.ui.View | None:
     if agreement.status not in OPEN:
         return None
     sides = [side for side in (Side.TEAM, Side.PARTNER) if not confirmed(agreement, side)]
-    if Side.PARTNER in sides and agreement.partner_id is None:
-        sides.remove(Side.PARTNER)
+    if Side.PARTNER in sides and agreement.partner_id is None and not organization_only(agreement):
+        sides.remove(Side.PARTNER)  # the partner member's data was deleted: nobody confirms for them
     if not sides:
         return None
     view = discord.ui.View(timeout=None)
     for side in sides:
-        view.add_item(ConfirmButton(agreement.id, side))
+        label = FOR_ORGANIZATION if side is Side.PARTNER and organization_only(agreement) else None
+        view.add_item(ConfirmButton(agreement.id, side, label=label))
     return view
 
 

@@ -16,7 +16,7 @@ from bot.checks import can_organize, organizer_only
 from bot.client import CopBot
 from bot.errors import ErrorReportingModal, UserError
 from bot.permissions import require_bot_permissions
-from bot.reach import jump_link
+from bot.reach import jump_link, tell_organizers
 from bot.ui import Paginator, add_field, form_id, paginate_lines
 from cogs.schools.inputs import SchoolArg
 from core.agreements import rules
@@ -83,7 +83,7 @@ Hours = app_commands.Range[int, 0, MAX_HOURS]
 class Draft:
     guild_id: int
     school: School
-    partner_id: int
+    partner_id: int | None  # None: the organisation is the partner, and an organizer confirms for it
     organization: str
     hours: int
     starts: datetime
@@ -144,13 +144,17 @@ class Agreements(commands.Cog):
 
     async def forget(self, guild_id: int, user_id: int) -> Deleted:
         """Take the member out of every agreement (kept as the team's record) and, best effort, off Discord:
-        the posts that mention them are deleted and the cards redrawn without them."""
+        the posts that mention them are deleted and the cards redrawn without them. Each post's record is
+        forgotten only once the post is off Discord (or was already): one Discord kept is found again by the
+        next `/profile delete`."""
         about = await self.repo.about_member(guild_id, user_id)
         posts = await self.repo.posts_of(guild_id, user_id)
         changed = await self.repo.forget_member(guild_id, user_id)
         taken, remains = 0, []
         for kind, channel_id, message_id in posts:
-            message = self.bot.get_partial_messageable(channel_id).get_partial_message(message_id)
+            message = self.bot.get_partial_messageable(channel_id, guild_id=guild_id).get_partial_message(
+                message_id
+            )
             try:
                 if kind == "ask":
                     await message.delete()
@@ -161,14 +165,16 @@ class Agreements(commands.Cog):
                             f"<@{user_id}>", "a former member"
                         )
                     )
-                taken += 1
             except discord.NotFound:
-                taken += 1
+                pass  # gone already (deleted by hand, or its channel): nothing of it is left to take down
             except discord.HTTPException as exc:
                 log.info("could not take down agreement post %s: %s", message_id, exc)
                 remains.append(
                     f"a message about an agreement that mentions you ({jump_link(guild_id, channel_id, message_id)})"
                 )
+                continue
+            taken += 1
+            changed += await self.repo.forget_post(guild_id, user_id, message_id)
         for agreement in about:
             current = await self.repo.get(guild_id, agreement.id)
             if current is not None:
@@ -195,20 +201,20 @@ class Agreements(commands.Cog):
     @agreement.command(name="propose")
     @app_commands.describe(
         school="The school team making the agreement",
-        partner="The partner member who confirms for the partner side",
+        partner="The partner member who confirms for the partner side (or name an organization)",
         hours="Hours per month the partner commits (0 to 1000)",
         starts="When it starts, e.g. 'today' or '2026-11-01'",
         review="When to review it, e.g. '2027-05-31' (both sides are reminded a week before)",
-        organization="The partner's organisation, if any (as in their profile)",
+        organization="The partner's organisation (as in profiles); alone, an organizer confirms for it",
     )
     async def propose(
         self,
         interaction: discord.Interaction[CopBot],
         school: app_commands.Transform[School, SchoolArg],
-        partner: discord.Member,
         hours: Hours,
         starts: app_commands.Range[str, 1, 100],
         review: app_commands.Range[str, 1, 100],
+        partner: discord.Member | None = None,
         organization: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         """Propose an agreement between a school team and a partner; you write the commitments next."""
@@ -218,9 +224,15 @@ class Agreements(commands.Cog):
             raise UserError(
                 f"Only members of the {safe_text(school.name, 80)} team or organizers can propose its agreements."
             )
-        if partner.bot:
+        org = " ".join((organization or "").split())
+        if partner is None and not org:
+            raise UserError(
+                "Name the partner: a member with `partner`, an organisation with `organization`, or both. "
+                "With an organisation alone, an organizer confirms for it."
+            )
+        if partner is not None and partner.bot:
             raise UserError("The partner must be a person, not a bot.")
-        if partner.id == interaction.user.id:
+        if partner is not None and partner.id == interaction.user.id:
             raise UserError(
                 "You can't be the partner of an agreement you propose: choose the partner member."
             )
@@ -240,9 +252,15 @@ class Agreements(commands.Cog):
         with refusals():
             rules.check_hours(hours)
             rules.check_dates(start_at, review_at, now=now)
-        org = " ".join((organization or "").split())
         draft = Draft(
-            interaction.guild.id, school, partner.id, org, hours, start_at, review_at, interaction.user.id
+            interaction.guild.id,
+            school,
+            partner.id if partner is not None else None,
+            org,
+            hours,
+            start_at,
+            review_at,
+            interaction.user.id,
         )
         await interaction.response.send_modal(CommitmentsModal(self, draft))
 
@@ -288,17 +306,40 @@ class Agreements(commands.Cog):
                 notes.append(
                     "I couldn't post its card in the team channel; `/agreement show` still shows it."
                 )
-        notes.append(
-            await self._ask_partner(
-                agreement,
-                channel if isinstance(channel, discord.TextChannel) else None,
-                interaction.channel,
+        if agreement.partner_id is not None:
+            notes.append(
+                await self._ask_partner(
+                    agreement,
+                    channel if isinstance(channel, discord.TextChannel) else None,
+                    interaction.channel,
+                )
             )
-        )
+            sides = "a team member and the partner have both confirmed"
+        else:
+            notes.append(await self._ask_organizers(agreement, link, await can_organize(interaction)))
+            sides = "a team member and an organizer (for the organisation) have both confirmed"
         await interaction.followup.send(
             f"Proposed agreement **#{agreement.id}**{f' ({link})' if link else ''}. "
-            "It becomes active once a team member and the partner have both confirmed. " + " ".join(notes),
+            f"It becomes active once {sides}. " + " ".join(notes),
             ephemeral=True,
+        )
+
+    async def _ask_organizers(self, agreement: Agreement, link: str, proposer_organizes: bool) -> str:
+        """No partner member is named: an organizer confirms for the organisation. Unless the proposer
+        organizes, the organizers are told once (no ping) in their channel."""
+        how = f"on its card or with `/agreement confirm id:{agreement.id}`"
+        if proposer_organizes:
+            return f"No partner member is named, so an organizer confirms for the organisation {how}."
+        told = await tell_organizers(
+            self.bot,
+            agreement.guild_id,
+            f"🤝 The {safe_text(agreement.school_name, 100)} team proposed collaboration agreement "
+            f"#{agreement.id} with {quote(agreement.organization, 100)}, and no partner member is named: "
+            f"an organizer confirms for the organisation {how}." + (f" The card: {link}" if link else ""),
+            nonce=f"agr-org-{agreement.id}",
+        )
+        return "No partner member is named, so an organizer confirms for the organisation: " + (
+            "I let the organizers know." if told else "please let an organizer know."
         )
 
     async def _ask_partner(self, agreement: Agreement, team: discord.TextChannel | None, here: object) -> str:
@@ -346,10 +387,19 @@ class Agreements(commands.Cog):
         await self._school_of(found)
         with refusals():
             done = await self.service.confirm(
-                found.id, side, interaction.user.id, team_ids=await self._team_ids(found)
+                found.id,
+                side,
+                interaction.user.id,
+                team_ids=await self._team_ids(found),
+                organizer=await can_organize(interaction),
             )
         await refresh_card(self.bot, done.agreement)
-        text = f"You confirmed agreement #{found.id} for the {side.value} side."
+        whose = (
+            "the organisation's"
+            if side is Side.PARTNER and rules.organization_only(found)
+            else f"the {side.value}"
+        )
+        text = f"You confirmed agreement #{found.id} for {whose} side."
         text += (
             " Both sides have confirmed: it is now **active**."
             if done.became_active
@@ -361,9 +411,14 @@ class Agreements(commands.Cog):
     @app_commands.rename(agreement="id")
     @app_commands.describe(agreement=ID_HELP)
     async def confirm(self, interaction: discord.Interaction[CopBot], agreement: AgreementArg) -> None:
-        """Confirm an agreement for your side: as its partner, or as a member of its school team."""
-        side = Side.PARTNER if interaction.user.id == agreement.partner_id else Side.TEAM
-        await self._confirm(interaction, agreement.id, side)
+        """Confirm an agreement for your side: as its partner, its team, or an organizer for an organisation."""
+        partner = rules.partner_side_for(
+            agreement,
+            interaction.user.id,
+            team_ids=await self._team_ids(agreement),
+            organizer=await can_organize(interaction),
+        )
+        await self._confirm(interaction, agreement.id, Side.PARTNER if partner else Side.TEAM)
 
     async def on_component(self, interaction: discord.Interaction[CopBot], item: ConfirmButton) -> None:
         """A Confirm click, on the card or in the partner's DM."""
@@ -458,7 +513,11 @@ class Agreements(commands.Cog):
         by_status, by_group = rules.hours_report(await self.repo.hours_rows(interaction.guild_id))
         embed = discord.Embed(
             title="Human capital support: committed hours per month",
-            description=f"Groups of fewer than {rules.SMALL} agreements are not shown in detail.",
+            description=(
+                f"Groups of fewer than {rules.SMALL} agreements are not shown in detail. When a small group's "
+                "hours could be worked out by subtracting the other lines from a total, a larger group is "
+                "hidden too."
+            ),
             colour=0x2E86AB,
         )
         embed.add_field(

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.delivery import job_guild
 from bot.errors import UserError
 from core.agreements.rules import Refused
+from core.scheduler import RetryableJobError
 from storage.agreements import Agreement
 from storage.schools import SchoolRepository
 
@@ -30,9 +32,17 @@ def refusals() -> Iterator[None]:
         raise UserError(str(exc)) from None
 
 
-def partner_left(bot: CopBot, agreement: Agreement) -> bool:
-    guild = bot.get_guild(agreement.guild_id)
-    return bool(agreement.partner_id and guild is not None and guild.get_member(agreement.partner_id) is None)
+async def partner_left(bot: CopBot, agreement: Agreement) -> bool:
+    """Whether the partner member has left the server. Read from the server once it has arrived in full
+    (a job at start-up runs before Discord sends it, waiting for it, bounded): while it is not known, or
+    the bot is not in it, nobody is called gone."""
+    if not agreement.partner_id:
+        return False
+    try:
+        guild = await job_guild(bot, agreement.guild_id)
+    except RetryableJobError:
+        return False
+    return guild is not None and guild.get_member(agreement.partner_id) is None
 
 
 def can_view(channel: object, user_id: int) -> bool:
@@ -47,7 +57,7 @@ async def render_card(bot: CopBot, agreement: Agreement) -> tuple[str, discord.u
     """The card's text and its Confirm buttons (None: no button is left to click)."""
     gone = await SchoolRepository(bot.db).get(agreement.guild_id, agreement.school_id) is None
     view = None if gone else card_view(agreement)
-    return card_text(agreement, partner_left=partner_left(bot, agreement), school_gone=gone), view
+    return card_text(agreement, partner_left=await partner_left(bot, agreement), school_gone=gone), view
 
 
 async def refresh_card(bot: CopBot, agreement: Agreement) -> None:

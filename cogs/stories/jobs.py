@@ -1,7 +1,9 @@
 """The value stories' jobs on Discord: the prompt after a meeting ends and the follow-up weeks later. Each
 member gets a DM with a button; members whose DMs are closed are mentioned (only they) in the meeting's
 channel, with the same button. Exactly once: prompt rows are unique per member and meeting, each is marked
-as it is sent, and every message carries a stable nonce."""
+as it is sent, and every message carries a stable nonce. Who has left the server is read once the server
+has arrived in full (`delivery.job_guild`): a prompt due while the bot was down runs before Discord has
+sent the server, and must not take everyone for gone."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from collections.abc import Sequence
 import discord
 
 from bot.client import CopBot
-from bot.delivery import classify, job_channel, send_once
+from bot.delivery import classify, job_channel, job_guild, send_once
 from cogs.meetings.notify import mention_chunks
 from cogs.stories.buttons import prompt_view
 from core.scheduler import JobError, RunContext, StaleJob
@@ -93,11 +95,13 @@ class StoryJobs:
         meeting = await MeetingRepository(self.bot.db).get_any(int(job.payload["meeting_id"]))
         if meeting is None or meeting.cancelled:
             raise StaleJob("the meeting was deleted or cancelled")
+        guild = await job_guild(self.bot, meeting.guild_id)  # RetryableJobError while it has not arrived
+        if guild is None:
+            raise StaleJob("the bot is no longer in the server")
         closed: list[int] = []
         text = prompt_text(meeting.title)
-        guild = self.bot.get_guild(meeting.guild_id)
         for prompt in await self.service.prompts_due(meeting.guild_id, meeting.id):
-            if guild is not None and guild.get_member(prompt.user_id) is None:
+            if guild.get_member(prompt.user_id) is None:
                 await self.repo.set_sent(prompt.id, "none")  # left the server since
             elif await self._dm(prompt.user_id, f"stp-{prompt.id}", text, "ask", meeting.id):
                 await self.repo.set_sent(prompt.id, "dm")

@@ -1,13 +1,18 @@
-"""What the survey's post says, and marking it closed (best effort: the survey is closed either way)."""
+"""What the survey's post says, and marking it closed (best effort: the survey is closed either way).
+
+The post is edited by its ids through REST (`get_partial_messageable`): that needs nothing from the cache,
+so a survey closed by its job at start-up, before Discord has sent the server, is marked closed too."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from typing import TYPE_CHECKING
 
+import aiohttp
 import discord
 
+from bot.delivery import classify
+from core.scheduler import RetryableJobError
 from core.surveys.questions import pages
 from core.surveys.service import audience_of, questions_of
 from core.text import plural, safe_text
@@ -32,7 +37,8 @@ def post_text(survey: Survey, *, opened: bool) -> str:
         + (f" on {plural(page_count, 'page')}" if page_count > 1 else ""),
     ]
     if not opened:
-        lines.append(f"**Opens:** {full_and_relative(survey.opens_at)}")
+        # Stays true once it opened: the post is not edited at the opening time.
+        lines.append(f"**Open from:** {full_and_relative(survey.opens_at)}")
     lines.append(f"**Closes:** {full_and_relative(survey.closes_at)}")
     lines.append(
         "Your answers are private: organizers see only totals, and any group smaller than 5 shows as "
@@ -49,28 +55,34 @@ def closed_text(survey: Survey) -> str:
     )
 
 
-async def mark_closed(bot: CopBot, survey: Survey) -> None:
-    """Replace the post's text and take its button away; nothing is lost if Discord refuses."""
+async def mark_closed(bot: CopBot, survey: Survey, *, retry: bool = False) -> None:
+    """Replace the post's text and take its button away; nothing is lost if Discord refuses (the post or
+    its channel deleted, no access). With `retry` (the close job), a failure that may pass (5xx, 429, the
+    network) raises RetryableJobError so the job tries again; otherwise it is logged."""
     if survey.message_id is None:
         return
-    channel = bot.get_channel(survey.channel_id)
-    if not isinstance(channel, discord.TextChannel):
-        return
-    with contextlib.suppress(discord.HTTPException):
-        await channel.get_partial_message(survey.message_id).edit(content=closed_text(survey), view=None)
+    message = bot.get_partial_messageable(survey.channel_id, guild_id=survey.guild_id).get_partial_message(
+        survey.message_id
+    )
+    try:
+        await message.edit(content=closed_text(survey), view=None)
+    except (discord.HTTPException, aiohttp.ClientError, ConnectionError, TimeoutError) as exc:
+        outcome = classify(exc)
+        if retry and isinstance(outcome, RetryableJobError):
+            raise outcome from exc
+        log.info("could not mark survey %s closed on its post: %s", survey.id, exc)
 
 
 async def refresh_post(bot: CopBot, survey: Survey) -> bool:
     """Show the survey's current wording on its post; False when Discord refused (the survey changed anyway)."""
     if survey.message_id is None:
         return False
-    channel = bot.get_channel(survey.channel_id)
-    if not isinstance(channel, discord.TextChannel):
-        return False
+    message = bot.get_partial_messageable(survey.channel_id, guild_id=survey.guild_id).get_partial_message(
+        survey.message_id
+    )
     try:
-        await channel.get_partial_message(survey.message_id).edit(
-            content=post_text(survey, opened=survey.opens_at <= bot.clock.now())
-        )
-    except discord.HTTPException:
+        await message.edit(content=post_text(survey, opened=survey.opens_at <= bot.clock.now()))
+    except (discord.HTTPException, aiohttp.ClientError, ConnectionError, TimeoutError) as exc:
+        log.info("could not update the post of survey %s: %s", survey.id, exc)
         return False
     return True

@@ -1,14 +1,20 @@
 """What organizers see of the counts: messages per channel kind and per stakeholder group over a period.
 
-Aggregated only: a group (or the members in no group) with fewer than 5 members shows "fewer than 5
-members" instead of its count, so no small group's or student's activity can be read off.
+Aggregated only, and about 5 people or more. A group (or the members in no group) of fewer than 5 members
+shows "fewer than 5 members" instead of its count, and so does a kind of channel that fewer than 5 members
+can post in (the lounges of small groups, the channels of small teams). The totals are shown, so what the
+hidden lines hold together (the total less the shown lines) must describe 0 or at least 5 people too, or a
+student's activity could be worked out by subtraction (7 messages in all less the Teachers' 5 = the one
+student's 2). The smallest shown lines are hidden until that holds: the rule of survey results
+(`core.surveys.results.shown_units`). The summary says, in plain words, what it hid and why.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from core.text import plural
 from storage.activity import ActivityRepository
@@ -20,7 +26,17 @@ from .counting import KIND_LABELS, ChannelKind, channel_kind, local_day
 
 SMALL = 5  # counts describing fewer people than this are not shown
 SUPPRESSED = f"fewer than {SMALL} members, not shown"
+WITHHELD = "hidden too, so that the smaller groups can't be worked out from the totals"
+FEW_CAN_POST = f"fewer than {SMALL} members can post there, not shown"
+KIND_WITHHELD = "hidden too, so that the smaller kinds can't be worked out from the total"
 NO_GROUP = "Members in no group"
+EXPLAINED = (
+    f"Counts about fewer than {SMALL} members are never shown. When a small group's count could be worked "
+    "out by subtracting the lines shown from a total, a larger line is hidden too."
+)
+
+K = TypeVar("K", bound=Hashable)
+SOMEONE = -1  # who posted in a kind of channel none of whose members are known (not a member id)
 
 
 def period(now: datetime, zone: str, days: int) -> tuple[date, date]:
@@ -34,6 +50,43 @@ def shown_count(messages: int, members: int) -> str:
     return SUPPRESSED if members < SMALL else plural(messages, "message")
 
 
+def _smallest_first(people: Mapping[K, Collection[int]]) -> list[K]:
+    """The lines of at least `SMALL` people, the smallest first."""
+    return sorted(
+        (key for key, who in people.items() if len(set(who)) >= SMALL),
+        key=lambda key: (len(set(people[key])), str(key)),
+    )
+
+
+def withheld(people: Mapping[K, Collection[int]], *, covered: Collection[int]) -> set[K]:
+    """Lines splitting *people* (each member's messages count in each of their lines) that have at least
+    `SMALL` people but are hidden anyway. The total describes everyone (`covered`); less the shown lines,
+    it describes the people in no shown line, who must be 0 or at least `SMALL`. While they are not, the
+    smallest shown line is hidden too."""
+    everyone = set(covered)
+    shown = _smallest_first(people)
+    hidden: set[K] = set()
+    while shown and 0 < len(everyone.difference(*(set(people[key]) for key in shown))) < SMALL:
+        hidden.add(shown.pop(0))
+    return hidden
+
+
+def withheld_parts(people: Mapping[K, Collection[int]]) -> set[K]:
+    """Lines splitting *messages* (each message in one line; `people` are who can post in each) that have
+    at least `SMALL` people but are hidden anyway. The total less the shown lines is what the hidden ones
+    hold together, written by the people of the hidden lines: they must be 0 or at least `SMALL`. While
+    they are not, the smallest shown line is hidden too."""
+    shown = _smallest_first(people)
+    hidden: set[K] = set()
+
+    def rest() -> set[int]:
+        return set().union(*(set(who) for key, who in people.items() if key not in shown))
+
+    while shown and 0 < len(rest()) < SMALL:
+        hidden.add(shown.pop(0))
+    return hidden
+
+
 @dataclass(frozen=True, slots=True)
 class GroupLine:
     name: str
@@ -42,21 +95,30 @@ class GroupLine:
 
 
 @dataclass(frozen=True, slots=True)
+class KindLine:
+    label: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
     first: date
     last: date
     total: int
-    by_kind: list[tuple[str, int]]
+    by_kind: list[KindLine]
     by_group: list[GroupLine]
+    hid_some: bool = False  # a line was hidden: the summary says why
 
     def lines(self) -> list[str]:
         """The summary as lines for an organizer's private answer."""
         lines = [f"**All channels**: {plural(self.total, 'message')}"]
-        lines += [f"**{label}**: {plural(count, 'message')}" for label, count in self.by_kind]
+        lines += [f"**{k.label}**: {k.text}" for k in self.by_kind]
         if self.by_group:
             lines.append("")
             lines.append("**By stakeholder group** (a member in several groups counts in each):")
             lines += [f"{g.emoji + ' ' if g.emoji else ''}{g.name}: {g.text}" for g in self.by_group]
+        if self.hid_some:
+            lines += ["", f"*{EXPLAINED}*"]
         return lines
 
 
@@ -72,8 +134,9 @@ async def summarise(
     members: Collection[int],
 ) -> Summary:
     """The counts of the last `days` days; `members` are the server's current members (people, not bots),
-    to size the line of members in no group."""
+    whom every line's size is counted among."""
     first, last = period(now, await guilds.timezone(guild_id), days)
+    present = set(members)
     groups = await db_groups.all(guild_id)
     schools = await db_schools.all(guild_id)
     lounges = {g.channel_id for g in groups if g.channel_id is not None}
@@ -81,18 +144,58 @@ async def summarise(
     per_kind = dict.fromkeys(ChannelKind, 0)
     for channel_id, count in (await repo.messages_by_channel(guild_id, first, last)).items():
         per_kind[channel_kind(channel_id, lounges=lounges, schools=school_channels)] += count
+
+    # Who each group line describes, among the members now.
+    in_group: dict[int | None, set[int]] = {g.id: set() for g in groups}
+    in_group[None] = set()
+    for user_id, group_ids in (await repo.groups_of(guild_id, sorted(present))).items():
+        known: list[int | None] = [group_id for group_id in group_ids if group_id in in_group]
+        for group_id in known or [None]:
+            in_group[group_id].add(user_id)
     by_group_counts = await repo.messages_by_group(guild_id, first, last)
-    sizes = await db_groups.member_counts(guild_id)
-    by_group = [
-        GroupLine(g.name, g.emoji, shown_count(by_group_counts.get(g.id, 0), sizes.get(g.id, 0)))
-        for g in groups
-    ]
-    in_no_group = len(set(members) - await repo.grouped_members(guild_id))
-    by_group.append(GroupLine(NO_GROUP, None, shown_count(by_group_counts.get(None, 0), in_no_group)))
+    hidden_groups = withheld(in_group, covered=present)
+
+    def group_text(group_id: int | None) -> str:
+        if len(in_group.get(group_id, ())) < SMALL:
+            return SUPPRESSED
+        if group_id in hidden_groups:
+            return WITHHELD
+        return plural(by_group_counts.get(group_id, 0), "message")
+
+    by_group = [GroupLine(g.name, g.emoji, group_text(g.id)) for g in groups]
+    by_group.append(GroupLine(NO_GROUP, None, group_text(None)))
+
+    # Who can post in each kind of channel: the groups with a lounge, the teams with a channel, everyone.
+    in_teams: set[int] = set()
+    for school in schools:
+        if school.channel_id is not None:
+            in_teams.update(present.intersection(await db_schools.member_ids(guild_id, school.id)))
+    can_post = {
+        ChannelKind.LOUNGE: set().union(*(in_group[g.id] for g in groups if g.channel_id is not None)),
+        ChannelKind.SCHOOL: in_teams,
+        ChannelKind.GENERAL: present,
+    }
+    for kind, who in can_post.items():
+        if not who and per_kind[kind]:
+            can_post[kind] = {SOMEONE}  # posted there by people in none of its units: few, and unknown
+    hidden_kinds = withheld_parts(can_post)
+
+    def kind_text(kind: ChannelKind) -> str:
+        if 0 < len(can_post[kind]) < SMALL:
+            return FEW_CAN_POST
+        if kind in hidden_kinds:
+            return KIND_WITHHELD
+        return plural(per_kind[kind], "message")
+
+    by_kind = [KindLine(KIND_LABELS[kind], kind_text(kind)) for kind in ChannelKind]
+    hid_some = any(k.text in (FEW_CAN_POST, KIND_WITHHELD) for k in by_kind) or any(
+        g.text in (SUPPRESSED, WITHHELD) for g in by_group
+    )
     return Summary(
         first=first,
         last=last,
         total=sum(per_kind.values()),
-        by_kind=[(KIND_LABELS[kind], per_kind[kind]) for kind in ChannelKind],
+        by_kind=by_kind,
         by_group=by_group,
+        hid_some=hid_some,
     )

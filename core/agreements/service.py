@@ -64,12 +64,12 @@ class AgreementService:
         return found
 
     async def confirm(
-        self, agreement_id: int, side: Side, user_id: int, *, team_ids: Iterable[int]
+        self, agreement_id: int, side: Side, user_id: int, *, team_ids: Iterable[int], organizer: bool = False
     ) -> Confirmed:
         now = self.clock.now()
         async with self.db.transaction():
             current = await self._current(agreement_id)
-            status = rules.confirm(current, side, user_id, team_ids=team_ids)
+            status = rules.confirm(current, side, user_id, team_ids=team_ids, organizer=organizer)
             await self.repo.confirm(current.id, side.value, user_id, status, now=now)
             after = await self._current(agreement_id)
         return Confirmed(after, status is Status.ACTIVE)

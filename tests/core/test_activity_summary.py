@@ -5,7 +5,20 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from core.activity.counting import ActivityCounter, Posted
-from core.activity.summary import NO_GROUP, SUPPRESSED, period, shown_count, summarise
+from core.activity.summary import (
+    EXPLAINED,
+    FEW_CAN_POST,
+    KIND_WITHHELD,
+    NO_GROUP,
+    SUPPRESSED,
+    WITHHELD,
+    KindLine,
+    period,
+    shown_count,
+    summarise,
+    withheld,
+    withheld_parts,
+)
 from storage.activity import ActivityRepository
 from storage.database import Database
 from storage.groups import GroupRepository
@@ -57,9 +70,17 @@ async def test_summary_by_kind_and_group(db: Database) -> None:
         members=members,
     )
     assert found.total == 6
-    assert found.by_kind == [("Group lounges", 1), ("School team channels", 1), ("General channels", 4)]
+    # The school channel has no team members in it (only the student posted there): hidden; the lounges
+    # too, or the total less the general channels would be the student's message.
+    assert found.by_kind == [
+        KindLine("Group lounges", KIND_WITHHELD),
+        KindLine("School team channels", FEW_CAN_POST),
+        KindLine("General channels", "4 messages"),
+    ]
+    # 17 members, 6 teachers and 10 in no group: the total less those two lines would be the one student's.
     shown = {g.name: g.text for g in found.by_group}
-    assert shown == {"Teachers": "4 messages", "Students": SUPPRESSED, NO_GROUP: "1 message"}
+    assert shown == {"Teachers": WITHHELD, "Students": SUPPRESSED, NO_GROUP: "1 message"}
+    assert EXPLAINED in "\n".join(found.lines())
     # Nothing older than the period: the same counts a week later are gone from a 7-day summary.
     later = await summarise(
         groups,
@@ -72,3 +93,51 @@ async def test_summary_by_kind_and_group(db: Database) -> None:
         members=members,
     )
     assert later.total == 0
+
+
+async def test_totals_show_with_every_group_when_nothing_can_be_subtracted(db: Database) -> None:
+    groups = GroupRepository(db)
+    teachers = await groups.add(GUILD, "Teachers", now=NOW)
+    students = await groups.add(GUILD, "Students", protected=True, now=NOW)
+    await groups.set_channel(teachers.id, 10)
+    for user in range(100, 106):
+        await groups.add_members(GUILD, user, [teachers.id], NOW)
+    for user in range(200, 205):
+        await groups.add_members(GUILD, user, [students.id], NOW)
+    counter = ActivityCounter(ActivityRepository(db), GuildRepository(db))
+    await counter.record([Posted(GUILD, 10, 100, NOW)] * 3 + [Posted(GUILD, 30, 200, NOW)] * 2)
+    found = await summarise(
+        groups,
+        SchoolRepository(db),
+        ActivityRepository(db),
+        GuildRepository(db),
+        GUILD,
+        now=NOW,
+        days=7,
+        members=[*range(100, 106), *range(200, 205)],
+    )
+    assert found.by_kind == [
+        KindLine("Group lounges", "3 messages"),
+        KindLine("School team channels", "0 messages"),
+        KindLine("General channels", "2 messages"),
+    ]
+    shown = {g.name: g.text for g in found.by_group}
+    assert shown == {"Teachers": "3 messages", "Students": "2 messages", NO_GROUP: SUPPRESSED}
+    # Every member is in a shown group: the totals less the groups reveal nothing, and nothing more is
+    # hidden. The line of members in no group (none) is, and the summary says why.
+    assert EXPLAINED in "\n".join(found.lines())
+
+
+def test_the_rest_after_the_shown_lines_is_none_or_at_least_five() -> None:
+    everyone = set(range(20))
+    big, other, small = set(range(0, 8)), set(range(8, 17)), {17, 18, 19}
+    # Groups split people: 3 people in no shown line could be subtracted out, so the smallest goes.
+    assert withheld({"big": big, "other": other, "small": small}, covered=everyone) == {"big"}
+    assert withheld({"big": big, "other": other | small}, covered=everyone) == set()
+    # A member in several groups: the rest is who is in no shown group.
+    assert withheld({"a": set(range(0, 6)), "b": set(range(3, 20))}, covered=everyone) == set()
+    assert withheld({"a": set(range(0, 16)), "b": {16, 17}}, covered=everyone) == {"a"}
+    # Kinds split messages: the rest is who can post in the hidden kinds, even if they post elsewhere too.
+    lounge, general = {1, 2}, everyone
+    assert withheld_parts({"lounge": lounge, "general": general, "school": set()}) == {"general"}
+    assert withheld_parts({"lounge": set(range(6)), "general": general}) == set()

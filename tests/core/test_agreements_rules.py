@@ -71,6 +71,32 @@ def test_only_the_right_people_confirm_each_side(side: Side, user: int, team: li
         rules.confirm(agreement(), side, user, team_ids=team)
 
 
+def test_an_organizer_confirms_for_an_organisation_without_a_partner_member() -> None:
+    org = agreement(partner_id=None, organization="Desert Museum")
+    assert rules.organization_only(org)
+    assert not rules.organization_only(agreement())
+    assert not rules.organization_only(agreement(partner_id=None, organization=""))  # a former member
+    with pytest.raises(Refused, match="an organizer confirms for Desert Museum"):
+        rules.confirm(org, Side.PARTNER, TEAMMATE, team_ids=[TEAMMATE])
+    assert rules.confirm(org, Side.PARTNER, STRANGER, team_ids=[TEAMMATE], organizer=True) is Status.PROPOSED
+    # Nobody confirms both sides.
+    team_done = replace(org, team_confirmed_by=TEAMMATE, team_confirmed_at=NOW)
+    with pytest.raises(Refused, match="another organizer"):
+        rules.confirm(team_done, Side.PARTNER, TEAMMATE, team_ids=[TEAMMATE], organizer=True)
+    assert rules.confirm(team_done, Side.PARTNER, STRANGER, team_ids=[TEAMMATE], organizer=True) is (
+        Status.ACTIVE
+    )
+    org_done = replace(org, partner_confirmed_by=TEAMMATE, partner_confirmed_at=NOW)
+    with pytest.raises(Refused, match="another member of the team"):
+        rules.confirm(org_done, Side.TEAM, TEAMMATE, team_ids=[TEAMMATE])
+    # `/agreement confirm`: which side an organizer confirms.
+    assert rules.partner_side_for(org, STRANGER, team_ids=[TEAMMATE], organizer=True)
+    assert not rules.partner_side_for(org, TEAMMATE, team_ids=[TEAMMATE], organizer=True)
+    assert rules.partner_side_for(team_done, TEAMMATE, team_ids=[TEAMMATE], organizer=True)
+    assert not rules.partner_side_for(org, STRANGER, team_ids=[TEAMMATE], organizer=False)
+    assert rules.partner_side_for(agreement(), PARTNER, team_ids=[], organizer=False)
+
+
 def test_a_side_confirms_once_and_closed_agreements_not_at_all() -> None:
     with pytest.raises(Refused, match="already confirmed"):
         rules.confirm(agreement(partner_confirmed_at=NOW), Side.PARTNER, PARTNER, team_ids=[])
@@ -135,18 +161,46 @@ def test_who_sees_an_agreement() -> None:
 
 def test_the_hours_report_hides_groups_of_fewer_than_five() -> None:
     rows = [HoursRow(Status.ACTIVE, 10, "Business & Industry")] * 5
-    rows += [HoursRow(Status.ACTIVE, 3, "Students")] * 4
+    rows += [HoursRow(Status.ACTIVE, 3, "Students")] * 5
     rows += [HoursRow(Status.COMPLETED, 7, None)]
     by_status, by_group = rules.hours_report(rows)
     assert [line.text() for line in by_status] == [
-        "Active: 62 hours a month (9 agreements)",
+        "Active: 65 hours a month (10 agreements)",
         "Completed: fewer than 5 agreements",
     ]
     assert [line.text() for line in by_group] == [
         "Business & Industry: 50 hours a month (5 agreements)",
-        "Students: fewer than 5 agreements",
+        "Students: 15 hours a month (5 agreements)",
     ]
     assert rules.hours_report([]) == ([], [])
+
+
+def test_the_hours_report_hides_more_when_a_small_group_could_be_subtracted() -> None:
+    # Active 62 hours less Business & Industry 50 would be the 4 students' 12 hours.
+    rows = [HoursRow(Status.ACTIVE, 10, "Business & Industry")] * 5
+    rows += [HoursRow(Status.ACTIVE, 3, "Students")] * 4
+    by_status, by_group = rules.hours_report(rows)
+    assert [line.text() for line in by_status] == ["Active: 62 hours a month (9 agreements)"]
+    assert [line.text() for line in by_group] == [
+        f"Business & Industry: {rules.WITHHELD}",
+        "Students: fewer than 5 agreements",
+    ]
+    # Proposed and active together are the open agreements, which the sectors add up to: 3 proposed
+    # beside 6 active would be the sectors' total less the active hours.
+    rows = [HoursRow(Status.ACTIVE, 2, "Business & Industry")] * 6
+    rows += [HoursRow(Status.PROPOSED, 4, "Business & Industry")] * 3
+    by_status, by_group = rules.hours_report(rows)
+    assert [line.text() for line in by_status] == [
+        f"Active: {rules.WITHHELD}",
+        "Proposed: fewer than 5 agreements",
+    ]
+    assert [line.text() for line in by_group] == ["Business & Industry: 24 hours a month (9 agreements)"]
+    # The rest after the shown lines is 0 or at least 5: nothing more is hidden.
+    assert rules.withheld({"A": 5, "B": 6}) == set()
+    assert rules.withheld({"A": 5, "B": 6, "C": 2, "D": 3}) == set()
+    assert rules.withheld({"A": 5, "B": 6, "C": 2}) == {"A"}
+    assert rules.withheld({"A": 5, "B": 9, "C": 1}) == {"A"}
+    assert rules.withheld({"A": 1, "B": 2}) == set()
 
 
 def new(**changes: object) -> NewAgreement:

@@ -93,17 +93,35 @@ async def test_summary_suppresses_small_groups(community: Community) -> None:
     assert reply.ephemeral
     text = reply.text
     assert "All channels**: 7 messages" in text
-    assert "Group lounges**: 5 messages" in text
+    assert "Group lounges**: 5 messages" in text  # the lounges' members: 5 teachers and bob
     assert "General channels**: 2 messages" in text
     assert "School team channels**: 0 messages" in text
-    assert "Teachers: 5 messages" in text
+    # 7 in all less the Teachers' 5 would be the 2 messages of bob, the one student (the organizer is in
+    # no group and posted none): the Teachers' line is hidden too, and the summary says why.
+    assert "Teachers: hidden too, so that the smaller groups can't be worked out from the totals" in text
     assert "Students: fewer than 5 members, not shown" in text
     assert "Members in no group: fewer than 5 members, not shown" in text
-    assert "2 messages" not in text.split("By stakeholder group")[1]
+    assert "messages" not in text.split("By stakeholder group")[1].split("Counts about")[0]
+    assert "Counts about fewer than 5 members are never shown" in text
+
+    # Five more members in no group: that line (6 people) shows. The Teachers' still doesn't: the total less
+    # both would still be bob's alone, and the smaller of the two is the one hidden.
+    for n in range(5):
+        await community.control.add_member(community.guild_id, f"newcomer{n}")
+    await eventually(lambda: _members(community, 12), what="the newcomers")
+    again = await community.organizer.run("activity summary", days=7)
+    assert "Members in no group: 0 messages" in again.text
+    assert "Teachers: hidden too" in again.text
+    assert "Students: fewer than 5 members, not shown" in again.text
 
     refused = await community.alice.run("activity summary")
     assert refused.ephemeral
     assert "organizer" in refused.text.lower()
+
+
+async def _members(community: Community, count: int) -> bool:
+    guild = community.bot.get_guild(int(community.guild_id))
+    return guild is not None and len([m for m in guild.members if not m.bot]) >= count
 
 
 async def test_summary_with_nothing_counted(community: Community) -> None:

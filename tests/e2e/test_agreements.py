@@ -27,6 +27,7 @@ from tests.e2e.steps.agreements import (
     sent_mentions,
 )
 from tests.e2e.steps.introductions import introduce, ready
+from tests.e2e.steps.server import start_before_the_guild_arrives
 
 
 async def _jobs(community: Community, agreement_id: int = 1) -> list[tuple[str, str]]:
@@ -162,14 +163,15 @@ class AgreementCount:
 async def test_both_sides_are_reminded_once_a_week_before_and_it_lapses(community: Community) -> None:
     channel = await school_team(community, community.alice)
     await propose(community, community.alice, community.bob)
-    await community.travel(remind_at(community) - timedelta(minutes=1))
+    remind, review = remind_at(community), review_at(community)  # read once: they count from today
+    await community.travel(remind - timedelta(minutes=1))
     assert await dms_saying(community.bob, "Reminder:") == []
-    await community.travel(remind_at(community) + timedelta(minutes=1))
+    await community.travel(remind + timedelta(minutes=1))
     await eventually(lambda: dms_saying(community.bob, "Reminder:"), what="the partner's reminder")
     team = await eventually(lambda: posts_in(community, channel, "Reminder for the team"), what="the team's")
     assert len(team) == 1
     assert "/agreement renew id:1" in message_text(team[0])
-    await community.travel(review_at(community) + timedelta(minutes=1))
+    await community.travel(review + timedelta(minutes=1))
     await eventually(lambda: posts_in(community, channel, "has lapsed"), what="the lapse note")
     assert (await agreement(community)).status is Status.LAPSED
     assert await card_says(community, channel, "Status: **lapsed**")
@@ -197,14 +199,17 @@ async def test_renewing_moves_the_review_and_it_does_not_lapse(community: Commun
 async def test_reminders_due_during_a_restart_arrive_exactly_once(community: Community) -> None:
     channel = await school_team(community, community.alice)
     await propose(community, community.alice, community.bob)
+    remind, review = remind_at(community), review_at(community)  # read once: they count from today
     await community.runner.stop()
-    community.clock.set(
-        remind_at(community) + timedelta(hours=2)
-    )  # the reminder fell due while the bot was down
-    await community.runner.start(sync=False)
+    community.clock.set(remind + timedelta(hours=2))  # the reminder fell due while the bot was down
+    await start_before_the_guild_arrives(community, "agreement.review")  # it runs before the server came
     await eventually(
         lambda: posts_in(community, channel, "Reminder for the team"), within=15, what="reminder"
     )
+    # bob is still there: neither the reminder nor the card calls him gone.
+    [reminded] = await posts_in(community, channel, "Reminder for the team")
+    assert "left the server" not in message_text(reminded)
+    assert not await card_says(community, channel, "left the server")
     await community.bot.scheduler.idle()
     await community.restart()
     await community.bot.scheduler.idle()
@@ -214,7 +219,7 @@ async def test_reminders_due_during_a_restart_arrive_exactly_once(community: Com
     assert states == [JobState.DONE.value, JobState.PENDING.value]
     # The review date passes while the bot is down again: it lapses once, its note posted once.
     await community.runner.stop()
-    community.clock.set(review_at(community) + timedelta(days=2))
+    community.clock.set(review + timedelta(days=2))
     await community.runner.start(sync=False)
     await eventually(lambda: posts_in(community, channel, "has lapsed"), within=15, what="the lapse")
     await community.bot.scheduler.idle()
@@ -252,6 +257,67 @@ async def test_closed_dms_fall_back_to_a_mention_in_the_team_channel(community: 
     assert await card_says(community, channel, "a former member")
 
 
+async def test_a_post_discord_kept_is_taken_down_by_the_next_delete(community: Community) -> None:
+    carl = await community.control.add_member(community.guild_id, "carl_closed", dms_open=False)
+    carl.channel_id = community.general_id
+    channel = await school_team(community, community.alice, carl)
+    await propose(community, community.alice, carl, in_channel=channel)
+    [asked] = await eventually(
+        lambda: posts_in(community, channel, "proposed collaboration agreement #1"), what="the mention"
+    )
+    # Discord fails the deletion once: the member is told, and the post's record is kept.
+    await community.control.fault(
+        "server_error", route=f"DELETE /channels/{channel}/messages/{asked['id']}", count=1, status=503
+    )
+    first = await community.bot.personal_data.erase(int(community.guild_id), int(carl.user_id))
+    assert any(asked["id"] in remain for remain in first.remains)
+    assert len(await posts_in(community, channel, "proposed collaboration agreement #1")) == 1
+    # The next /profile delete finds it and takes it down.
+    second = await community.bot.personal_data.erase(int(community.guild_id), int(carl.user_id))
+    assert "your mention in 1 agreement message" in second.posts
+    assert not any(asked["id"] in remain for remain in second.remains)
+    assert await posts_in(community, channel, "proposed collaboration agreement #1") == []
+    assert not await community.bot.db.fetchval("SELECT COUNT(*) FROM agreement_posts")
+
+
+async def test_an_organisation_without_a_partner_member_is_confirmed_by_an_organizer(
+    community: Community,
+) -> None:
+    await community.organizer.run("cop channel", purpose="announcements", channel=community.general_id)
+    channel = await school_team(community, community.alice, community.bob)
+    neither = await propose(community, community.alice, None)
+    assert neither.ephemeral
+    assert "Name the partner: a member with `partner`, an organisation with `organization`" in neither.text
+    assert await community.bot.db.fetchval("SELECT COUNT(*) FROM agreements") == 0
+
+    done = await propose(community, community.alice, None, organization="Desert <@&1> Museum", hours=6)
+    assert "an organizer (for the organisation)" in done.text
+    assert "I let the organizers know" in done.text
+    [told] = await eventually(
+        lambda: posts_in(community, community.general_id, "no partner member is named"), what="the notice"
+    )
+    assert "/agreement confirm id:1" in message_text(told)
+    posted = await card(community, channel)
+    assert "waiting for an organizer to confirm for the organisation" in message_text(posted)
+    assert "Desert" in message_text(posted)
+    # A team member can't confirm for the organisation; the team side is theirs.
+    refused = await community.bob.click(posted, "Confirm for the organisation (organizers)")
+    assert refused.ephemeral
+    assert "an organizer confirms for" in refused.text
+    team = await community.alice.run("agreement confirm", id=1)
+    assert "for the team side" in team.text
+    # The organizer (not on the team) confirms for the organisation: it is active.
+    organizer = await community.organizer.run("agreement confirm", id=1)
+    assert "for the organisation's side" in organizer.text
+    assert "now **active**" in organizer.text
+    found = await agreement(community)
+    assert found.status is Status.ACTIVE
+    assert found.partner_id is None
+    assert found.partner_confirmed_by == int(community.organizer.user_id)
+    report = await community.organizer.run("agreement hours")
+    assert "Active: fewer than 5 agreements" in report.text
+
+
 async def test_closed_dms_and_a_private_team_channel_fall_back_to_here(community: Community) -> None:
     await school_team(community, community.alice)
     carl = await community.control.add_member(community.guild_id, "carl_closed", dms_open=False)
@@ -272,11 +338,12 @@ async def _pinged(community: Community, channel: str, text: str) -> list[list[st
 async def test_a_partner_who_left_the_team_is_still_reminded(community: Community) -> None:
     channel = await school_team(community, community.alice)
     await propose(community, community.alice, community.bob)
+    remind = remind_at(community)  # read once: it counts from today, and the clock moves
     # bob leaves two days before the reminder (before his data is purged, 30 days after leaving).
-    await community.travel(remind_at(community) - timedelta(days=2))
+    await community.travel(remind - timedelta(days=2))
     await community.control.remove_member(community.guild_id, community.bob.user_id)
     await eventually(lambda: _gone_from_cache(community), what="bob gone")
-    await community.travel(remind_at(community) + timedelta(minutes=1))
+    await community.travel(remind + timedelta(minutes=1))
     reminded = await eventually(
         lambda: posts_in(community, channel, "Reminder for the team"), what="reminder"
     )
@@ -329,6 +396,7 @@ async def test_hours_report_is_organizer_only_and_hides_small_groups(community: 
     assert "Proposed: 30 hours a month (5 agreements)" in report.text
     assert "Completed: fewer than 5 agreements" in report.text
     assert "No stakeholder group: 30 hours a month (5 agreements)" in report.text
+    assert "a larger group is hidden too" in report.text  # says what it hides and why
     assert "Only organizers" in (await community.alice.run("agreement hours")).text
 
 

@@ -52,6 +52,11 @@ def test_demo_runs_the_scenario_and_exits_zero(tmp_path: Path) -> None:
     assert "Tags: Engineering, Professional Development, Science Framework" in after
     setup = out[out.index("▶ olivia_organizer runs /groups setup") :]
     assert "Stakeholder groups are ready" in setup[: setup.index("▶", 1)]  # the finished answer, not progress
+    # The evidence scene: a survey answered through its button and pages, a story shared without a name.
+    assert "▶ tara_teacher clicks “Answer the survey”" in out
+    assert "Your answers to **School team readiness self-assessment** are saved" in out
+    assert "Posted story #1 in #announcements, without its author's name" in out
+    assert "Evidence collected: Surveys: 1 survey (1 open), 1 completed answer" in out
     assert not list(tmp_path.iterdir())  # leaves nothing behind
 
 

@@ -13,7 +13,7 @@ from storage.meetings import MeetingRepository, RsvpStatus
 from storage.profiles import ProfileRepository
 from tests.e2e.community import Community, eventually
 from tests.e2e.steps.meetings import allowed_mentions, pinged_users, schedule
-from tests.e2e.steps.server import posts
+from tests.e2e.steps.server import posts, start_before_the_guild_arrives
 from tests.e2e.steps.stories import (
     FOLLOWUP,
     PROMPT,
@@ -110,6 +110,29 @@ async def test_each_prompt_exactly_once_across_restarts(community: Community) ->
     )
     assert count == 3
     assert await prompts_in_dms(leaver) == []  # left the server before the end
+
+
+async def test_prompts_due_during_downtime_reach_everyone_exactly_once(community: Community) -> None:
+    leaver = await community.control.add_member(community.guild_id, "lee_leaves")
+    meeting_id, ends = await meeting_that_ends(community, going=[community.alice, community.bob, leaver])
+    await community.control.remove_member(community.guild_id, leaver.user_id)
+    await community.runner.stop()
+    community.clock.set(ends + timedelta(hours=3))  # the meeting ended while the bot was down
+    await start_before_the_guild_arrives(community, "story.prompt")
+    await dm_prompt(community.alice)
+    await dm_prompt(community.bob)
+    await community.bot.scheduler.idle()
+    await community.restart()
+    await community.advance(timedelta(hours=1))
+    assert len(await prompts_in_dms(community.alice)) == 1
+    assert len(await prompts_in_dms(community.bob)) == 1
+    rows = await community.bot.db.fetchall(
+        "SELECT sent_via FROM story_prompts WHERE meeting_id = ?", (meeting_id,)
+    )
+    # Who is there and who left is read from the server once it has arrived: nobody present is taken
+    # for gone, and the member who left isn't prompted.
+    assert sorted(r["sent_via"] for r in rows) == ["dm", "dm", "none"]
+    assert await prompts_in_dms(leaver) == []
 
 
 async def test_a_long_story_with_mentions_is_kept_as_typed_and_never_pings(community: Community) -> None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from storage.surveys import SurveyRepository
 from tests.e2e.community import Community, eventually
+from tests.e2e.steps.server import posts, start_before_the_guild_arrives
 from tests.e2e.steps.surveys import PAGE_ONE, answer_all, open_page, post, start
 
 DAY = timedelta(days=1)
@@ -16,7 +17,11 @@ async def _reminders(actor: object) -> int:
     return sum("friendly reminder" in m["content"] for m in await actor.dms())  # type: ignore[attr-defined]
 
 
+UNREACHED = "couldn't reach 1 member who hasn't finished"
+
+
 async def test_reminders_reach_who_has_not_finished_once_each_across_restarts(community: Community) -> None:
+    await community.organizer.run("cop channel", purpose="announcements", channel=community.general_id)
     closed_dms = await community.control.add_member(community.guild_id, "cleo_closed_dms", dms_open=False)
     opened = community.clock.now()
     survey_id = await start(community, closes="in 3 days", reminders=2)
@@ -30,7 +35,12 @@ async def test_reminders_reach_who_has_not_finished_once_each_across_restarts(co
     assert "picks up where you stopped" in dm
     assert "<@" not in dm  # nobody named or pinged
     assert await _reminders(community.alice) == 0  # she finished
-    assert await closed_dms.dms() == []  # skipped quietly
+    assert await closed_dms.dms() == []
+    # Her DMs are closed: the organizers hear how many weren't reached, never who.
+    [told] = await eventually(lambda: posts(community, UNREACHED), what="the organizers told")
+    assert "DMs are closed" in told["content"]
+    assert "<@" not in told["content"]
+    assert "cleo" not in told["content"]
 
     await community.restart()
     await community.travel(opened + 2 * DAY + timedelta(minutes=1))
@@ -39,6 +49,7 @@ async def test_reminders_reach_who_has_not_finished_once_each_across_restarts(co
     await community.travel(opened + 3 * DAY + timedelta(minutes=1))
     assert await _reminders(community.bob) == 2  # the number chosen, each once
     assert await _reminders(community.alice) == 0
+    assert len(await posts(community, UNREACHED)) == 2  # once for each reminder, across the restarts
     survey = await SurveyRepository(community.bot.db).get(int(community.guild_id), survey_id)
     assert survey is not None
     assert survey.closed
@@ -73,3 +84,37 @@ async def test_the_close_runs_after_downtime_and_the_button_survives_a_restart(c
 async def _closed(community: Community, survey_id: int) -> bool:
     survey = await SurveyRepository(community.bot.db).get(int(community.guild_id), survey_id)
     return survey is not None and survey.closed
+
+
+async def test_a_reminder_due_during_downtime_reaches_everyone_once(community: Community) -> None:
+    opened = community.clock.now()
+    survey_id = await start(community, closes="in 3 days", reminders=2)  # one a day
+    await answer_all(community, community.alice, survey_id)
+    await community.runner.stop()
+    community.clock.set(opened + DAY + timedelta(hours=1))  # the first fell due while the bot was down
+    await start_before_the_guild_arrives(community, "survey.remind")
+    await eventually(lambda: _reminders(community.bob), within=15, what="bob's reminder after downtime")
+    await community.bot.scheduler.idle()
+    await community.restart()
+    await community.bot.scheduler.idle()
+    assert await _reminders(community.bob) == 1
+    assert await _reminders(community.organizer) == 1  # everyone: the organizer too has not answered
+    assert await _reminders(community.alice) == 0
+
+
+async def test_a_survey_closed_at_start_up_is_marked_closed_on_its_post(community: Community) -> None:
+    opened = community.clock.now()
+    survey_id = await start(community, opens="in 1 day", closes="in 2 days")
+    before = (await post(community, survey_id))["content"]
+    assert "**Open from:**" in before  # still true once it opened: the post isn't edited then
+    assert "Opens" not in before
+    await community.runner.stop()
+    community.clock.set(opened + 4 * DAY)  # closed while the bot was down
+    await start_before_the_guild_arrives(community, "survey.close")
+    await eventually(lambda: _closed(community, survey_id), within=15, what="the survey closed")
+
+    async def marked() -> bool:
+        message = await post(community, survey_id)
+        return "Thank you to everyone who answered" in message["content"] and not message["components"]
+
+    await eventually(marked, within=15, what="the post marked closed")

@@ -58,7 +58,7 @@ async def school_team(community: Community, *members: Actor, name: str = SCHOOL)
 async def propose(
     community: Community,
     actor: Actor,
-    partner: Actor,
+    partner: Actor | None,
     *,
     school: str = SCHOOL,
     hours: int = 8,
@@ -68,11 +68,13 @@ async def propose(
     partner_text: str = PARTNER_TEXT,
     **options: Any,
 ) -> Reply:
-    """`/agreement propose`, then the commitments form; the final answer (or the refusal)."""
+    """`/agreement propose`, then the commitments form; the final answer (or the refusal). Without a
+    `partner` member, give an `organization`."""
+    if partner is not None:
+        options["partner"] = partner
     form = await actor.run(
         "agreement propose",
         school=school,
-        partner=partner,
         hours=hours,
         starts=day(community, STARTS_IN) if starts is None else starts,
         review=day(community, REVIEW_IN) if review is None else review,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from emulator.driver import Actor, Reply
@@ -116,3 +117,25 @@ async def posts(community: Community, text: str, channel_id: str | None = None) 
         for m in await community.control.messages(channel_id or community.general_id)
         if text in m["content"]
     ]
+
+
+async def start_before_the_guild_arrives(community: Community, kind: str) -> None:
+    """Start the stopped bot with Discord holding the gateway until a job of `kind` that fell due during
+    the downtime has started: it runs before the server has been sent, as after a real outage."""
+    await community.control.call("POST", "/gateway", {"action": "drop", "hold": True})
+    starting = asyncio.create_task(community.runner.start(sync=False))
+
+    async def started() -> bool:
+        bot = community.runner.bot
+        if bot is None or not hasattr(bot, "scheduler") or not bot.scheduler.running:
+            return False
+        return bool(
+            await bot.db.fetchval(
+                "SELECT COUNT(*) FROM jobs WHERE kind = ? AND state IN ('running', 'done')", (kind,)
+            )
+        )
+
+    await eventually(started, within=10, what=f"the overdue {kind} job to start")
+    assert community.bot.get_guild(int(community.guild_id)) is None  # nothing of the server known yet
+    await community.control.call("POST", "/gateway", {"action": "release"})
+    await starting
