@@ -56,12 +56,14 @@ def workbook_bytes(report: Report) -> bytes:
 
 
 def sheet_names(titles: Iterable[str], taken: Iterable[str] = (ABOUT,)) -> list[str]:
-    """A sheet name per title: at most 31 characters, none of `[]:*?/\\`, no apostrophe at either end, not
-    "History" (Excel keeps it), unique without regard to case (" (2)" added), never blank."""
+    """A sheet name per title: what comes before a colon, at most 31 characters (cut at a word when it can be),
+    none of `[]:*?/\\`, no apostrophe at either end, not "History" (Excel keeps it), unique without regard to
+    case (" (2)" added), never blank."""
     used = {name.casefold() for name in taken}
     names: list[str] = []
     for index, title in enumerate(titles, start=1):
-        name = " ".join(_BAD_IN_NAME.sub("-", _text(title)).split()).strip("'").strip()
+        head = _text(title).split(":", 1)[0]  # "Meetings: RSVPs, attendance…" → "Meetings"
+        name = " ".join(_BAD_IN_NAME.sub("-", head).split()).strip("'- ")
         if not name:
             name = f"Section {index}"
         if name.casefold() == "history":
@@ -78,13 +80,17 @@ def sheet_names(titles: Iterable[str], taken: Iterable[str] = (ABOUT,)) -> list[
 
 
 def _cut(text: str, units: int) -> str:
-    """`text` within `units` UTF-16 code units (Excel counts an emoji as two)."""
+    """`text` within `units` UTF-16 code units (Excel counts an emoji as two), at a word when one ends past
+    two thirds of the way."""
     out = ""
     for char in text:
         if len((out + char).encode("utf-16-le")) // 2 > units:
+            space = out.rfind(" ")
+            if space > units * 2 // 3:
+                out = out[:space]
             break
         out += char
-    return out.strip("'").rstrip()
+    return out.strip("'").rstrip(" -,;")
 
 
 def _text(value: str, limit: int = MAX_CELL) -> str:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import warnings
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from html.parser import HTMLParser
@@ -101,6 +102,13 @@ def test_a_label_keeps_what_a_font_can_draw() -> None:
 def test_a_chart_is_drawn_the_same_every_time() -> None:
     chart = REPORT.section("stories").charts[0]
     assert charts.chart_png(chart) == charts.chart_png(chart)
+
+
+def test_two_reports_drawn_at_once_in_two_threads_get_their_own_charts() -> None:
+    stories, pulse = REPORT.section("stories").charts[0], REPORT.section("surveys").charts[0]
+    with ThreadPoolExecutor(2) as pool:
+        drawn_at_once = list(pool.map(charts.chart_png, [stories, pulse, stories, pulse]))
+    assert drawn_at_once == [charts.chart_png(stories), charts.chart_png(pulse)] * 2
 
 
 def test_a_chart_without_data_is_not_drawn_and_the_page_says_so() -> None:
@@ -236,18 +244,24 @@ def test_member_text_that_looks_like_a_formula_stays_text(files: Files) -> None:
 
 def test_sheet_names_follow_excels_rules() -> None:
     names = sheet_names(
-        ["A" * 40, "A" * 40, "a" * 40, "x[y]:z*?/\\w", "History", "", "'quoted'", "About", "🚀" * 20]
+        ["A" * 40, "A" * 40, "a" * 40, "x[y]z*?/\\w: more", "History", "", "'quoted'", "About", "🚀" * 20]
     )
     assert names == [
         "A" * 31,
         "A" * 27 + " (2)",
         "a" * 27 + " (3)",
-        "x-y--z----w",
+        "x-y-z----w",
         "History (section)",
         "Section 6",
         "quoted",
         "About (2)",
         "🚀" * 15,  # 31 UTF-16 units at most: an emoji is two
+    ]
+    assert sheet_names(
+        ["Coverage: schools × groups", "Partners who could fill the gaps of every school team"]
+    ) == [
+        "Coverage",
+        "Partners who could fill the",  # cut at a word
     ]
 
 
