@@ -69,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", required=True, metavar="DIR", help="the folder to write the files in")
     report.add_argument("--start", metavar="YYYY-MM-DD", help="first day (default: this school year's start)")
     report.add_argument("--end", metavar="YYYY-MM-DD", help="last day (default: today)")
-    report.add_argument("--name", help="the community's name on the report (default: as the last /report saw it)")
+    report.add_argument(
+        "--name", help="the community's name on the report (default: as the last /report saw it)"
+    )
     demo = sub.add_parser(
         "demo",
         help="try copbot offline against a local Discord emulator",
@@ -115,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "report":
             from bot.report_cli import write_report
 
-            return asyncio.run(write_report(settings, args.guild, args.out, args.start, args.end, args.name))
+            return write_report(settings, args.guild, args.out, args.start, args.end, args.name)
         if args.command == "demo":
             from bot.demo import run_demo
 

@@ -3,15 +3,18 @@ database alone (the bot may be running: SQLite's WAL lets both read)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from pathlib import Path
 
 from bot.cli import CliError
 from bot.settings import Settings
 from core.clock import SystemClock
-from core.report.gather import Scope, gather
+from core.report.gather import gather
+from core.report.model import Report
 from core.report.periods import PeriodRefusal, between, school_year
 from core.report.render import render
+from core.report.scope import Audience
 from core.timeutil import get_zone
 from storage.database import Database
 from storage.guilds import GuildRepository
@@ -27,13 +30,32 @@ def _day(text: str | None, which: str) -> date | None:
         raise CliError(f"--{which} {text!r} is not a date like 2026-09-01") from None
 
 
-async def write_report(
+def write_report(
     settings: Settings, guild_id: int, out: str, start: str | None, end: str | None, name: str | None
 ) -> int:
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise CliError(f"{folder} is a file: give a folder for the report (it is created if needed)")
-    first, last = _day(start, "start"), _day(end, "end")
+    report = asyncio.run(_gather(settings, guild_id, _day(start, "start"), _day(end, "end"), name))
+    files = render(report)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for file_name, data in files.files.items():
+            (folder / file_name).write_bytes(data)
+    except OSError as exc:
+        raise CliError(f"could not write the report in {folder}: {exc.strerror or exc}") from None
+    print(
+        f"Wrote the report of {report.community} ({report.period.label}) to {folder}: {len(files.files)} files."
+    )
+    print(
+        f"Open {folder / 'report.html'} in a browser (print it to PDF from there); the workbook is report.xlsx."
+    )
+    return 0
+
+
+async def _gather(
+    settings: Settings, guild_id: int, first: date | None, last: date | None, name: str | None
+) -> Report:
     db = await Database.open(settings.database)
     try:
         if not await db.fetchval("SELECT 1 FROM guild_settings WHERE guild_id = ?", (guild_id,)):
@@ -49,27 +71,16 @@ async def write_report(
         except PeriodRefusal as exc:
             raise CliError(str(exc)) from None
         reports = ReportRepository(db)
-        community = name or await reports.community_name(guild_id) or f"Server {guild_id}"
-        scope = Scope.of()
-        report = await gather(
+        audience = Audience.everyone()
+        return await gather(
             db,
             guild_id,
-            community=community,
+            community=name or await reports.community_name(guild_id) or f"Server {guild_id}",
             period=period,
-            scope=scope,
+            audience=audience,
             now=now,
             zone=zone,
-            previous=await reports.last(guild_id, scope.key),
+            previous=await reports.last(guild_id, audience.key),
         )
     finally:
         await db.close()
-    files = render(report)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for file_name, data in files.files.items():
-            (folder / file_name).write_bytes(data)
-    except OSError as exc:
-        raise CliError(f"could not write the report in {folder}: {exc.strerror or exc}") from None
-    print(f"Wrote the report of {community} ({period.label}) to {folder}: {len(files.files)} files.")
-    print(f"Open {folder / 'report.html'} in a browser (print it to PDF from there); the workbook is report.xlsx.")
-    return 0

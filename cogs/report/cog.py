@@ -10,19 +10,20 @@ from datetime import date, datetime
 from typing import Literal
 
 import discord
-from core.report.gather import Scope, gather
-from core.report.render import render
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import organizer_only
+from bot.checks import organizer_ids, organizer_only
 from bot.client import CopBot
 from bot.errors import UserError
 from bot.permissions import require_bot_permissions
 from cogs.groups.inputs import GroupArg
 from cogs.schools.inputs import SchoolArg
+from core.report.gather import gather
 from core.report.model import Files, Period, Report
 from core.report.periods import PeriodRefusal, between, school_year, since_last
+from core.report.render import render
+from core.report.scope import Audience
 from core.timeutil import TimeInputError, get_zone, parse_when
 from storage.groups import Group
 from storage.reports import ReportRepository
@@ -57,28 +58,31 @@ class Reports(commands.Cog):
     async def make(
         self,
         guild: discord.Guild,
-        scope: Scope,
+        audience: Audience,
         period_of: PeriodOf,
         *,
         made_by: int | None,
         files: bool = True,
+        key: str | None = None,
     ) -> tuple[Report, Files]:
         """Gather, render (unless `files` is False) and record one report (the digest and `/report` share
-        this)."""
+        this). `key` files it (the audience's by default; the digest keeps its own)."""
+        key = key or audience.key
         zone = await self.bot.guild_settings.timezone(guild.id)
         now = self.bot.clock.now()
         today = now.astimezone(get_zone(zone)).date()
-        previous = await self.repo.last(guild.id, scope.key)
+        previous = await self.repo.last(guild.id, key)
         period = period_of(today, previous.end if previous else None)
         report = await gather(
             self.bot.db,
             guild.id,
             community=guild.name,
             period=period,
-            scope=scope,
+            audience=audience,
             now=now,
             zone=zone,
             previous=previous,
+            organizers=await organizer_ids(self.bot, guild),
         )
         rendered = Files()
         if files:
@@ -86,7 +90,7 @@ class Reports(commands.Cog):
                 rendered = await asyncio.to_thread(render, report)
         await self.repo.record(
             guild.id,
-            scope.key,
+            key,
             period.start,
             period.end,
             {h.label: h.value for h in report.headline},
@@ -133,8 +137,13 @@ class Reports(commands.Cog):
         except PeriodRefusal as exc:
             raise UserError(str(exc)) from None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        scope = Scope.of(group=group, school=school)
-        report, files = await self.make(guild, scope, period_of, made_by=interaction.user.id)
+        if group is not None:
+            audience = Audience.group(group.id, group.name)
+        elif school is not None:
+            audience = Audience.school(school.id, school.name)
+        else:
+            audience = Audience.everyone()
+        report, files = await self.make(guild, audience, period_of, made_by=interaction.user.id)
         attached = attachments(files, limit_bytes=interaction.filesize_limit)
         await interaction.followup.send(
             files_note(attached, guild_id=guild.id),

@@ -7,11 +7,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from core.report.gather import Scope
-
 from bot.client import CopBot
 from bot.delivery import job_guild, resolve_channel, send_once
 from core.report.periods import last_month
+from core.report.scope import Audience
 from core.scheduler import RunContext, StaleJob
 from storage.jobs import Job, JobRepository
 from storage.reports import ReportRepository
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
 DIGEST_KIND = "report.digest"
 DIGEST_GRACE = timedelta(days=7)  # found late after downtime, a month's summary is still worth posting
 OWNER = "report:digest"
+DIGEST_KEY = "digest"  # its reports are filed apart, so a digest is never "the last report" of /report
 WHEN = {"day": 1, "hour": 9, "minute": 0}
 
 
@@ -65,6 +65,11 @@ class Digests:
             raise StaleJob("the bot is no longer in that server")
         channel = await resolve_channel(self.bot, digest.channel_id, guild_id=job.guild_id)
         report, _ = await self.reports.make(
-            guild, Scope.digest(), lambda today, _last: last_month(today), made_by=None, files=False
+            guild,
+            Audience.everyone(),
+            lambda today, _last: last_month(today),
+            made_by=None,
+            files=False,
+            key=DIGEST_KEY,
         )
         await send_once(channel, ctx.nonce, embed=summary_embed(report, title="Monthly report summary"))
