@@ -157,6 +157,7 @@ async def seed_year(db: Database, size: Size | None = None, *, seed: int = 17, g
     year = Year(guild_id, size)
     w = _Writer(db)
     g = guild_id
+    base = g if g < 10**6 else 17  # row ids are made from it: a snowflake guild id would overflow them
     made = _t(YEAR_START - timedelta(days=31))
     async with db.transaction():
         await w.rows(
@@ -173,21 +174,21 @@ async def seed_year(db: Database, size: Size | None = None, *, seed: int = 17, g
                 "created_at",
             ),
             [
-                (g * 100 + i, g, name, name_key(name), text, emoji, int(protected), i, made)
+                (base * 100 + i, g, name, name_key(name), text, emoji, int(protected), i, made)
                 for i, (name, text, emoji, protected) in enumerate(DEFAULT_GROUPS, start=1)
             ],
         )
-        year.groups = {name: g * 100 + i for i, (name, *_) in enumerate(DEFAULT_GROUPS, start=1)}
+        year.groups = {name: base * 100 + i for i, (name, *_) in enumerate(DEFAULT_GROUPS, start=1)}
         names = school_names(size.schools)
         await w.rows(
             "schools",
             ("id", "guild_id", "name", "name_key", "district", "created_at"),
             [
-                (g * 1000 + i, g, name, name_key(name), f"District {i % 7 + 1}", made)
+                (base * 1000 + i, g, name, name_key(name), f"District {i % 7 + 1}", made)
                 for i, name in enumerate(names, start=1)
             ],
         )
-        year.schools = {name: g * 1000 + i for i, name in enumerate(names, start=1)}
+        year.schools = {name: base * 1000 + i for i, name in enumerate(names, start=1)}
         school_ids = list(year.schools.values())
 
         # Members: a group each (a few teachers are parents too), a school team for most school people.
@@ -267,9 +268,9 @@ async def seed_year(db: Database, size: Size | None = None, *, seed: int = 17, g
         first_meeting = datetime(2025, 9, 10, 1, 0, tzinfo=UTC)
         span = (datetime(2026, 5, 28, 1, 0, tzinfo=UTC) - first_meeting) / max(size.meetings - 1, 1)
         meetings, rsvps, checkins, agenda, votes = [], [], [], [], []
-        item_id = g * 100000
+        item_id = base * 100000
         for m in range(size.meetings + 1):
-            meeting = g * 10000 + m + 1
+            meeting = base * 10000 + m + 1
             cancelled = m == size.meetings
             starts = first_meeting + span * min(m, size.meetings - 1) + timedelta(hours=m % 3)
             meetings.append(
@@ -324,7 +325,7 @@ async def seed_year(db: Database, size: Size | None = None, *, seed: int = 17, g
         # Resources, and who used, rated and saved them.
         resources, marks = [], []
         for r in range(size.resources):
-            resource = g * 10000 + r + 1
+            resource = base * 10000 + r + 1
             sharer = year.small_group[r % SMALL_GROUP] if r < 12 else rng.choices(users, weights=weights)[0]
             created = datetime(2025, 9, 1, tzinfo=UTC) + timedelta(days=rng.uniform(0, 260))
             marked: dict[str, list[int]] = {
@@ -388,7 +389,7 @@ async def seed_year(db: Database, size: Size | None = None, *, seed: int = 17, g
             when = datetime(2025, 9, 5, tzinfo=UTC) + timedelta(days=rng.uniform(0, 280))
             stories.append(
                 (
-                    g * 10000 + s + 1, g, author, cycle,
+                    base * 10000 + s + 1, g, author, cycle,
                     STORY_TEXTS[cycle].format(t=rng.choice(["business", "museum", "university"]), x=rng.choice(TOPICS)),
                     consent, named, group, int(group == "Students"),
                     next((n for n, i in year.schools.items() if i == school), None), _t(when),
@@ -406,7 +407,7 @@ async def seed_year(db: Database, size: Size | None = None, *, seed: int = 17, g
         # Team goals with check-ins, and the whole community's own.
         goal_teams, goals, goal_checkins = [], [], []
         statuses = ["on_track", "at_risk", "done", "dropped"]
-        goal_id = g * 10000
+        goal_id = base * 10000
         for school in [*school_ids, None]:
             goal_teams.append((g, school, _t(datetime(2025, 9, 20, tzinfo=UTC))))
             for n in range(rng.randint(2, 4)):
@@ -458,7 +459,7 @@ async def seed_year(db: Database, size: Size | None = None, *, seed: int = 17, g
             )
             agreements.append(
                 (
-                    g * 10000 + a + 1, g, school, next(n for n, i in year.schools.items() if i == school), partner,
+                    base * 10000 + a + 1, g, school, next(n for n, i in year.schools.items() if i == school), partner,
                     "Partner org", "Host visits", "Mentor students", rng.randint(1, 20), _t(created),
                     _t(created + timedelta(days=180)), status, team_member if confirmed else None,
                     _t(created + timedelta(days=2)) if confirmed else None, partner if confirmed else None,
@@ -492,6 +493,7 @@ async def _surveys(
     w: _Writer, rng: random.Random, year: Year, users: list[int], team_of: dict[int, int | None]
 ) -> None:
     g = year.guild_id
+    base = g if g < 10**6 else 17
     plans = [
         (
             "pulse_before",
@@ -517,7 +519,7 @@ async def _surveys(
     ]
     surveys, responses, answers = [], [], []
     for n, (key, template, opens, closes, lean) in enumerate(plans, start=1):
-        survey = g * 100 + n
+        survey = base * 100 + n
         year.surveys[key] = survey
         surveys.append(
             (
