@@ -317,7 +317,7 @@ async def test_a_survey_opening_later_refuses_answers_until_it_opens(community: 
     opens = stored.opens_at
     assert opens > community.clock.now()
     message = await post(community, survey_id)
-    assert f"**Opens:** <t:{int(opens.timestamp())}:" in message["content"]
+    assert f"**Open from:** <t:{int(opens.timestamp())}:" in message["content"]
 
     early = await open_page(community, community.alice, survey_id)
     assert early.ephemeral
