@@ -7,8 +7,8 @@
    host runs it: Discord and its members are elsewhere, so the bot's event loop is not shared with the
    emulator and a thousand simulated members; asyncio's debug mode off). An organizer
    runs `/survey start template:readiness`; then every member at once clicks **Answer the survey** on its
-   post, submits page 1, clicks **Next page** and submits page 2 (the readiness template has two pages of
-   five questions). A member whose interaction failed (Discord's 3 s deadline, enforced by the emulator)
+   post, submits page 1 (after 1 to 3 s on it, as a person would), clicks **Next page** and submits page 2
+   (the readiness template has two pages of five questions). A member whose interaction failed (Discord's 3 s deadline, enforced by the emulator)
    does what a person would: clicks **Answer the survey** again, which resumes at their page, at most 3
    times. Figures: finished responses read from the database; every interaction's time (p50, p95, p99, max,
    over 3 s) twice: from the emulator's dispatch to the bot's response (what Discord's 3 s deadline
@@ -64,6 +64,10 @@ from tests.e2e.steps.surveys import PAGE_ONE, PAGE_TWO
 
 DEADLINE = 3.0  # Discord's interaction deadline, seconds
 RETRIES = 3  # times a member clicks Answer the survey again after a failed interaction
+# Seconds a member spends on a page before sending it. Nobody sends a five-question form the instant it opens,
+# and discord.py registers a form only once Discord has accepted it, so a submit within the same millisecond
+# would find no form to answer it (a race no person can hit).
+THINK = (1.0, 3.0)
 SCHOOLS = 61
 # Share of members per default stakeholder group, and how likely a member of it is on a school team.
 GROUP_SPREAD = {
@@ -176,6 +180,7 @@ PAGE_TITLE = re.compile(r"page (\d) of 2")
 
 async def answer(actor: Actor, post: dict[str, Any], timings: Timings) -> int:
     """One member answers both pages; how many times they had to start again."""
+    think = random.Random(actor.user_id)
     again = 0
     form = await timed(timings, "open (Answer the survey)", actor.click(post, "Answer the survey"))
     while True:
@@ -183,6 +188,7 @@ async def answer(actor: Actor, post: dict[str, Any], timings: Timings) -> int:
             match = PAGE_TITLE.search(str(form.data.get("title", "")))
             page = int(match.group(1)) if match else 1
             values = PAGE_ONE if page == 1 else PAGE_TWO
+            await asyncio.sleep(think.uniform(*THINK))  # a person reads and fills the page before sending it
             saved = await timed(timings, f"submit page {page}", actor.submit(form, values))
             if "Thank you" in saved.text:
                 return again

@@ -59,6 +59,19 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument(
         "path", help="the file to write, or a folder to write a dated copy in (copbot-YYYY-MM-DD-HHMMSS.db)"
     )
+    report = sub.add_parser(
+        "report",
+        help="write a server's evidence report (charts, workbook, printable page) to a folder",
+        description="Write the evidence report /report makes, from the database alone (no Discord needed): "
+        "every chart as PNG, report.xlsx and report.html.",
+    )
+    report.add_argument("guild", type=int, metavar="GUILD_ID", help="the server's ID")
+    report.add_argument("--out", required=True, metavar="DIR", help="the folder to write the files in")
+    report.add_argument("--start", metavar="YYYY-MM-DD", help="first day (default: this school year's start)")
+    report.add_argument("--end", metavar="YYYY-MM-DD", help="last day (default: today)")
+    report.add_argument(
+        "--name", help="the community's name on the report (default: as the last /report saw it)"
+    )
     demo = sub.add_parser(
         "demo",
         help="try copbot offline against a local Discord emulator",
@@ -101,6 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_migrate(settings))
         if args.command == "backup":
             return _backup(settings, args.path)
+        if args.command == "report":
+            from bot.report_cli import write_report
+
+            return write_report(settings, args.guild, args.out, args.start, args.end, args.name)
         if args.command == "demo":
             from bot.demo import run_demo
 

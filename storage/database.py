@@ -24,7 +24,7 @@ BUSY_TIMEOUT_MS = 5000
 # From this migration on, deleted rows are zeroed (`secure_delete`): a database that existed before is scrubbed
 # of what earlier deletions left in free space, once, when it is upgraded past it.
 SECURE_DELETE_SINCE = 12
-READ_ONLY = re.compile(r"\s*SELECT\b", re.IGNORECASE)  # what the read-only connection may run
+READ_ONLY = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)  # what the read-only connection may run
 
 
 class DatabaseError(Exception):

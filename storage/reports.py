@@ -17,6 +17,7 @@ class MadeReport:
     id: int
     guild_id: int
     audience: str
+    community: str
     start: date
     end: date
     headline: dict[str, int | str]
@@ -37,6 +38,7 @@ def _made(row: sqlite3.Row) -> MadeReport:
         id=row["id"],
         guild_id=row["guild_id"],
         audience=row["audience"],
+        community=row["community"],
         start=date.fromisoformat(row["period_start"]),
         end=date.fromisoformat(row["period_end"]),
         headline=json.loads(row["headline"]),
@@ -57,15 +59,17 @@ class ReportRepository:
         end: date,
         headline: dict[str, int | str],
         *,
+        community: str,
         made_by: int | None,
         now: datetime,
     ) -> int:
         return await self.db.execute(
-            "INSERT INTO reports (guild_id, audience, period_start, period_end, headline, made_by, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO reports (guild_id, audience, community, period_start, period_end, headline, made_by,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 guild_id,
                 audience,
+                community,
                 start.isoformat(),
                 end.isoformat(),
                 json.dumps(headline, ensure_ascii=False),
@@ -73,6 +77,14 @@ class ReportRepository:
                 to_db_time(now),
             ),
         )
+
+    async def community_name(self, guild_id: int) -> str | None:
+        """The server's name as the last report saw it."""
+        found = await self.db.fetchval(
+            "SELECT community FROM reports WHERE guild_id = ? AND community != '' ORDER BY id DESC LIMIT 1",
+            (guild_id,),
+        )
+        return None if found is None else str(found)
 
     async def last(self, guild_id: int, audience: str) -> MadeReport | None:
         """The latest report made for this audience."""

@@ -48,3 +48,10 @@ def since_last(last: date | None, today: date) -> Period:
         return school_year(today)
     start = min(last + timedelta(days=1), today)
     return Period(start, today, f"since the last report ({_day(start)} to {_day(today)})")
+
+
+def last_month(today: date) -> Period:
+    """The calendar month before `today`'s (the monthly summary's period)."""
+    end = today.replace(day=1) - timedelta(days=1)
+    start = end.replace(day=1)
+    return Period(start, end, f"{start:%B %Y}")

@@ -3,7 +3,8 @@
 CREATE TABLE reports (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     guild_id     INTEGER NOT NULL,
-    audience     TEXT    NOT NULL,               -- 'everyone', 'group:<id>' or 'school:<id>'
+    audience     TEXT    NOT NULL,               -- 'everyone', 'group:<id>', 'school:<id>' or 'digest'
+    community    TEXT    NOT NULL DEFAULT '',    -- the server's name then (`copbot report` names files with it)
     period_start TEXT    NOT NULL,               -- ISO dates in the guild's zone, end inclusive
     period_end   TEXT    NOT NULL,
     headline     TEXT    NOT NULL,               -- JSON {label: value} of the headline figures

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from core.report.periods import PeriodRefusal, between, school_year, since_last
+from core.report.periods import PeriodRefusal, between, last_month, school_year, since_last
 
 TODAY = date(2026, 12, 3)
 
@@ -35,3 +35,12 @@ def test_since_the_last_report() -> None:
     period = since_last(date(2026, 11, 1), TODAY)
     assert (period.start, period.end) == (date(2026, 11, 2), TODAY)
     assert since_last(TODAY, TODAY).start == TODAY  # a second report today covers today
+
+
+def test_last_month() -> None:
+    assert (last_month(date(2026, 12, 1)).start, last_month(date(2026, 12, 1)).end) == (
+        date(2026, 11, 1),
+        date(2026, 11, 30),
+    )
+    assert last_month(date(2027, 1, 15)).label == "December 2026"
+    assert last_month(date(2028, 3, 1)).end == date(2028, 2, 29)
