@@ -8,14 +8,12 @@ from collections.abc import Iterable, Sequence
 
 import discord
 
-# Spreadsheet apps run a cell starting with one of these as a formula (OWASP "CSV injection"); the
-# full-width forms are folded to them by some apps.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+from core.text import looks_like_formula
 
 
 def safe_cell(value: object) -> object:
     """Text that a spreadsheet would run is prefixed with an apostrophe (shown as text); numbers stay."""
-    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_STARTS):
+    if isinstance(value, str) and looks_like_formula(value):
         return f"'{value}"
     return value
 

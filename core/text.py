@@ -88,3 +88,13 @@ def prefill_list(items: Sequence[str], limit: int) -> str | None:
             break
         kept.append(item)
     return ",".join(kept) if kept else prefill(items[0], limit)
+
+
+# Spreadsheet apps run a cell starting with one of these as a formula (OWASP "CSV injection"); the full-width
+# forms are folded to them by some apps.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet would run this text (a member's words in a CSV or workbook cell)."""
+    return text.lstrip(" ").startswith(FORMULA_STARTS)

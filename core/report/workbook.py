@@ -17,16 +17,14 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from core.report.model import FEWER, Cell, Chart, ChartKind, Report, Section, Table
+from core.text import looks_like_formula
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["ABOUT", "FORMULA_STARTS", "chart_table", "sheet_names", "workbook_bytes"]
+__all__ = ["ABOUT", "chart_table", "sheet_names", "workbook_bytes"]
 
 ABOUT = "About"
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection"); some apps fold
-# the full-width forms to them. The same list as `bot.spreadsheets`' CSV files.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 FEWER_MEANS = "A cell reading “fewer than 5” describes 1 to 4 people: the number is not shown, so no one can be recognised."
 EMPTY_CELL_MEANS = "An empty cell: fewer than 5 people (not shown), or nothing to count."
 MAX_SHEET_NAME = 31
@@ -152,7 +150,7 @@ class _Writer:
             text = _text(str(value))
             cell.value = text
             cell.data_type = "s"  # text stays text: never a formula ("=…") or an error code ("#N/A")
-            if text.lstrip(" ").startswith(FORMULA_STARTS):
+            if looks_like_formula(text):
                 cell.quotePrefix = True  # and stays text when someone edits the cell
             shown = text
             if text == FEWER:
