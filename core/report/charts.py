@@ -12,13 +12,17 @@ full names), `$` is plain text (no mathtext), control characters are gone, long 
 
 from __future__ import annotations
 
+import atexit
 import io
 import math
+import multiprocessing
 import re
 import textwrap
 import threading
 import unicodedata
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -28,6 +32,7 @@ from core.report.model import Chart, ChartKind, Report, Section
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import Colormap, Normalize
     from matplotlib.figure import Figure
 
 __all__ = [
@@ -44,6 +49,7 @@ PX = 25  # every side is a multiple of 25 px (a quarter inch: exact in floating 
 WIDTH = 1000  # bars and lines
 MAX_SIDE = 6000  # a chart is never taller or wider than this (a few hundred rows still fit)
 SUPPRESSED = "#c4c4c4"  # a cell or point describing fewer than 5 people
+FIGURES_UP_TO = 12  # a grid of at most this many columns shows each cell's figure (wider cells are too small)
 SUPPRESSED_LABEL = "grey: fewer than 5 people, not shown"
 MISSING_NOTE = "Some names hold characters this image can't draw (shown as □); the workbook and the page have them in full."
 BOX = "□"
@@ -114,19 +120,88 @@ def check(chart: Chart) -> None:
 
 def chart_images(report: Report) -> dict[str, bytes]:
     """Every chart of the report that has data, as `<section>-<key>.png` → PNG, in the report's order. An empty
-    section's charts are not drawn."""
-    images: dict[str, bytes] = {}
+    section's charts are not drawn.
+
+    Two or more charts are drawn in the worker processes (`_workers`), the costliest first; the same bytes as
+    drawing them here, which is what happens when the workers can't be started or break."""
+    wanted: dict[str, Chart] = {}
     for section in report.sections:
         if section.empty is not None:
             continue
         for chart in section.charts:
             name = chart_name(section, chart)
-            if name in images:
+            if name in wanted:
                 raise ValueError(f"two charts would both be named {name}")
-            png = chart_png(chart)
-            if png is not None:
-                images[name] = png
+            if has_data(chart):
+                wanted[name] = chart
+    drawn: dict[str, bytes | None] = {}
+    pool = _workers() if len(wanted) > 1 else None
+    if pool is not None:
+        try:
+            costliest_first = sorted(wanted, key=lambda name: -_cost(wanted[name]))
+            futures = {name: pool.submit(chart_png, wanted[name]) for name in costliest_first}
+            drawn = {name: future.result() for name, future in futures.items()}
+        except (BrokenProcessPool, OSError, RuntimeError):  # a worker died: this report is drawn here
+            _stop_workers(broken=True)
+            drawn = {}
+    images: dict[str, bytes] = {}
+    for name, chart in wanted.items():
+        png = drawn[name] if name in drawn else chart_png(chart)
+        if png is not None:
+            images[name] = png
     return images
+
+
+# --- worker processes ---------------------------------------------------------------------------------------
+
+WORKERS = 2  # processes drawing charts (matplotlib draws one chart at a time per process)
+RESTARTS = 2  # a pool that breaks more often than this is not started again: charts are drawn in-process
+_pool: ProcessPoolExecutor | None = None
+_pool_failed = False
+_pool_breaks = 0
+_pool_lock = threading.Lock()
+
+
+def _cost(chart: Chart) -> int:
+    """A rough drawing cost (pixels plus labels), to hand out the biggest charts first."""
+    width, height = size_of(chart)
+    return width * height + 20_000 * (len(chart.categories) + len(chart.rows)) * max(1, len(chart.series))
+
+
+def _warm() -> None:
+    """A worker's start: matplotlib imported and set up, the fonts read, before its first chart."""
+    _matplotlib()
+    _drawable_codepoints()
+
+
+def _workers() -> ProcessPoolExecutor | None:
+    """The pool of `WORKERS` processes, started on the first report and kept (None if it can't start). The
+    processes are started with "forkserver" (or "spawn"), never "fork": the bot runs threads."""
+    global _pool, _pool_failed
+    with _pool_lock:
+        if _pool is None and not _pool_failed:
+            try:
+                methods = multiprocessing.get_all_start_methods()
+                context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+                _pool = ProcessPoolExecutor(WORKERS, mp_context=context, initializer=_warm)
+                if not _pool_breaks:
+                    atexit.register(_stop_workers)
+            except (OSError, RuntimeError, ValueError, NotImplementedError):
+                _pool_failed = True
+        return _pool
+
+
+def _stop_workers(broken: bool = False) -> None:
+    """Stop the worker processes (at exit, or after one broke: the next report starts new ones, up to
+    `RESTARTS` times)."""
+    global _pool, _pool_breaks, _pool_failed
+    with _pool_lock:
+        pool, _pool = _pool, None
+        if broken:
+            _pool_breaks += 1
+            _pool_failed = _pool_breaks > RESTARTS
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # --- labels -----------------------------------------------------------------------------------------------
@@ -730,15 +805,10 @@ def _grid(figure: Figure, chart: Chart, labels: Labels, layout: Layout) -> None:
     if labels.y_label:
         middle_y = (layout.bottom + layout.plot_height / 2) / layout.height
         figure.text(0.12 / layout.width, middle_y, labels.y_label, rotation=90, ha="left", va="center")
-    colours = cmap(norm(np.array([0.0 if v is None else float(v) for v in raw])))
-    dark = colours[:, :3] @ np.array([0.299, 0.587, 0.114]) < 0.55
-    marks = [
-        (index % columns, index // columns, "<5", "#555555")
-        if value is None
-        else (index % columns, index // columns, _number(value), "white" if dark[index] else "#1a1a1a")
-        for index, value in enumerate(raw)
-    ]
-    _cell_marks(axes, marks, min(8.0, layout.row_font))
+    if (
+        columns <= FIGURES_UP_TO
+    ):  # a wider grid's figures are too small to read: the workbook and page have them
+        _cell_figures(axes, raw, cmap, norm, columns, layout)
     scale_height = min(layout.plot_height, 3.0)
     scale = figure.add_axes(
         (
@@ -764,6 +834,23 @@ def _grid(figure: Figure, chart: Chart, labels: Labels, layout: Layout) -> None:
             fontsize=9,
             borderaxespad=0,
         )
+
+
+def _cell_figures(
+    axes: Axes, raw: Sequence[float | None], cmap: Colormap, norm: Normalize, columns: int, layout: Layout
+) -> None:
+    """Each cell's figure ("<5" where suppressed), white on the dark colours."""
+    import numpy as np
+
+    colours = cmap(norm(np.array([0.0 if v is None else float(v) for v in raw])))
+    dark = colours[:, :3] @ np.array([0.299, 0.587, 0.114]) < 0.55
+    marks = [
+        (index % columns, index // columns, "<5", "#555555")
+        if value is None
+        else (index % columns, index // columns, _number(value), "white" if dark[index] else "#1a1a1a")
+        for index, value in enumerate(raw)
+    ]
+    _cell_marks(axes, marks, min(8.0, layout.row_font))
 
 
 def _cell_marks(axes: Axes, marks: Sequence[tuple[int, int, str, str]], size: float) -> None:

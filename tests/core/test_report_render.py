@@ -365,3 +365,60 @@ def test_a_grid_of_hundreds_of_rows_is_squeezed_within_the_largest_image() -> No
     png = charts.chart_png(grid)
     assert png is not None
     assert Image.open(io.BytesIO(png)).size == (width, height)
+
+
+def in_process(report: Report) -> dict[str, bytes]:
+    """Every chart drawn here, one after another, as `chart_images` would without its workers."""
+    return {
+        charts.chart_name(section, chart): png
+        for section in report.sections
+        if section.empty is None
+        for chart in section.charts
+        if (png := charts.chart_png(chart)) is not None
+    }
+
+
+def test_the_workers_draw_the_same_bytes_as_drawing_here() -> None:
+    images = charts.chart_images(REPORT)
+    assert charts._workers() is not None  # the pool started (and is kept for the next report)
+    assert list(images) == list(in_process(REPORT))  # the report's order, not the order they were drawn in
+    assert images == in_process(REPORT)
+
+
+def test_charts_are_drawn_here_when_the_workers_cannot_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("no processes here")
+
+    charts._stop_workers()
+    monkeypatch.setattr(charts, "ProcessPoolExecutor", refuse)
+    monkeypatch.setattr(charts, "_pool_failed", False)
+    assert charts.chart_images(REPORT) == in_process(REPORT)
+    assert charts._workers() is None
+
+
+def test_a_broken_worker_costs_the_report_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import signal
+
+    pool = charts._workers()
+    assert pool is not None
+    pool.submit(os.getpid).result()  # the workers are up
+    for process in list(pool._processes.values()):
+        os.kill(process.pid, signal.SIGKILL)
+    monkeypatch.setattr(charts, "_pool_breaks", 0)
+    assert charts.chart_images(REPORT) == in_process(REPORT)
+    assert charts._pool_breaks == 1  # it will be started again for the next report
+
+
+def test_a_wide_grid_leaves_its_figures_to_the_workbook_and_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    marked: list[int] = []
+    monkeypatch.setattr(charts, "_cell_marks", lambda axes, marks, size: marked.append(len(marks)))
+
+    def grid(columns: int) -> Chart:
+        names = tuple(f"School {n}" for n in range(columns))
+        values = tuple(float(n % 7) for n in range(columns * 3))
+        return Chart("g", ChartKind.GRID, "Grid", names, (Series("n", values),), rows=("A", "B", "C"))
+
+    assert charts.chart_png(grid(charts.FIGURES_UP_TO)) is not None
+    assert charts.chart_png(grid(charts.FIGURES_UP_TO + 1)) is not None
+    assert marked == [charts.FIGURES_UP_TO * 3]  # the wider grid is drawn, colours only
