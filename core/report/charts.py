@@ -19,9 +19,11 @@ import multiprocessing
 import re
 import textwrap
 import threading
+import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cache
@@ -140,8 +142,9 @@ def chart_images(report: Report) -> dict[str, bytes]:
         try:
             costliest_first = sorted(wanted, key=lambda name: -_cost(wanted[name]))
             futures = {name: pool.submit(chart_png, wanted[name]) for name in costliest_first}
-            drawn = {name: future.result() for name, future in futures.items()}
-        except (BrokenProcessPool, OSError, RuntimeError):  # a worker died: this report is drawn here
+            deadline = time.monotonic() + DEADLINE
+            drawn = {name: future.result(max(0.0, deadline - time.monotonic())) for name, future in futures.items()}
+        except (BrokenProcessPool, FutureTimeout, OSError, RuntimeError):  # a worker died or hangs: drawn here
             _stop_workers(broken=True)
             drawn = {}
     images: dict[str, bytes] = {}
@@ -155,6 +158,7 @@ def chart_images(report: Report) -> dict[str, bytes]:
 # --- worker processes ---------------------------------------------------------------------------------------
 
 WORKERS = 2  # processes drawing charts (matplotlib draws one chart at a time per process)
+DEADLINE = 120.0  # seconds the workers get for one report's charts (all of them take a few) before it is drawn here
 RESTARTS = 2  # a pool that breaks more often than this is not started again: charts are drawn in-process
 _pool: ProcessPoolExecutor | None = None
 _pool_failed = False
@@ -200,8 +204,15 @@ def _stop_workers(broken: bool = False) -> None:
         if broken:
             _pool_breaks += 1
             _pool_failed = _pool_breaks > RESTARTS
-    if pool is not None:
-        pool.shutdown(wait=True, cancel_futures=True)
+    if pool is None:
+        return
+    if broken:
+        # A worker killed while it waited for work dies holding the task queue's lock: on Python 3.11 the others
+        # then wait for that lock forever and shutting the pool down waits for them. Kill them all first.
+        processes: dict[int, multiprocessing.process.BaseProcess] = getattr(pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            process.kill()
+    pool.shutdown(wait=not broken, cancel_futures=True)
 
 
 # --- labels -----------------------------------------------------------------------------------------------

@@ -410,6 +410,21 @@ def test_a_broken_worker_costs_the_report_nothing(monkeypatch: pytest.MonkeyPatc
     assert charts._pool_breaks == 1  # it will be started again for the next report
 
 
+def test_workers_that_hang_cost_the_report_a_deadline_not_the_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import signal
+
+    pool = charts._workers()
+    assert pool is not None
+    pool.submit(os.getpid).result()  # the workers are up
+    for process in list(pool._processes.values()):
+        os.kill(process.pid, signal.SIGSTOP)  # they take the work and never answer
+    monkeypatch.setattr(charts, "DEADLINE", 0.2)
+    monkeypatch.setattr(charts, "_pool_breaks", 0)
+    assert charts.chart_images(REPORT) == in_process(REPORT)
+    assert charts._pool_breaks == 1  # stopped workers were killed; the next report starts new ones
+
+
 def test_a_wide_grid_leaves_its_figures_to_the_workbook_and_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
     marked: list[int] = []
     monkeypatch.setattr(charts, "_cell_marks", lambda axes, marks, size: marked.append(len(marks)))
