@@ -143,8 +143,15 @@ def chart_images(report: Report) -> dict[str, bytes]:
             costliest_first = sorted(wanted, key=lambda name: -_cost(wanted[name]))
             futures = {name: pool.submit(chart_png, wanted[name]) for name in costliest_first}
             deadline = time.monotonic() + DEADLINE
-            drawn = {name: future.result(max(0.0, deadline - time.monotonic())) for name, future in futures.items()}
-        except (BrokenProcessPool, FutureTimeout, OSError, RuntimeError):  # a worker died or hangs: drawn here
+            drawn = {
+                name: future.result(max(0.0, deadline - time.monotonic())) for name, future in futures.items()
+            }
+        except (
+            BrokenProcessPool,
+            FutureTimeout,
+            OSError,
+            RuntimeError,
+        ):  # a worker died or hangs: drawn here
             _stop_workers(broken=True)
             drawn = {}
     images: dict[str, bytes] = {}
@@ -158,7 +165,9 @@ def chart_images(report: Report) -> dict[str, bytes]:
 # --- worker processes ---------------------------------------------------------------------------------------
 
 WORKERS = 2  # processes drawing charts (matplotlib draws one chart at a time per process)
-DEADLINE = 120.0  # seconds the workers get for one report's charts (all of them take a few) before it is drawn here
+DEADLINE = (
+    120.0  # seconds the workers get for one report's charts (all of them take a few) before it is drawn here
+)
 RESTARTS = 2  # a pool that breaks more often than this is not started again: charts are drawn in-process
 _pool: ProcessPoolExecutor | None = None
 _pool_failed = False
