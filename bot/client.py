@@ -22,6 +22,7 @@ from bot.delivery import (
 from bot.errors import report_error
 from bot.reach import DiscordPlatform
 from bot.settings import Settings
+from bot.ui import withdraw_questions
 from core.clock import Clock, SystemClock
 from core.organizers import POST_GRACE, POST_KIND, tell_job_failed, tell_missed
 from core.personal_data import PersonalDataRegistry
@@ -192,6 +193,7 @@ class CopBot(commands.Bot):
     async def close(self) -> None:
         if hasattr(self, "scheduler"):
             await self.scheduler.shutdown()  # before the HTTP session and the database close
+        withdraw_questions()  # a command waiting for a member's Confirm would hold the shutdown
         await self._finish_handlers()
         await super().close()
         if hasattr(self, "db"):
@@ -212,7 +214,11 @@ class CopBot(commands.Bot):
             if not running:
                 return
             await asyncio.wait(running, timeout=deadline - loop.time())
-        log.warning("Stopped while handlers were still running after %.0f s", within)
+        log.warning(
+            "Stopped while handlers were still running after %.0f s: %s",
+            within,
+            ", ".join(sorted(t.get_name() for t in running if not t.done())),
+        )
 
     @property
     def uptime_seconds(self) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 # Interaction tokens live 15 minutes; stop a little before so the last edit (disabling buttons) still works.
 PRIVATE_VIEW_TIMEOUT = 14 * 60
 NOT_YOURS = "These buttons belong to someone else's command. Run it yourself to get your own."
+WITHDRAWN = "copbot is restarting, so this question was withdrawn and nothing was done. Run the command again in a minute."
+_asking: weakref.WeakSet[ConfirmView] = weakref.WeakSet()  # questions waiting for a click (`confirm`)
 
 
 def form_id(prefix: str) -> str:
@@ -78,6 +81,7 @@ class ConfirmView(OwnedView):
         super().__init__(owner_id, timeout=5 * 60)
         self.confirmed: bool | None = None
         self.answer: discord.Interaction[CopBot] | None = None
+        self.withdrawn = False  # the bot is stopping (`withdraw_questions`)
         self.confirm.label = confirm_label
         self.confirm.style = discord.ButtonStyle.danger if danger else discord.ButtonStyle.primary
 
@@ -122,8 +126,17 @@ async def confirm(
         )
     else:
         await interaction.response.send_message(question, embeds=shown, view=view, ephemeral=True)
-    await view.wait()
+    _asking.add(view)
+    try:
+        await view.wait()
+    finally:
+        _asking.discard(view)
     if view.answer is None:
+        if view.withdrawn:
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.edit_original_response(
+                    content=WITHDRAWN, embeds=[] if embeds else discord.utils.MISSING, view=None
+                )
         return None
     if not view.confirmed:
         await view.answer.response.edit_message(
@@ -131,6 +144,15 @@ async def confirm(
         )
         return None
     return view.answer
+
+
+def withdraw_questions() -> None:
+    """Every `confirm` still waiting for a click ends as withdrawn (the bot is stopping): its command
+    finishes now, having done nothing, instead of holding the shutdown until the member clicks."""
+    for view in list(_asking):
+        if view.answer is None:
+            view.withdrawn = True
+            view.stop()
 
 
 class Paginator(OwnedView):

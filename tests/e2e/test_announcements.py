@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from core.announcements.runs import GRACE
-from emulator.driver import ControlError
+from emulator.driver import ControlError, message_text
 from storage.announcements import AnnouncementState
 from storage.database import Database
 from storage.jobs import JobState, to_db_time
@@ -93,6 +93,17 @@ async def test_cancelling_the_preview_schedules_nothing(community: Community) ->
     assert "Nothing was scheduled" in answer.text
     assert await repo(community).list_open(int(community.guild_id)) == []
     assert "No announcements are scheduled" in (await community.organizer.run("announce list")).text
+
+
+async def test_a_preview_still_waiting_when_the_bot_stops_is_withdrawn(community: Community) -> None:
+    preview = await create(community, when="tomorrow 9am")
+    await community.runner.stop()  # does not wait for the organizer's click
+    shown = (await community.control.interaction(preview.interaction_id)).raw["message"]
+    assert "restarting, so this question was withdrawn and nothing was done" in message_text(shown)
+    assert not shown.get("components")
+    assert not shown.get("embeds")
+    await community.restart()
+    assert await repo(community).list_open(int(community.guild_id)) == []
 
 
 async def _state_is(community: Community, announcement_id: int, state: AnnouncementState) -> bool:
