@@ -19,9 +19,10 @@
 2. A second survey, `--answers` finished responses seeded straight into the bot's database (ten stakeholder
    groups of uneven size, 61 school teams of uneven size, some members in two groups or in no team), then
    `/survey results` through the emulator `--runs` times with nothing changed since the last view (the bot
-   shows the count it kept) and `--runs` times just after one answer changed (the bot counts all again);
-   the storage reads alone and the core aggregation (`core.surveys.results.result_lines`) alone, the
-   parts of a count: median and p95.
+   shows the count it kept) and `--runs` times just after one answer changed (the bot reads that member's
+   answers again and counts them in); the storage reads alone and the core aggregation
+   (`core.surveys.results.result_lines`) alone, the parts of a full count (the first view after a restart
+   or a deleted profile): median and p95.
 
 Prints figures (and writes them as JSON with `--json`); asserts nothing.
 """
@@ -362,7 +363,7 @@ async def results_view(
     _, finished = await repo.response_counts(survey_id)
 
     kept: list[float] = []  # nothing changed since the last view: the bot shows its last count
-    counted: list[float] = []  # one answer changed just before: the bot counts all of them again
+    counted: list[float] = []  # one answer changed just before: the bot counts that member in
     failures: Counter[str] = Counter()
     pages = 0
     for run in range(runs * 2):
@@ -419,13 +420,14 @@ def print_results(figures: dict[str, Any]) -> None:
     )
     for key, name in (
         ("end_to_end_kept", "end to end, nothing changed since the last view (the bot shows its last count)"),
-        ("end_to_end_counted", "end to end, an answer changed just before (the bot counts all again)"),
+        ("end_to_end_counted", "end to end, an answer changed just before (the bot counts that member in)"),
     ):
         end = figures[key]
         print(median_line(name, end) + f", max {end['max_ms']:.0f} ms")
     print(f"  over 3 s: {figures['over_3s']}")
     for reason, count in figures["failed"].items():
         print(f"    {count} x failed: {reason}")
+    print("  a full count (the first view after a restart or a deleted profile):")
     print(median_line("storage reads (answers, group and team members)", figures["storage_reads"]))
     print(median_line("core aggregation (result_lines)", figures["core_aggregation"]))
     print(f"  {figures['result_lines']} result lines, {figures['pages']} pages of 25")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -245,6 +245,53 @@ class SurveyRepository:
             found.setdefault(user_id, {})[key] = values
         return found
 
+    async def answer_changes(self, survey_id: int, after: int) -> tuple[int, set[int] | None]:
+        """Whose answers changed since change `after` (migration 0022): the last change's number and the
+        members, or None when everyone must be counted again (a deleted profile)."""
+        rows = await self.db.fetchall(
+            "SELECT id, user_id FROM survey_answer_changes WHERE survey_id = ? AND id > ? ORDER BY id",
+            (survey_id, after),
+            snapshot=True,
+        )
+        if not rows:
+            return after, set()
+        users = {int(r[1]) for r in rows if r[1] is not None}
+        return int(rows[-1][0]), None if any(r[1] is None for r in rows) else users
+
+    async def last_change(self, survey_id: int) -> int:
+        return int(
+            await self.db.fetchval(
+                "SELECT COALESCE(MAX(id), 0) FROM survey_answer_changes WHERE survey_id = ?",
+                (survey_id,),
+                snapshot=True,
+            )
+            or 0
+        )
+
+    async def forget_changes(self, survey_id: int, upto: int) -> None:
+        """The changes counted: they are not needed any more."""
+        await self.db.execute(
+            "DELETE FROM survey_answer_changes WHERE survey_id = ? AND id <= ?", (survey_id, upto)
+        )
+
+    async def answers_for(
+        self, survey_id: int, users: Collection[int]
+    ) -> dict[int, dict[str, tuple[str, ...]]]:
+        """`all_answers` of some members only (those with none are missing)."""
+        found: dict[int, dict[str, tuple[str, ...]]] = {}
+        chosen = sorted(users)
+        for start in range(0, len(chosen), 500):
+            part = chosen[start : start + 500]
+            rows = await self.db.fetchall(
+                "SELECT user_id, question_key, answer FROM survey_answers WHERE survey_id = ?"
+                f" AND user_id IN ({', '.join('?' * len(part))})",
+                (survey_id, *part),
+                snapshot=True,
+            )
+            for user_id, key, answer in rows:
+                found.setdefault(int(user_id), {})[key] = tuple(json.loads(answer))
+        return found
+
     async def results_revision(self, survey_id: int) -> tuple[int, int]:
         """(the survey's answers, its guild's memberships and unit names): each changes with what it
         counts (migration 0019's triggers), so equal revisions mean the same results."""
@@ -317,11 +364,24 @@ class SurveyRepository:
         """The member's answers, progress and reminder marks go; surveys they started stay, without them."""
         removed = 0
         async with self.db.transaction():
+            answered = await self.db.fetchall(
+                "SELECT DISTINCT survey_id FROM survey_answers WHERE guild_id = ? AND user_id = ?",
+                (guild_id, user_id),
+            )
             for table in ("survey_answers", "survey_responses", "survey_reminded"):
                 removed += await self.db.execute_rowcount(
                     f"DELETE FROM {table} WHERE guild_id = ? AND user_id = ?",
                     (guild_id, user_id),
                 )
+            # the change list keeps no trace of them: their surveys are marked to be counted again in full
+            surveys = [(int(row[0]),) for row in answered]
+            await self.db.executemany(
+                "DELETE FROM survey_answer_changes WHERE survey_id = ? AND user_id = ?",
+                [(survey_id, user_id) for (survey_id,) in surveys],
+            )
+            await self.db.executemany(
+                "INSERT INTO survey_answer_changes (survey_id, user_id) VALUES (?, NULL)", surveys
+            )
             removed += await self.db.execute_rowcount(
                 "UPDATE surveys SET author_id = NULL WHERE guild_id = ? AND author_id = ?",
                 (guild_id, user_id),

@@ -91,7 +91,7 @@ def shown_units(
     people, or a small group's answers could be worked out by subtraction. The smallest shown units are
     hidden until that holds."""
     breakdown = _Breakdown(units)
-    return breakdown.shown(_Counted(question, answers, _units_of((breakdown,)), 1), 0)
+    return breakdown.shown(_Counted(_combos(question, answers, _units_of((breakdown,)), 1), 1), 0)
 
 
 _UnitsOf = Mapping[int, tuple[tuple[str, ...], ...]]  # user id -> their units in each breakdown
@@ -130,22 +130,34 @@ class _Breakdown:
         return sorted(shown), hidden
 
 
-class _Counted:
-    """One question's counts, overall and per unit of each breakdown. The answers are read once, into how
-    many members gave each answer from each combination of units (a few thousand at most), and every
-    count is taken from those."""
+_Combo = tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]  # (a member's units in each breakdown, answer)
 
-    def __init__(self, question: Question, answers: Answers, units: _UnitsOf, breakdowns: int) -> None:
-        key, counted = question.key, question.kind is not Kind.TEXT
-        combos: dict[tuple[tuple[tuple[str, ...], ...], tuple[str, ...]], int] = {}
-        empty: tuple[str, ...] = ()
-        nowhere = (empty,) * breakdowns
-        for user_id, given in answers.items():
-            values = given.get(key)
-            if not values:
-                continue
-            combo = (units.get(user_id, nowhere), values if counted else empty)
-            combos[combo] = combos.get(combo, 0) + 1
+
+def _combo(
+    question: Question, units: tuple[tuple[str, ...], ...], given: Mapping[str, tuple[str, ...]]
+) -> _Combo | None:
+    values = given.get(question.key)
+    if not values:
+        return None
+    return (units, values if question.kind is not Kind.TEXT else ())
+
+
+def _combos(question: Question, answers: Answers, units: _UnitsOf, breakdowns: int) -> Counter[_Combo]:
+    """How many members gave each answer from each combination of units (a few thousand at most)."""
+    nowhere: tuple[tuple[str, ...], ...] = ((),) * breakdowns
+    combos: Counter[_Combo] = Counter()
+    for user_id, given in answers.items():
+        combo = _combo(question, units.get(user_id, nowhere), given)
+        if combo is not None:
+            combos[combo] += 1
+    return combos
+
+
+class _Counted:
+    """One question's counts, overall and per unit of each breakdown, every one taken from the counts per
+    combination of units and answer (`_combos`)."""
+
+    def __init__(self, combos: Mapping[_Combo, int], breakdowns: int) -> None:
         self.answered = 0
         self.counts: Counter[str] = Counter()
         self.answered_in: list[Counter[str]] = [Counter() for _ in range(breakdowns)]
@@ -183,6 +195,9 @@ def _breakdown(question: Question, counted: _Counted, index: int, breakdown: _Br
     return rows
 
 
+HEADINGS = ("By stakeholder group", "By school team")
+
+
 def result_lines(
     questions: Sequence[Question],
     answers: Answers,
@@ -196,25 +211,79 @@ def result_lines(
     question shows only "fewer than 5 answered"; within the others, counts under 5 show as "fewer than 5",
     with a second count held back when one alone could be worked out from the total (`shown_cells`); and a
     group is hidden when showing it would let a smaller one be worked out (`shown_units`)."""
-    headings = ("By stakeholder group", "By school team")
-    breakdowns = (_Breakdown(groups), _Breakdown(schools))
-    units = _units_of(breakdowns)
-    lines: list[str] = []
-    for number, question in enumerate(questions, start=1):
-        counted = _Counted(question, answers, units, len(breakdowns))
-        lines.append(f"**{number}. {question.label}** — {shown_count(counted.answered)} answered")
+    return Counts(questions, answers, groups=groups, schools=schools).lines()
+
+
+class Counts:
+    """A survey's results (`result_lines`) kept counted: `update` replaces some members' answers and only
+    the questions whose counts that changed are counted again, from their counts per combination of units
+    and answer, so a changed answer among ten thousand costs that member, not a recount of all of them.
+
+    It holds the answers it counted (`answers`), to be counted again with other units when memberships
+    change."""
+
+    def __init__(
+        self,
+        questions: Sequence[Question],
+        answers: Answers,
+        *,
+        groups: Mapping[str, Collection[int]],
+        schools: Mapping[str, Collection[int]],
+    ) -> None:
+        self.questions = tuple(questions)
+        self._breakdowns = (_Breakdown(groups), _Breakdown(schools))
+        self._units = _units_of(self._breakdowns)
+        self.answers: dict[int, Mapping[str, tuple[str, ...]]] = dict(answers)
+        self._combos = [
+            _combos(question, self.answers, self._units, len(self._breakdowns)) for question in self.questions
+        ]
+        self._lines: list[list[str] | None] = [None] * len(self.questions)
+
+    def update(self, answers: Mapping[int, Mapping[str, tuple[str, ...]] | None]) -> None:
+        """Members' answers as they are now (None or empty: they have none any more)."""
+        nowhere: tuple[tuple[str, ...], ...] = ((),) * len(self._breakdowns)
+        for user_id, given in answers.items():
+            before = self.answers.pop(user_id, None) or {}
+            if given:
+                self.answers[user_id] = given
+            units = self._units.get(user_id, nowhere)
+            for index, question in enumerate(self.questions):
+                old, new = _combo(question, units, before), _combo(question, units, given or {})
+                if old == new:
+                    continue
+                combos = self._combos[index]
+                if old is not None:
+                    combos[old] -= 1
+                    if combos[old] <= 0:
+                        del combos[old]
+                if new is not None:
+                    combos[new] += 1
+                self._lines[index] = None
+
+    def lines(self) -> list[str]:
+        lines: list[str] = []
+        for index, question in enumerate(self.questions):
+            kept = self._lines[index]
+            if kept is None:
+                kept = self._lines[index] = self._question_lines(index + 1, question, self._combos[index])
+            lines.extend(kept)
+        return lines
+
+    def _question_lines(self, number: int, question: Question, combos: Mapping[_Combo, int]) -> list[str]:
+        counted = _Counted(combos, len(self._breakdowns))
+        lines = [f"**{number}. {question.label}** — {shown_count(counted.answered)} answered"]
         if question.kind is Kind.TEXT:
             lines.append("  Written answers are in `/survey export`.")
         else:
             shown = shown_cells(question, counted.counts)
             for value, text in question.options:
                 lines.append(f"  {text}: {shown[value]}")
-        for index, (heading, breakdown) in enumerate(zip(headings, breakdowns, strict=True)):
+        for index, (heading, breakdown) in enumerate(zip(HEADINGS, self._breakdowns, strict=True)):
             rows = _breakdown(question, counted, index, breakdown)
             if rows:
                 lines.append(f"  *{heading}*")
                 lines.extend(rows)
-    return lines
+        return lines
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from core.surveys.questions import (
     to_json,
     wording,
 )
-from core.surveys.results import result_lines
+from core.surveys.results import Answers, Counts
 from storage.database import Database
 from storage.groups import GroupRepository
 from storage.schools import SchoolRepository
@@ -44,7 +44,8 @@ from storage.surveys import (
     school_members,
 )
 
-RESULTS_KEPT = 8  # surveys whose last count is kept
+RESULTS_KEPT = 8  # surveys whose counts are kept
+QUICK_CHANGES = 200  # members whose changed answers the results view counts in before it answers
 CHANGED_MEANWHILE = (
     "This survey's questions changed while you had this page open, so I didn't save it: your answers "
     "could have landed under a different question. Click **Answer the survey** again to see the page as it "
@@ -72,6 +73,18 @@ class PageToFill:
     questions: tuple[Question, ...]
     earlier: dict[str, tuple[str, ...]]
     again: bool  # they had finished: this is a change of their answers
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """A survey's counts as the results view last showed them, and what they counted."""
+
+    questions: str  # the survey's questions then (an edit counts everything again)
+    answers: int  # its answers' revision
+    memberships: int  # its guild's memberships' revision
+    change: int  # the last change of answers counted (migration 0022)
+    counts: Counts
+    lines: list[str]
 
 
 @dataclass(slots=True)
@@ -136,8 +149,9 @@ class SurveyService:
         self._pending: list[_Pending] = []
         self._writer: asyncio.Task[None] | None = None
         self.unwritten = 0  # pages submitted and checked, waiting for their batch to be written
-        # the last count of each recently viewed survey, oldest first, with the revision it counted
-        self._results: dict[int, tuple[tuple[str, tuple[int, int]], list[str]]] = {}
+        # the counts of each recently viewed survey, oldest first (`results`)
+        self._results: dict[int, _Kept] = {}
+        self._counting = asyncio.Lock()
 
     async def start(self, new: NewSurvey) -> Survey:
         """Save the survey with its close job and reminders, in one transaction."""
@@ -317,31 +331,72 @@ class SurveyService:
         return outcomes
 
     async def kept_results(self, survey: Survey) -> list[str] | None:
-        """The survey's last count when nothing it counted changed since; None when it must be counted."""
+        """The survey's results when they can be had at once: nothing they count changed since the last
+        view, or only a few members' answers (those are counted in). None when all must be counted."""
         kept = self._results.get(survey.id)
-        if kept is None or kept[0] != (survey.questions, await self.repo.results_revision(survey.id)):
+        if kept is None or kept.questions != survey.questions:
             return None
-        return kept[1]
+        answers, memberships = await self.repo.results_revision(survey.id)
+        if (answers, memberships) == (kept.answers, kept.memberships):
+            return kept.lines
+        if memberships != kept.memberships:
+            return None
+        return await self._count(survey, quick=True)
 
     async def results(self, survey: Survey) -> list[str]:
-        """`result_lines` for the survey, counted again only when an answer, a membership or a unit's name
-        changed since the last count (`results_revision`); a count runs on a worker thread, so the bot keeps
-        answering others meanwhile."""
-        revision = (survey.questions, await self.repo.results_revision(survey.id))
-        kept = self._results.get(survey.id)
-        if kept is not None and kept[0] == revision:
-            return kept[1]
-        answers = await self.repo.all_answers(survey.id)
+        """`result_lines` for the survey (see `_count`)."""
+        lines = await self._count(survey, quick=False)
+        assert lines is not None
+        return lines
+
+    async def _count(self, survey: Survey, *, quick: bool) -> list[str] | None:
+        """`result_lines` for the survey. The counts are kept (`Counts`, for the last `RESULTS_KEPT`
+        surveys viewed): when members' answers changed since, only theirs are read and counted again
+        (migration 0022 lists whose); when memberships or unit names changed, the kept answers are counted
+        again with the new units; after a restart, a question edit or a deleted profile, everything is read
+        and counted, on a worker thread so the bot keeps answering others meanwhile. `quick`: None rather
+        than a count of more than `QUICK_CHANGES` members."""
+        async with self._counting:  # two organizers at once: one counts, the other gets the same count
+            answers, memberships = await self.repo.results_revision(survey.id)
+            kept = self._results.get(survey.id)
+            if kept is not None and kept.questions != survey.questions:
+                kept = None
+            if kept is not None and (answers, memberships) == (kept.answers, kept.memberships):
+                return kept.lines
+            last, changed = (
+                (0, None) if kept is None else await self.repo.answer_changes(survey.id, kept.change)
+            )
+            if kept is None or changed is None:  # everything is read and counted
+                if quick:
+                    return None
+                last = await self.repo.last_change(survey.id)
+                counts = await self._counted(survey, await self.repo.all_answers(survey.id))
+            elif memberships != kept.memberships:  # the kept answers, with the changed ones, in new units
+                if quick:
+                    return None
+                given = {user: a for user, a in kept.counts.answers.items() if user not in changed}
+                given.update(await self.repo.answers_for(survey.id, changed))
+                counts = await self._counted(survey, given)
+            else:  # only the changed members are counted again
+                if quick and len(changed) > QUICK_CHANGES:
+                    return None
+                counts = kept.counts
+                found = await self.repo.answers_for(survey.id, changed)
+                counts.update({user: found.get(user) for user in changed})
+            lines = counts.lines() if quick else await asyncio.to_thread(counts.lines)
+            self._results.pop(survey.id, None)
+            self._results[survey.id] = _Kept(survey.questions, answers, memberships, last, counts, lines)
+            while len(self._results) > RESULTS_KEPT:
+                self._results.pop(next(iter(self._results)))
+            if last > (0 if kept is None else kept.change):
+                await self.repo.forget_changes(survey.id, last)
+            return lines
+
+    async def _counted(self, survey: Survey, answers: Answers) -> Counts:
+        """`Counts` of these answers with the guild's groups and teams as they are, on a worker thread."""
         groups = await group_members(self.db, survey.guild_id)
         schools = await school_members(self.db, survey.guild_id)
-        lines = await asyncio.to_thread(
-            result_lines, questions_of(survey), answers, groups=groups, schools=schools
-        )
-        self._results.pop(survey.id, None)
-        self._results[survey.id] = (revision, lines)
-        while len(self._results) > RESULTS_KEPT:
-            self._results.pop(next(iter(self._results)))
-        return lines
+        return await asyncio.to_thread(Counts, questions_of(survey), answers, groups=groups, schools=schools)
 
     async def export_member(self, guild_id: int, user_id: int) -> dict[str, Any]:
         """The member's survey data for `/profile export`, readable: each survey's title, each question as

@@ -246,8 +246,9 @@ async def test_results_are_counted_again_only_when_what_they_count_changed(
     assert await service.kept_results(survey) is first
     assert await service.results(survey) is first
     await service.save(GUILD, survey.id, 1000, 0, {**PAGE_ONE, "vision": ["5"]})  # a changed answer
-    assert await service.kept_results(survey) is None
-    changed = await service.results(survey)
+    changed = await service.kept_results(survey)  # counted in at once: only that member is read again
+    assert changed is not None
+    assert changed == await service.results(survey)
     assert "  4 — Agree: hidden" in changed  # 6 answered: 5 and "fewer than 5" would give 6 - 5 = 1
     assert "  Teachers (6 answered): 1: 0 · 2: 0 · 3: 0 · 4: hidden · 5: fewer than 5" in changed
     await groups.add_members(GUILD, ALICE, [teachers.id], NOW)  # a membership
@@ -342,3 +343,72 @@ async def test_a_members_export_names_each_question_and_answer_as_asked(service:
         },
         {"question": "Would you come?", "key": "q2", "answer": "Yes"},
     ]
+
+
+async def test_results_counted_in_step_by_step_equal_a_count_of_everything(
+    db: Database, service: SurveyService
+) -> None:
+    """Answers saved, changed and cleared, members joining and leaving groups and teams, a profile deleted,
+    a row changed behind the bot's back: after each, the kept counts equal counting everything afresh."""
+    import random
+
+    from core.surveys.results import result_lines
+    from storage.schools import SchoolRepository
+    from storage.surveys import group_members, school_members
+
+    rng = random.Random(16)
+    groups = [await GroupRepository(db).add(GUILD, name, now=NOW) for name in ("Teachers", "Parents")]
+    schools = [await SchoolRepository(db).add(GUILD, name, now=NOW) for name in ("Adams", "Baker")]
+    survey = await service.start(_new())
+    members = list(range(1000, 1040))
+    page = {k: list(v) for k, v in PAGE_ONE.items()}
+
+    async def fresh() -> list[str]:
+        return result_lines(
+            [q for q in READINESS.questions],
+            await service.repo.all_answers(survey.id),
+            groups=await group_members(db, GUILD),
+            schools=await school_members(db, GUILD),
+        )
+
+    full_reads = 0
+    last_change = service.repo.last_change
+
+    async def reading_everything(survey_id: int) -> int:  # called only when everything is read again
+        nonlocal full_reads
+        full_reads += 1
+        return await last_change(survey_id)
+
+    service.repo.last_change = reading_everything  # type: ignore[method-assign]
+    for step in range(120):
+        user = rng.choice(members)
+        action = rng.random()
+        if action < 0.3:
+            await service.save(GUILD, survey.id, user, 0, {key: [rng.choice("12345")] for key in page})
+        elif action < 0.5:
+            given = {key: list(values) for key, values in PAGE_TWO.items()}
+            given["support"] = rng.sample(["1", "2", "3", "4"], rng.randint(1, 3))
+            given["next"] = [rng.choice(["", "", "more partners"])]  # often cleared: optional
+            await service.save(GUILD, survey.id, user, 1, given)
+        elif action < 0.7:
+            table, unit = rng.choice([("group_members", "group_id"), ("school_members", "school_id")])
+            chosen = rng.choice(groups if table == "group_members" else schools).id
+            await db.execute(
+                f"INSERT OR IGNORE INTO {table} (guild_id, {unit}, user_id, joined_at) VALUES (?, ?, ?, ?)",
+                (GUILD, chosen, user, "2026-10-14T17:00:00+00:00"),
+            )
+        elif action < 0.8:
+            await db.execute("DELETE FROM group_members WHERE user_id = ?", (user,))
+        elif action < 0.9:
+            await db.execute(
+                "UPDATE survey_answers SET answer = ? WHERE survey_id = ? AND user_id = ? AND question_key = ?",
+                ('["1"]', survey.id, user, "vision"),
+            )
+        else:
+            await service.repo.delete_member(GUILD, user)
+        if step % 3 == 0:
+            assert await service.results(survey) == await fresh(), f"step {step}"
+    assert await service.results(survey) == await fresh()
+    assert 0 < full_reads < 10  # the first view, and after each deleted profile: not the 40 others
+    # what was counted is forgotten: the change list keeps nothing counted, and nobody deleted
+    assert await db.fetchval("SELECT COUNT(*) FROM survey_answer_changes") == 0
