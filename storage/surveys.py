@@ -364,9 +364,11 @@ class SurveyRepository:
         """The member's answers, progress and reminder marks go; surveys they started stay, without them."""
         removed = 0
         async with self.db.transaction():
-            answered = await self.db.fetchall(
-                "SELECT DISTINCT survey_id FROM survey_answers WHERE guild_id = ? AND user_id = ?",
-                (guild_id, user_id),
+            answered = await self.db.fetchall(  # surveys whose counts hold them, or whose change list names them
+                "SELECT survey_id FROM survey_answers WHERE guild_id = ? AND user_id = ?"
+                " UNION SELECT c.survey_id FROM survey_answer_changes c JOIN surveys s ON s.id = c.survey_id"
+                " WHERE s.guild_id = ? AND c.user_id = ?",
+                (guild_id, user_id, guild_id, user_id),
             )
             for table in ("survey_answers", "survey_responses", "survey_reminded"):
                 removed += await self.db.execute_rowcount(

@@ -406,6 +406,10 @@ async def test_results_counted_in_step_by_step_equal_a_count_of_everything(
             )
         else:
             await service.repo.delete_member(GUILD, user)
+            assert (
+                await db.fetchval("SELECT COUNT(*) FROM survey_answer_changes WHERE user_id = ?", (user,))
+                == 0
+            )
         if step % 3 == 0:
             assert await service.results(survey) == await fresh(), f"step {step}"
     assert await service.results(survey) == await fresh()
