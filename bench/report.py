@@ -31,6 +31,16 @@ from storage.database import Database
 from tests.report_year import NOW, PERIOD, ZONE, Size, seed_year
 
 
+def rss_mb(pid: int | str = "self") -> float | None:
+    """A process's resident memory in MB (Linux's /proc; None elsewhere)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    kb = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), None)
+    return None if kb is None else round(kb / 1024, 1)
+
+
 def median_ms(samples: list[float]) -> float:
     return round(statistics.median(samples) * 1000, 1)
 
@@ -73,7 +83,11 @@ async def run(runs: int) -> dict[str, Any]:
         started = time.perf_counter()
         files = render(report)
         renders.append(time.perf_counter() - started)
+    pool = charts._workers()
+    workers = [rss_mb(p.pid) for p in (pool._processes.values() if pool is not None else ()) if p.pid]
     return {
+        "workers_rss_mb": [mb for mb in workers if mb is not None],
+        "process_rss_mb": rss_mb(),
         "seed_s": round(seeded, 2),
         "charts": len(every_chart),
         "build_median_ms": median_ms(builds),
@@ -101,6 +115,9 @@ def main() -> None:
         f" (the first, importing the libraries: {figures['render_first_ms']:.0f} ms)"
     )
     print(f"  the whole report (gather + render): median {figures['report_median_ms']:.0f} ms")
+    if figures["workers_rss_mb"]:
+        shown = " + ".join(f"{mb:.0f}" for mb in figures["workers_rss_mb"])
+        print(f"  memory: this process {figures['process_rss_mb']:.0f} MB; the chart workers {shown} MB")
     total = sum(figures["files"].values())
     print(f"  files: {len(figures['files'])}, {total / 1024 / 1024:.1f} MB in all")
     if args.json:

@@ -22,6 +22,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
+from concurrent.futures import CancelledError as FutureCancelled
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -139,6 +140,7 @@ def chart_images(report: Report) -> dict[str, bytes]:
     drawn: dict[str, bytes | None] = {}
     pool = _workers() if len(wanted) > 1 else None
     if pool is not None:
+        _using(+1)
         try:
             costliest_first = sorted(wanted, key=lambda name: -_cost(wanted[name]))
             futures = {name: pool.submit(chart_png, wanted[name]) for name in costliest_first}
@@ -146,14 +148,13 @@ def chart_images(report: Report) -> dict[str, bytes]:
             drawn = {
                 name: future.result(max(0.0, deadline - time.monotonic())) for name, future in futures.items()
             }
-        except (
-            BrokenProcessPool,
-            FutureTimeout,
-            OSError,
-            RuntimeError,
-        ):  # a worker died or hangs: drawn here
-            _stop_workers(broken=True)
+        except (BrokenProcessPool, FutureTimeout, FutureCancelled, OSError, RuntimeError):
+            _stop_workers(
+                broken=True
+            )  # a worker died, hangs, or another report found them broken: drawn here
             drawn = {}
+        finally:
+            _using(-1)
     images: dict[str, bytes] = {}
     for name, chart in wanted.items():
         png = drawn[name] if name in drawn else chart_png(chart)
@@ -173,6 +174,33 @@ _pool: ProcessPoolExecutor | None = None
 _pool_failed = False
 _pool_breaks = 0
 _pool_lock = threading.Lock()
+IDLE = (
+    15 * 60.0
+)  # seconds without a report after which the workers stop (each holds ~140 MB): the next starts them
+_users = 0  # reports drawing in the workers now
+_idle_timer: threading.Timer | None = None
+
+
+def _using(change: int) -> None:
+    """Count a report in or out of the workers; when the last is out, stop them after `IDLE` seconds unless
+    another report comes."""
+    global _users, _idle_timer
+    with _pool_lock:
+        _users += change
+        if _idle_timer is not None:
+            _idle_timer.cancel()
+            _idle_timer = None
+        if _users == 0 and _pool is not None:
+            _idle_timer = threading.Timer(IDLE, _stop_when_idle)
+            _idle_timer.daemon = True
+            _idle_timer.start()
+
+
+def _stop_when_idle() -> None:
+    with _pool_lock:
+        if _users:  # a report started just as the timer fired
+            return
+    _stop_workers()
 
 
 def _cost(chart: Chart) -> int:

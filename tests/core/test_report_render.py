@@ -425,6 +425,35 @@ def test_workers_that_hang_cost_the_report_a_deadline_not_the_report(monkeypatch
     assert charts._pool_breaks == 1  # stopped workers were killed; the next report starts new ones
 
 
+def test_idle_workers_stop_and_the_next_report_starts_them_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    stopped = threading.Event()
+    stop = charts._stop_workers
+
+    def stopping(broken: bool = False) -> None:
+        stop(broken)
+        stopped.set()
+
+    monkeypatch.setattr(charts, "_stop_workers", stopping)
+    monkeypatch.setattr(charts, "IDLE", 0.0)  # stop as soon as the report is drawn
+    assert charts.chart_images(REPORT) == in_process(REPORT)
+    assert stopped.wait(60)
+    assert charts._pool is None
+    assert charts.chart_images(REPORT) == in_process(REPORT)  # started again
+
+
+def test_workers_in_use_are_not_stopped_as_idle() -> None:
+    pool = charts._workers()
+    assert pool is not None
+    charts._using(+1)
+    try:
+        charts._stop_when_idle()  # as if the timer fired just as a report began
+        assert charts._pool is pool
+    finally:
+        charts._using(-1)
+
+
 def test_a_wide_grid_leaves_its_figures_to_the_workbook_and_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
     marked: list[int] = []
     monkeypatch.setattr(charts, "_cell_marks", lambda axes, marks, size: marked.append(len(marks)))
