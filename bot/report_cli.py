@@ -4,12 +4,12 @@ database alone (the bot may be running: SQLite's WAL lets both read)."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from bot.cli import CliError
 from bot.settings import Settings
-from core.clock import SystemClock
+from core.clock import Clock, SystemClock
 from core.report.gather import gather
 from core.report.model import Report
 from core.report.periods import PeriodRefusal, between, school_year
@@ -31,12 +31,19 @@ def _day(text: str | None, which: str) -> date | None:
 
 
 def write_report(
-    settings: Settings, guild_id: int, out: str, start: str | None, end: str | None, name: str | None
+    settings: Settings,
+    guild_id: int,
+    out: str,
+    start: str | None,
+    end: str | None,
+    name: str | None,
+    clock: Clock | None = None,
 ) -> int:
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise CliError(f"{folder} is a file: give a folder for the report (it is created if needed)")
-    report = asyncio.run(_gather(settings, guild_id, _day(start, "start"), _day(end, "end"), name))
+    when = (clock or SystemClock()).now()
+    report = asyncio.run(_gather(settings, guild_id, _day(start, "start"), _day(end, "end"), name, when))
     files = render(report)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -54,7 +61,7 @@ def write_report(
 
 
 async def _gather(
-    settings: Settings, guild_id: int, first: date | None, last: date | None, name: str | None
+    settings: Settings, guild_id: int, first: date | None, last: date | None, name: str | None, now: datetime
 ) -> Report:
     db = await Database.open(settings.database)
     try:
@@ -64,7 +71,6 @@ async def _gather(
                 "(Developer Mode → right-click the server → Copy Server ID)"
             )
         zone = await GuildRepository(db).timezone(guild_id)
-        now = SystemClock().now()
         today = now.astimezone(get_zone(zone)).date()
         try:
             period = school_year(today) if first is None else between(first, last, today)
