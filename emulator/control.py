@@ -348,6 +348,19 @@ class ControlActions:
         )
         return self.view(msg)
 
+    def post_webhook_message(self, body: JSON) -> JSON:
+        """An incoming webhook (an integration, a news feed) posts in a channel: the author is the webhook,
+        a bot-flagged user whose id is the webhook's; MESSAGE_CREATE carries `webhook_id` and no member."""
+        channel = self._channel(_id(body, "channel_id"))
+        if channel.guild_id is None or channel.type not in (0, 5, 11, 12):
+            raise ControlError("webhooks post in a server's text channels and threads")
+        content = str(body.get("content") or "")
+        if not content or len(content) > 2000:
+            raise ControlError("content must be 1 to 2000 characters")
+        hook = self.state.add_user(str(body.get("name") or "Webhook"), bot=True)
+        msg = self.state.create_message(channel, hook.id, content=content, webhook_id=hook.id, from_app=False)
+        return self.view(msg)
+
     def list_messages(
         self, channel_id: int, as_user: int | None = None, include_ephemeral: bool = False
     ) -> list[JSON]:

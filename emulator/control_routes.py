@@ -113,6 +113,7 @@ class ControlRoutes:
         add("PATCH", "/users/{user_id}", lambda r, b: c.set_user(self._id(r, "user_id"), b))
         add("GET", "/users/{user_id}/dms", lambda r, b: c.list_dms(self._id(r, "user_id")))
         add("POST", "/messages", lambda r, b: c.post_message(b))
+        add("POST", "/webhook-messages", lambda r, b: c.post_webhook_message(b))
         add("POST", "/interactions", lambda r, b: c.interact(b))
         add(
             "GET",

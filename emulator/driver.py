@@ -157,6 +157,13 @@ class Control:
             reply = await self.interaction(reply.interaction_id)
         return reply
 
+    async def webhook_post(
+        self, channel_id: str | int, content: str, name: str = "News feed"
+    ) -> dict[str, Any]:
+        """An incoming webhook posts `content` in the channel."""
+        body = {"channel_id": str(channel_id), "content": content, "name": name}
+        return dict(await self.call("POST", "/webhook-messages", body))
+
     async def messages(self, channel_id: str | int) -> list[dict[str, Any]]:
         return list(await self.call("GET", f"/channels/{channel_id}/messages"))
 

@@ -482,8 +482,11 @@ class State:
         interaction: JSON | None = None,
         visible_to: int | None = None,
         message_reference: JSON | None = None,
+        from_app: bool = True,
     ) -> Message:
-        """Store a message and dispatch MESSAGE_CREATE (ephemeral ones are only recorded)."""
+        """Store a message and dispatch MESSAGE_CREATE (ephemeral ones are only recorded). A message with a
+        `webhook_id` is the application's (an interaction's reply) unless `from_app` is False (an incoming
+        webhook's, with no application)."""
         msg = Message(
             id=self.ids.next(),
             channel_id=channel.id,
@@ -499,7 +502,7 @@ class State:
             type=type,
             tts=tts,
             webhook_id=webhook_id,
-            application_id=self.application_id if webhook_id else None,
+            application_id=self.application_id if webhook_id and from_app else None,
             interaction=interaction,
             visible_to=visible_to,
             message_reference=message_reference,
@@ -589,6 +592,7 @@ class State:
             out["nonce"] = msg.nonce
         if msg.webhook_id is not None:
             out["webhook_id"] = str(msg.webhook_id)
+        if msg.application_id is not None:
             out["application_id"] = str(msg.application_id)
         if msg.interaction is not None:
             out["interaction_metadata"] = msg.interaction

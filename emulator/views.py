@@ -26,6 +26,8 @@ def message_view(state: State, msg: Message) -> JSON:
     }
     if msg.visible_to is not None:
         out["visible_to"] = str(msg.visible_to)
+    if msg.webhook_id is not None:
+        out["webhook_id"] = str(msg.webhook_id)
     if msg.interaction is not None:
         out["interaction_id"] = msg.interaction["id"]
     if msg.message_reference is not None:

@@ -22,12 +22,17 @@ def today(community: Community) -> str:
     return community.clock.now().astimezone(ZONE).date().isoformat()
 
 
-async def test_member_messages_are_counted_bots_are_not_and_no_text_is_kept(community: Community) -> None:
+async def test_member_messages_are_counted_bots_and_webhooks_are_not_and_no_text_is_kept(
+    community: Community,
+) -> None:
     helper = await community.control.add_member(community.guild_id, "helper_bot", bot=True)
     await post(community.alice, community.general_id, 2, text=f"my plan {MARKER}")
     await post(helper, community.general_id, 3, text=f"beep {MARKER}")
     # The bot's own posts (its answer in a channel) are not members' messages either.
     await community.organizer.run("meeting schedule", title="Kickoff", when="in 3 days")
+    # Nor is an integration's post through a webhook (a news feed, a form tool).
+    hooked = await community.control.webhook_post(community.general_id, f"news {MARKER}")
+    assert hooked["webhook_id"]
     await post(community.bob, community.general_id, 1, text=MARKER)
     await counts_reach(community, 3)
     general = await community.control.messages(community.general_id)

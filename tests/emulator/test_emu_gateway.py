@@ -91,6 +91,27 @@ async def test_member_dm_reaches_the_bot(bot: EmuBot, control: ControlClient, me
     assert [m["content"] for m in await control.get(f"/users/{member['user']['id']}/dms")] == ["hi back"]
 
 
+async def test_an_incoming_webhooks_message_reaches_the_bot_as_discord_py_reads_one(
+    bot: EmuBot, guild: Json, control: ControlClient, emu: Emulator
+) -> None:
+    channel = guild["channels"][0]["id"]
+    got = waiter(bot, "message", lambda m: m.webhook_id is not None)
+    posted = await control.post(
+        "/webhook-messages", {"channel_id": channel, "content": "News!", "name": "Feed"}
+    )
+    message = await got
+    assert message.content == "News!"
+    assert message.webhook_id == int(posted["webhook_id"])
+    assert message.author.bot
+    assert message.author.name == "Feed"
+    assert isinstance(message.author, discord.User)  # no member: a webhook is not one
+    assert message.application_id is None
+    for refused in ({"channel_id": channel, "content": ""}, {"channel_id": channel, "content": "x" * 2001}):
+        status, data = await control.call("POST", "/webhook-messages", refused)
+        assert status == 400
+        assert "1 to 2000" in str(data)
+
+
 async def test_forum_post(bot: EmuBot, guild: Json, control: ControlClient) -> None:
     g = bot.get_guild(int(guild["id"]))
     assert g is not None
