@@ -5,6 +5,7 @@ only as that, so no student and no member of a small team can be picked out."""
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -114,20 +115,91 @@ class _Breakdown:
         self.units_of: dict[int, tuple[str, ...]] = {user: tuple(names) for user, names in found.items()}
 
     def shown(self, counted: _Counted, index: int) -> tuple[list[str], list[str]]:
-        sizes = counted.answered_in[index]
-        shown = sorted((n for n, size in sizes.items() if size >= SMALL), key=lambda n: (sizes[n], n))
-        hidden: list[str] = []
-        while shown:
-            showing = set(shown)
-            rest = sum(
-                people
-                for units, people in counted.by_units[index].items()
-                if not any(name in showing for name in units)
-            )
-            if rest == 0 or rest >= SMALL:
-                break
-            hidden.append(shown.pop(0))
-        return sorted(shown), hidden
+        return _shown_units(counted)[index]
+
+
+_Unit = tuple[int, str]  # (breakdown, name)
+
+
+def _shown_units(counted: _Counted) -> list[tuple[list[str], list[str]]]:
+    """Per breakdown: the units whose counts show (at least 5 answered) and those with 5 or more hidden
+    anyway, so that no group of 1 to 4 people can be worked out by subtracting shown counts:
+    - the totals less the shown units of a breakdown must describe 0 or at least 5 people;
+    - a unit within another (every member who answered in one is in the other, in either breakdown: a
+      school team all of whose answering members are teachers, a group nested in a larger one) must
+      differ from it by 0 or at least 5 people; so must a unit and the members outside the other
+      breakdown's shown units, which the totals less those units give.
+    Subtractions over three or more units at once are not checked.
+    The smallest shown unit that breaks a rule is hidden, and the rules are checked again, until both hold."""
+    breakdowns = len(counted.answered_in)
+    sizes = {(i, name): size for i in range(breakdowns) for name, size in counted.answered_in[i].items()}
+    shown = {unit for unit, size in sizes.items() if size >= SMALL}
+    hidden: set[_Unit] = set()
+    while True:
+        breaking: list[_Unit] = []
+        for index in range(breakdowns):
+            showing = {name for i, name in shown if i == index}
+            if showing and _rest_breaks(counted, index, showing):
+                breaking.extend((index, name) for name in showing)
+        if not breaking:
+            breaking = _nested_within(counted.overlaps, sizes, shown)
+        if not breaking:
+            breaking = _nested_in_rest(counted, sizes, shown)
+        if not breaking:
+            break
+        smallest = min(breaking, key=lambda unit: (sizes[unit], unit))
+        shown.discard(smallest)
+        hidden.add(smallest)
+    return [
+        (sorted(n for i, n in shown if i == index), sorted(n for i, n in hidden if i == index))
+        for index in range(breakdowns)
+    ]
+
+
+def _rest_breaks(counted: _Counted, index: int, showing: set[str]) -> bool:
+    rest = sum(
+        people for units, people in counted.by_units[index].items() if not any(n in showing for n in units)
+    )
+    return 0 < rest < SMALL
+
+
+def _nested_in_rest(counted: _Counted, sizes: Mapping[_Unit, int], shown: set[_Unit]) -> list[_Unit]:
+    """The same for the members outside a breakdown's shown units (the totals less those units): a shown
+    unit of another breakdown that holds them, or that they hold, with 1 to 4 people between."""
+    found: list[_Unit] = []
+    for index in range(len(counted.by_units)):
+        showing = {name for i, name in shown if i == index}
+        rest = 0
+        within: Counter[_Unit] = Counter()  # units of the other breakdowns -> their members in the rest
+        for units_each, people in counted.joint.items():
+            if any(name in showing for name in units_each[index]):
+                continue
+            rest += people
+            for other, among in enumerate(units_each):
+                if other != index:
+                    for name in among:
+                        within[(other, name)] += people
+        for unit, both in within.items():
+            if unit in shown and (
+                (both == rest and 0 < sizes[unit] - both < SMALL)
+                or (both == sizes[unit] and 0 < rest - both < SMALL)
+            ):
+                found.append(unit)
+    return found
+
+
+def _nested_within(
+    overlaps: Mapping[tuple[_Unit, _Unit], int], sizes: Mapping[_Unit, int], shown: set[_Unit]
+) -> list[_Unit]:
+    """Shown units inside another shown unit that differs from them by 1 to 4 people: both of each pair."""
+    found: list[_Unit] = []
+    for (a, b), both in overlaps.items():
+        if a not in shown or b not in shown:
+            continue
+        for inner, outer in ((a, b), (b, a)):
+            if both == sizes[inner] and 0 < sizes[outer] - both < SMALL:
+                found.extend((inner, outer))
+    return found
 
 
 _Combo = tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]  # (a member's units in each breakdown, answer)
@@ -163,24 +235,45 @@ class _Counted:
         self.answered_in: list[Counter[str]] = [Counter() for _ in range(breakdowns)]
         self.counts_in: list[dict[str, Counter[str]]] = [{} for _ in range(breakdowns)]
         self.by_units: list[Counter[tuple[str, ...]]] = [Counter() for _ in range(breakdowns)]
+        self.overlaps: Counter[tuple[_Unit, _Unit]] = Counter()  # pairs of units -> members in both
+        self.joint: Counter[tuple[tuple[str, ...], ...]] = Counter()  # units in every breakdown -> members
+        chosen: dict[tuple[tuple[str, ...], ...], Counter[str]] = {}  # units in every breakdown -> answers
         for (units_each, values), people in combos.items():
             self.answered += people
+            self.joint[units_each] += people
+            answers = chosen.get(units_each)
+            if answers is None:
+                answers = chosen[units_each] = Counter()
             for value in values:
-                self.counts[value] += people
+                answers[value] += people
+        for units_each, people in self.joint.items():
+            answers = chosen[units_each]
+            self.counts.update(answers)
+            units = [(i, name) for i, among in enumerate(units_each) for name in among]
+            if len(units) > 1:
+                for pair in itertools.combinations(sorted(units), 2):
+                    self.overlaps[pair] += people
             for index, among in enumerate(units_each):
                 self.by_units[index][among] += people
                 for name in among:
                     self.answered_in[index][name] += people
-                    in_unit = self.counts_in[index].setdefault(name, Counter())
-                    for value in values:
-                        in_unit[value] += people
+                    in_unit = self.counts_in[index].get(name)
+                    if in_unit is None:
+                        in_unit = self.counts_in[index][name] = Counter()
+                    in_unit.update(answers)
 
     def tally(self, index: int, name: str) -> Tally:
         return Tally(self.answered_in[index][name], dict(self.counts_in[index].get(name, {})))
 
 
-def _breakdown(question: Question, counted: _Counted, index: int, breakdown: _Breakdown) -> list[str]:
-    shown, hidden = breakdown.shown(counted, index)
+def _breakdown(
+    question: Question,
+    counted: _Counted,
+    index: int,
+    breakdown: _Breakdown,
+    decided: tuple[list[str], list[str]],
+) -> list[str]:
+    shown, hidden = decided
     rows = []
     for name in breakdown.names:
         unit = counted.tally(index, name)
@@ -278,8 +371,9 @@ class Counts:
             shown = shown_cells(question, counted.counts)
             for value, text in question.options:
                 lines.append(f"  {text}: {shown[value]}")
+        decided = _shown_units(counted)
         for index, (heading, breakdown) in enumerate(zip(HEADINGS, self._breakdowns, strict=True)):
-            rows = _breakdown(question, counted, index, breakdown)
+            rows = _breakdown(question, counted, index, breakdown, decided[index])
             if rows:
                 lines.append(f"  *{heading}*")
                 lines.extend(rows)

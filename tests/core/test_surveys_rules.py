@@ -233,6 +233,27 @@ def test_a_group_is_hidden_when_a_smaller_one_could_be_worked_out() -> None:
     assert shown_units(LIKERT, more, {"All": set(range(20))}) == (["All"], [])
 
 
+def test_a_unit_inside_another_that_differs_by_fewer_than_5_is_hidden() -> None:
+    # 20 answered. Educators (10) holds every Teacher (7): Educators minus Teachers would be 3 people.
+    answers = _answers({n: "4" if n < 7 else "2" for n in range(20)})
+    groups = {"Educators": set(range(10)), "Teachers": set(range(7)), "Partners": set(range(10, 20))}
+    assert shown_units(LIKERT, answers, groups) == (["Educators", "Partners"], ["Teachers"])
+    # Across the breakdowns: Adams' six who answered are all Partners (8 answered): 8 - 6 = 2 people.
+    answers = _answers({n: "3" for n in range(16)})
+    groups = {"Teachers": set(range(8)), "Partners": set(range(8, 16))}
+    schools = {"Adams": set(range(8, 14)), "Baker": set(range(0, 8)) | {14, 15}}
+    text = "\n".join(result_lines([LIKERT], answers, groups=groups, schools=schools))
+    assert "Adams: hidden, so that the smaller groups can't be worked out" in text
+    assert "Teachers: hidden" in text  # Baker's 10 hold the 8 Teachers and 2 more
+    # With Adams hidden, the totals less Baker are Adams' six, all inside Partners' eight: Partners is hidden
+    # too; what is left shows (Baker's 10, and 16 - 10 = 6 outside it).
+    assert "Partners: hidden" in text
+    assert "Baker (10 answered)" in text
+    # Far apart (a difference of 5 or more), both show.
+    groups = {"Everyone": set(range(16)), "Teachers": set(range(8))}
+    assert shown_units(LIKERT, answers, groups) == (["Everyone", "Teachers"], [])
+
+
 def test_a_large_group_shows_small_choices_as_fewer_than_five() -> None:
     answers = _answers({n: "5" if n < 2 else "3" for n in range(8)})
     text = "\n".join(result_lines([LIKERT], answers, groups={"Partners": set(range(8))}, schools={}))
