@@ -62,12 +62,33 @@ def withheld(people: Mapping[K, Collection[int]], *, covered: Collection[int]) -
     """Lines splitting *people* (each member's messages count in each of their lines) that have at least
     `SMALL` people but are hidden anyway. The total describes everyone (`covered`); less the shown lines,
     it describes the people in no shown line, who must be 0 or at least `SMALL`. While they are not, the
-    smallest shown line is hidden too."""
+    smallest shown line is hidden too. A shown line inside another that has 1 to 4 people more is hidden
+    too, for the same reason (the larger less the smaller)."""
     everyone = set(covered)
+    members = {key: set(who) for key, who in people.items()}
     shown = _smallest_first(people)
     hidden: set[K] = set()
-    while shown and 0 < len(everyone.difference(*(set(people[key]) for key in shown))) < SMALL:
-        hidden.add(shown.pop(0))
+    while shown:
+        if 0 < len(everyone.difference(*(members[key] for key in shown))) < SMALL:
+            hidden.add(shown.pop(0))
+            continue
+        # A line inside another (every member of one in the other) with 1 to 4 people more in the larger:
+        # the larger less the smaller would be those people's. The smaller is hidden.
+        inside = [
+            inner
+            for inner in shown
+            if any(
+                outer != inner
+                and members[inner] <= members[outer]
+                and len(members[outer] - members[inner]) < SMALL
+                for outer in shown
+                if len(members[outer]) > len(members[inner])
+            )
+        ]
+        if not inside:
+            break
+        shown.remove(inside[0])  # the smallest such: `shown` is smallest first
+        hidden.add(inside[0])
     return hidden
 
 

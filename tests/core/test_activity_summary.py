@@ -137,6 +137,11 @@ def test_the_rest_after_the_shown_lines_is_none_or_at_least_five() -> None:
     # A member in several groups: the rest is who is in no shown group.
     assert withheld({"a": set(range(0, 6)), "b": set(range(3, 20))}, covered=everyone) == set()
     assert withheld({"a": set(range(0, 16)), "b": {16, 17}}, covered=everyone) == {"a"}
+    # Teachers (7) inside Educators (10): Educators less Teachers would be 3 people's messages.
+    nested = {"educators": set(range(10)), "teachers": set(range(7)), "partners": set(range(10, 20))}
+    assert withheld(nested, covered=everyone) == {"teachers"}
+    nested["educators"] = set(range(12))  # 5 more: nothing to single out
+    assert withheld(nested, covered=everyone) == set()
     # Kinds split messages: the rest is who can post in the hidden kinds, even if they post elsewhere too.
     lounge, general = {1, 2}, everyone
     assert withheld_parts({"lounge": lounge, "general": general, "school": set()}) == {"general"}
