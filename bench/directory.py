@@ -80,14 +80,15 @@ def sentence(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n))
 
 
-async def seed(db: Database, count: int) -> None:
+async def seed(db: Database, count: int, guild_id: int = GUILD) -> None:
+    """`count` profiles (users 1..count) in 60 schools and the default groups of `guild_id`."""
     rng = random.Random(7)
     groups = GroupRepository(db)
-    await groups.add_defaults(GUILD, SystemClock().now())
+    await groups.add_defaults(guild_id, SystemClock().now())
     schools, _ = await SchoolRepository(db).add_many(
-        GUILD, [CsvRow(n, f"School {n:02d}", "") for n in range(60)], now=SystemClock().now()
+        guild_id, [CsvRow(n, f"School {n:02d}", "") for n in range(60)], now=SystemClock().now()
     )
-    group_ids = [g.id for g in await groups.all(GUILD)]
+    group_ids = [g.id for g in await groups.all(guild_id)]
     now = to_db_time(SystemClock().now())
     rows = []
     interest_rows = []
@@ -95,7 +96,7 @@ async def seed(db: Database, count: int) -> None:
         interests = sorted({rng.choice(WORDS) for _ in range(3)})
         rows.append(
             (
-                GUILD,
+                guild_id,
                 user,
                 f"Member {user}",
                 f"School {user % 60:02d}",
@@ -109,7 +110,7 @@ async def seed(db: Database, count: int) -> None:
                 now,
             )
         )
-        interest_rows += [(GUILD, user, i, i) for i in interests]
+        interest_rows += [(guild_id, user, i, i) for i in interests]
     await db.executemany(
         "INSERT INTO profiles (guild_id, user_id, name, organization, school_id, group_id, title, interests, offers,"
         " seeks, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -194,26 +194,28 @@ class Writer:
         return topical, broad
 
 
-async def fill(db: Database, count: int, writer: Writer) -> None:
+async def fill(db: Database, count: int, writer: Writer, guild_id: int = GUILD) -> None:
     """Write `count` resources with tags and search rows in bulk (what `count` shares would leave behind)."""
     rng = writer.rng
     repo = ResourceRepository(db)
-    await repo.ensure_starter_tags(GUILD)
+    await repo.ensure_starter_tags(guild_id)
     tag_ids = [
         int(r["id"])
         for r in await db.fetchall(
-            "SELECT id FROM resource_tag_names WHERE guild_id = ? ORDER BY id", (GUILD,)
+            "SELECT id FROM resource_tag_names WHERE guild_id = ? ORDER BY id", (guild_id,)
         )
     ]
     stamp = to_db_time(datetime.now(UTC))
-    rows, tags, fts = [], [], []
+    rows: list[tuple[object, ...]] = []
+    tags: list[tuple[int, int, int]] = []
+    fts: list[tuple[object, ...]] = []
     for n in range(1, count + 1):
         title = writer.text(rng.randint(3, 8)).capitalize()
         description = writer.text(rng.randint(15, 45))
         url = f"https://example{n % 97}.org/resources/{n}"
         chosen = rng.sample(range(len(tag_ids)), rng.randint(0, 3))
-        rows.append((n, GUILD, url, url, title, description, stamp, stamp, n % 500 + 1000))
-        tags.extend((GUILD, n, tag_ids[i]) for i in chosen)
+        rows.append((n, guild_id, url, url, title, description, stamp, stamp, n % 500 + 1000))
+        tags.extend((guild_id, n, tag_ids[i]) for i in chosen)
         scope = " ".join(scope_tokens(None, None, [tag_ids[i] for i in chosen]))
         fts.append((n, title, description, " ".join(STARTER_TAGS[i] for i in chosen), scope))
     async with db.transaction():
