@@ -250,9 +250,10 @@ class Profiles(commands.Cog):
             )
             if v
         ]
-        title = f"Directory — {page.total} {'member' if page.total == 1 else 'members'}"
-        if page.total > len(page.entries):
-            title += f" (first {len(page.entries)} shown; add a filter to narrow)"
+        found = len(page.entries)
+        title = f"Directory — {found} {'member' if found == 1 else 'members'}"
+        if page.more:
+            title = f"Directory — more than {found} members (the first {found} shown; add a filter to narrow)"
         pages = paginate_lines(
             title,
             lines,

@@ -168,6 +168,20 @@ def _job_params(job: NewJob, now: str) -> tuple[Any, ...]:
     return (job.guild_id, job.kind, job.owner, due, due, _json(job.payload), job.series_id, now, now)
 
 
+def claim_sql(count: int) -> str:
+    """The claim of `count` jobs (`JobRepository.claim`): parameters late_before, now, now, the ids, then
+    (id, due_at) pairs. `id IN (…)` finds the rows by primary key; the pair check alone would walk every job
+    (9.6 ms a claim with 100 000 pending, against 0.01 ms)."""
+    return (
+        "UPDATE jobs SET state = 'running', attempts = attempts + 1, late = MAX(late, due_at < ?),"
+        " ran_at = ?, updated_at = ?"
+        # `+state`: not through the index on state, which holds every pending job
+        f" WHERE id IN ({', '.join('?' * count)}) AND +state = 'pending'"
+        f" AND (id, due_at) IN (VALUES {', '.join(['(?, ?)'] * count)})"
+        " RETURNING *"
+    )
+
+
 class JobRepository:
     """Reads and writes `jobs` and `job_series`. Every write takes `now` from the caller's clock."""
 
@@ -218,11 +232,8 @@ class JobRepository:
         stamp = to_db_time(now)
         pairs = [value for job_id, due_at in due for value in (job_id, to_db_time(due_at))]
         rows = await self.db.fetchall(
-            "UPDATE jobs SET state = 'running', attempts = attempts + 1, late = MAX(late, due_at < ?),"
-            " ran_at = ?, updated_at = ?"
-            f" WHERE state = 'pending' AND (id, due_at) IN (VALUES {', '.join(['(?, ?)'] * len(due))})"
-            " RETURNING *",
-            [to_db_time(late_before), stamp, stamp, *pairs],
+            claim_sql(len(due)),
+            [to_db_time(late_before), stamp, stamp, *(job_id for job_id, _ in due), *pairs],
         )
         return sorted((Job.from_row(row) for row in rows), key=lambda job: (job.due_at, job.id))
 

@@ -13,7 +13,7 @@ from storage.groups import name_key
 from storage.jobs import from_db_time, to_db_time
 
 DEFAULT_HIDDEN_DAYS = 30
-DIRECTORY_LIMIT = 50  # results kept for paging (5 pages); the total is counted separately
+DIRECTORY_LIMIT = 50  # results kept for paging (5 pages); beyond them the reply says "more than 50"
 SNIPPET_START, SNIPPET_END = "\x02", "\x03"  # marks around matched words, replaced after escaping
 
 
@@ -70,7 +70,7 @@ class DirectoryEntry:
 @dataclass(slots=True)
 class DirectoryPage:
     entries: list[DirectoryEntry] = field(default_factory=list)
-    total: int = 0
+    more: bool = False  # more profiles match than `entries` holds (they are not counted: a filter narrows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,13 +428,13 @@ class ProfileRepository:
         else:
             prefix, source, order = "", "profiles p", "p.name COLLATE NOCASE, p.user_id"
         clause = " AND ".join(where)
-        total = int(
-            await self.db.fetchval(f"{prefix}SELECT COUNT(*) FROM {source} WHERE {clause}", params) or 0
-        )
+        # One more row than is kept says whether more match, without counting every match.
         rows = await self.db.fetchall(
             f"{prefix}SELECT p.rowid AS row_key, p.* FROM {source} WHERE {clause} ORDER BY {order} LIMIT ?",
-            (*params, limit),
+            (*params, limit + 1),
         )
+        more = len(rows) > limit
+        rows = rows[:limit]
         snippets: dict[int, str] = {}
         if match is not None and rows:
             keys = [int(r["row_key"]) for r in rows]
@@ -445,7 +445,7 @@ class ProfileRepository:
             )
             snippets = {int(r["rowid"]): r["snip"] for r in found}
         return DirectoryPage(
-            [DirectoryEntry(_profile(r), snippets.get(int(r["row_key"]))) for r in rows], total
+            [DirectoryEntry(_profile(r), snippets.get(int(r["row_key"]))) for r in rows], more
         )
 
     async def connect_candidates(

@@ -38,7 +38,7 @@ async def shown_in_full(profiles: ProfileRepository, guild_id: int, user_id: int
 async def search(
     profiles: ProfileRepository, guild_id: int, query: DirectoryQuery, viewer: Viewer
 ) -> DirectoryPage:
-    """The directory as `viewer` may see it: the first page's entries and how many match in all."""
+    """The directory as `viewer` may see it: the first entries and whether more match."""
     return await profiles.directory(guild_id, query, viewer)
 
 

@@ -64,6 +64,20 @@ async def test_filters_paging_and_autocomplete(community: Community) -> None:
     assert [c["value"] for c in schools] == ["Roosevelt Middle"]
 
 
+async def test_more_profiles_than_a_reply_holds_are_not_counted_but_said(community: Community) -> None:
+    await ready(community)
+    stamp = "2026-10-14T17:00:00.000000Z"
+    await community.bot.db.executemany(
+        "INSERT INTO profiles (guild_id, user_id, name, organization, title, interests, offers, seeks,"
+        " created_at, updated_at) VALUES (?, ?, ?, 'Roosevelt Middle', 'teacher', 'ecology', '', '', ?, ?)",
+        [(int(community.guild_id), 900 + n, f"Teacher {n:02d}", stamp, stamp) for n in range(60)],
+    )
+    shown = await community.alice.run("directory")
+    assert "Directory — more than 50 members (the first 50 shown; add a filter to narrow)" in shown.text
+    narrowed = await community.alice.run("directory", text="Teacher 07")
+    assert "Directory — 1 member" in narrowed.text
+
+
 async def test_fts_syntax_never_raises(community: Community) -> None:
     await ready(community)
     await introduce(community, community.alice, interests="robotics")
