@@ -1,7 +1,7 @@
 """copbot against the floor: each interaction's time as a ratio to a bare discord.py bot's, measured side by side.
 
     python bench/floor.py [--samples 300] [--profiles 10000] [--resources 100000] [--meetings 5000]
-                          [--rsvps 1000] [--json PATH]
+                          [--rsvps 1000] [--only NAME ...] [--json PATH]
 
 Two emulators in this process, one bot each, both bots as their own processes (asyncio's debug mode off): the
 floor (`bench/floor_bot.py`: a static reply to a slash command, a button, an autocomplete and a modal) and
@@ -308,7 +308,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 ("modal submit: /intro me", submit(organizer, "intro me", intro), floor_form),
             ]  # fmt: skip
             print(f"  {'interaction':<44} {'median':>7} {'':>7} {'p99':>7} {'':>7} {'CPU ms / floor'}")
+            print(f"  (copbot is process {copbot.process.pid}, the floor {floor.process.pid})", flush=True)
             for name, ours, theirs in plan:
+                if args.only and not any(part in name for part in args.only):
+                    continue
                 try:
                     figures["rows"].append(await compare(name, ours, theirs, args.samples, sides))
                 except RuntimeError as exc:
@@ -347,6 +350,7 @@ def main() -> None:
     parser.add_argument("--meetings", type=int, default=5_000)
     parser.add_argument("--rsvps", type=int, default=1_000)
     parser.add_argument("--json", type=Path, help="also write the figures to this file as JSON")
+    parser.add_argument("--only", action="append", help="measure only interactions whose name holds this")
     args = parser.parse_args()
     started = time.perf_counter()
     figures = asyncio.run(run(args))

@@ -219,7 +219,10 @@ async def suggest(
     if not need:
         return Suggestions("")
     seeker = Seeker(user_id, need, mine.group_id if mine else None, school_key(mine) if mine else None)
-    candidates = {p.user_id: p for p in await profiles.connect_candidates(guild_id, need, exclude=user_id)}
+    # Only the words that can score (`keywords`: no "a", "and", "the"): "a"* alone matches most profiles.
+    words = " ".join(keywords(need).values())
+    found = await profiles.connect_candidates(guild_id, words, exclude=user_id) if words else []
+    candidates = {p.user_id: p for p in found}
     matches = rank(seeker, (candidate_of(p) for p in candidates.values()), limit=limit)
     return Suggestions(need, matches, {m.user_id: candidates[m.user_id] for m in matches})
 
