@@ -7,6 +7,7 @@ import importlib
 import logging
 import pkgutil
 import time
+from collections import deque
 from functools import partial
 from typing import Any
 
@@ -98,6 +99,9 @@ class CopBot(commands.Bot):
         self.mode = mode
         self.fast_start = fast_start
         self.started_at = time.monotonic()
+        self.live_lists: dict[
+            int, deque[Any]
+        ] = {}  # bot.ui.Paginator: each member's paged answers still working
         self.ready_event = asyncio.Event()
         self._guild_news = asyncio.Event()  # set (and replaced) whenever a guild arrives in full
         self._arrived: set[int] = set()

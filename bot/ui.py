@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import weakref
+from collections import deque
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -155,8 +156,15 @@ def withdraw_questions() -> None:
             view.stop()
 
 
+LIVE_LISTS = 3  # paged answers a member keeps working at once; an older one's buttons are turned off
+
+
 class Paginator(OwnedView):
-    """Pages of embeds with Previous / Next, private to the member who ran the command."""
+    """Pages of embeds with Previous / Next, private to the member who ran the command.
+
+    Each member keeps their last `LIVE_LISTS` paged answers working (their pages stay in memory until the
+    buttons time out); opening another turns the oldest one's buttons off and lets its pages go, so a busy
+    organizer's lists don't pile up for 14 minutes each."""
 
     def __init__(self, owner_id: int, pages: Sequence[discord.Embed]) -> None:
         super().__init__(owner_id)
@@ -164,6 +172,7 @@ class Paginator(OwnedView):
             raise ValueError("a paginator needs at least one page")
         self.pages = list(pages)
         self.index = 0
+        self._lists: dict[int, deque[Any]] = {}  # the bot's `live_lists`, once sent
         for number, page in enumerate(self.pages, start=1):
             if len(self.pages) > 1:
                 page.set_footer(text=f"Page {number} of {len(self.pages)}")
@@ -198,6 +207,27 @@ class Paginator(OwnedView):
             await interaction.followup.send(embed=self.pages[0], view=view, ephemeral=True)
         else:
             await interaction.response.send_message(embed=self.pages[0], view=view, ephemeral=True)
+        if view is self:
+            self._lists = interaction.client.live_lists
+            live = self._lists.setdefault(self.owner_id, deque())
+            live.append(self)
+            while len(live) > LIVE_LISTS:
+                oldest = live.popleft()
+                oldest.stop()
+                await OwnedView.on_timeout(oldest)  # its buttons turned off in place
+                oldest.pages = []  # no click can reach it now: its pages can go
+
+    def _forget(self) -> None:
+        live = self._lists.get(self.owner_id)
+        if live is not None:
+            with contextlib.suppress(ValueError):
+                live.remove(self)
+            if not live:
+                del self._lists[self.owner_id]
+
+    async def on_timeout(self) -> None:
+        self._forget()
+        await super().on_timeout()
 
 
 def paginate_lines(

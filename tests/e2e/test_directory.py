@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.ui import LIVE_LISTS
 from emulator.driver import Actor
 from storage.profiles import ProfileRepository
 from tests.e2e.community import Community, eventually
@@ -76,6 +77,26 @@ async def test_more_profiles_than_a_reply_holds_are_not_counted_but_said(communi
     assert "Directory — more than 50 members (the first 50 shown; add a filter to narrow)" in shown.text
     narrowed = await community.alice.run("directory", text="Teacher 07")
     assert "Directory — 1 member" in narrowed.text
+
+
+async def test_a_members_oldest_lists_stop_working_when_they_open_more(community: Community) -> None:
+    await ready(community)
+    stamp = "2026-10-14T17:00:00.000000Z"
+    await community.bot.db.executemany(
+        "INSERT INTO profiles (guild_id, user_id, name, organization, title, interests, offers, seeks,"
+        " created_at, updated_at) VALUES (?, ?, ?, 'Roosevelt Middle', 'teacher', 'ecology', '', '', ?, ?)",
+        [(int(community.guild_id), 900 + n, f"Teacher {n:02d}", stamp, stamp) for n in range(30)],
+    )
+    lists = [await community.alice.run("directory") for _ in range(LIVE_LISTS + 1)]
+    oldest = (await community.control.interaction(lists[0].interaction_id)).raw["message"]
+    buttons = [c for row in oldest["components"] for c in row["components"]]
+    assert buttons
+    assert all(button.get("disabled") for button in buttons)  # turned off in place, as after a timeout
+    for kept in lists[1:]:
+        assert "Page 2 of" in (await community.alice.click(kept, "Next")).text
+    # Another member's lists are their own: Alice's don't count against Bob's.
+    theirs = await community.bob.run("directory")
+    assert "Page 2 of" in (await community.bob.click(theirs, "Next")).text
 
 
 async def test_fts_syntax_never_raises(community: Community) -> None:
