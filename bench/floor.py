@@ -257,7 +257,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     " created_at, updated_at FROM profiles WHERE guild_id = ? AND user_id = 1",
                     (int(organizer.user_id), guild_id),
                 )
-                card = await organizer.run("meeting schedule", title="Kickoff", when="in 3 days")
+                await organizer.run("meeting schedule", title="Kickoff", when="in 3 days")
                 intro = INTRO | {
                     "Stakeholder group": [
                         str(
@@ -281,10 +281,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             )
             posts = await control.messages(organizer.channel_id)
             kickoff = next(m for m in reversed(posts) if "Kickoff" in json.dumps(m.get("embeds", [])))
-            del card
-            floor_card = await floor_member.run("button")
+            await floor_member.run("button")
             floor_message = (await floor_control.messages(floor_member.channel_id))[-1]
-            del floor_card
             sides = (Side(organizer, copbot.process.pid), Side(floor_member, floor.process.pid))
             floor_slash = slash(floor_member, "ping")
             floor_click = click(floor_member, floor_message, "Go")

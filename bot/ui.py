@@ -214,7 +214,7 @@ class Paginator(OwnedView):
             while len(live) > LIVE_LISTS:
                 oldest = live.popleft()
                 oldest.stop()
-                await OwnedView.on_timeout(oldest)  # its buttons turned off in place
+                await oldest.on_timeout()  # its buttons turned off in place
                 oldest.pages = []  # no click can reach it now: its pages can go
 
     def _forget(self) -> None:

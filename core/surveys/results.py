@@ -92,7 +92,7 @@ def shown_units(
     people, or a small group's answers could be worked out by subtraction. The smallest shown units are
     hidden until that holds."""
     breakdown = _Breakdown(units)
-    return breakdown.shown(_Counted(_combos(question, answers, _units_of((breakdown,)), 1), 1), 0)
+    return _shown_units(_Counted(_combos(question, answers, _units_of((breakdown,)), 1), 1))[0]
 
 
 _UnitsOf = Mapping[int, tuple[tuple[str, ...], ...]]  # user id -> their units in each breakdown
@@ -113,9 +113,6 @@ class _Breakdown:
             for user_id in units[name]:
                 found.setdefault(user_id, []).append(name)
         self.units_of: dict[int, tuple[str, ...]] = {user: tuple(names) for user, names in found.items()}
-
-    def shown(self, counted: _Counted, index: int) -> tuple[list[str], list[str]]:
-        return _shown_units(counted)[index]
 
 
 _Unit = tuple[int, str]  # (breakdown, name)

@@ -332,14 +332,9 @@ class SurveyService:
 
     async def kept_results(self, survey: Survey) -> list[str] | None:
         """The survey's results when they can be had at once: nothing they count changed since the last
-        view, or only a few members' answers (those are counted in). None when all must be counted."""
-        kept = self._results.get(survey.id)
-        if kept is None or kept.questions != survey.questions:
-            return None
-        answers, memberships = await self.repo.results_revision(survey.id)
-        if (answers, memberships) == (kept.answers, kept.memberships):
-            return kept.lines
-        if memberships != kept.memberships:
+        view, or only a few members' answers (those are counted in). None when all must be counted, or
+        while another count runs (the caller defers rather than wait for it)."""
+        if self._counting.locked():
             return None
         return await self._count(survey, quick=True)
 
