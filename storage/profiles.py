@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.database import Database
-from storage.fts import terms
+from storage.fts import any_word, terms, tiered_hits
 from storage.groups import name_key
 from storage.jobs import from_db_time, to_db_time
 
@@ -142,13 +142,24 @@ def _phrase(text: str) -> str | None:
 
 def directory_match(query: DirectoryQuery) -> str | None:
     """One FTS5 MATCH expression for the text, offering and seeking filters (member text made safe)."""
-    parts = []
-    if query.text and (phrase := _phrase(query.text)):
-        parts.append(f"({phrase})")
+    tiers = directory_tiers(query)
+    return tiers[-1] if tiers else None
+
+
+def directory_tiers(query: DirectoryQuery) -> list[str]:
+    """The directory's MATCH expressions, best first: the text in a name, in a name, organization or title,
+    anywhere; each with the offering and seeking filters. Empty when nothing is searched for."""
+    parts: list[str] = []
     for column, value in (("offers", query.offering), ("seeks", query.seeking)):
         if value:
             parts.extend(f'{column} : "{w}"*' for w in terms(value))
-    return " AND ".join(parts) or None
+    phrase = _phrase(query.text) if query.text else None
+    if phrase is None:
+        return [" AND ".join(parts)] if parts else []
+    return [
+        " AND ".join([f"{columns}({phrase})", *parts])
+        for columns in ("{name} : ", "{name organization title} : ", "")
+    ]
 
 
 def any_of(text: str, columns: tuple[str, ...] = ("offers", "interests")) -> str | None:
@@ -415,52 +426,50 @@ class ProfileRepository:
             )
             params.append(guild_id)
             params.append(_like(name_key(query.interest)) + "%")
-        match = directory_match(query)
-        wanted_words = any((query.text, query.offering, query.seeking))
-        if wanted_words and match is None:
+        tiers = directory_tiers(query)
+        if any((query.text, query.offering, query.seeking)) and not tiers:
             return DirectoryPage()  # only punctuation typed: nothing can match
-        if match is not None:
-            # The FTS index is searched once, as a table of its own; SQLite would otherwise probe it per row.
-            prefix = "WITH h AS MATERIALIZED (SELECT rowid AS hit, rank FROM profiles_fts WHERE profiles_fts MATCH ?) "
-            source = "h JOIN profiles p ON p.rowid = h.hit"
-            params.insert(0, match)
-            order = "h.rank, p.name COLLATE NOCASE"
-        else:
-            prefix, source, order = "", "profiles p", "p.name COLLATE NOCASE, p.user_id"
         clause = " AND ".join(where)
-        # One more row than is kept says whether more match, without counting every match.
-        rows = await self.db.fetchall(
-            f"{prefix}SELECT p.rowid AS row_key, p.* FROM {source} WHERE {clause} ORDER BY {order} LIMIT ?",
-            (*params, limit + 1),
-        )
-        more = len(rows) > limit
-        rows = rows[:limit]
-        snippets: dict[int, str] = {}
-        if match is not None and rows:
-            keys = [int(r["row_key"]) for r in rows]
-            found = await self.db.fetchall(
-                f"SELECT rowid, snippet(profiles_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 12) AS snip"
-                f" FROM profiles_fts WHERE profiles_fts MATCH ? AND rowid IN ({','.join('?' * len(keys))})",
-                (match, *keys),
+        if tiers:
+            # Matches best tier first and newest first within it, a page of each read (storage.fts).
+            snippet = f"snippet(profiles_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 12)"
+            hits, values = tiered_hits(
+                "profiles_fts", "JOIN profiles p ON p.rowid = f.rowid", clause, params, tiers, limit + 1,
+                extra=snippet,
+            )  # fmt: skip
+            rows = await self.db.fetchall(
+                f"WITH {hits} SELECT h.extra AS snip, p.* FROM hits h JOIN profiles p ON p.rowid = h.id"
+                " ORDER BY h.tier, h.id DESC LIMIT ?",
+                (*values, limit + 1),
             )
-            snippets = {int(r["rowid"]): r["snip"] for r in found}
-        return DirectoryPage(
-            [DirectoryEntry(_profile(r), snippets.get(int(r["row_key"]))) for r in rows], more
-        )
+        else:
+            rows = await self.db.fetchall(  # one more row than is kept says whether more match
+                f"SELECT NULL AS snip, p.* FROM profiles p WHERE {clause}"
+                " ORDER BY p.name COLLATE NOCASE, p.user_id LIMIT ?",
+                (*params, limit + 1),
+            )
+        more = len(rows) > limit
+        return DirectoryPage([DirectoryEntry(_profile(r), r["snip"]) for r in rows[:limit]], more)
 
     async def connect_candidates(
         self, guild_id: int, need: str, *, exclude: int, limit: int = 150
     ) -> list[Profile]:
-        """Visible, unprotected profiles whose offers or interests share a word with `need`, best first."""
-        match = any_of(need)
-        if match is None:
+        """Visible, unprotected profiles whose offers or interests share a word with `need`: those whose offers
+        do first, the newest first within each (`tiered_hits`: at most `limit` of each are read)."""
+        words = any_word(need)
+        if words is None:
             return []
+        hits, params = tiered_hits(
+            "profiles_fts",
+            "JOIN profiles p ON p.rowid = f.rowid",
+            f"p.guild_id = ? AND p.user_id != ? AND p.left_at IS NULL AND NOT {_PROTECTED}",
+            [guild_id, exclude, guild_id, guild_id],
+            [f"{{offers}} : ({words})", f"{{offers interests}} : ({words})"],
+            limit,
+        )
         rows = await self.db.fetchall(
-            "WITH h AS MATERIALIZED (SELECT rowid AS hit, rank FROM profiles_fts WHERE profiles_fts MATCH ?)"
-            " SELECT p.* FROM h JOIN profiles p ON p.rowid = h.hit"
-            f" WHERE p.guild_id = ? AND p.user_id != ? AND p.left_at IS NULL AND NOT {_PROTECTED}"
-            " ORDER BY h.rank LIMIT ?",
-            (match, guild_id, exclude, guild_id, guild_id, limit),
+            f"WITH {hits} SELECT p.* FROM hits h JOIN profiles p ON p.rowid = h.id ORDER BY h.tier, h.id DESC LIMIT ?",
+            (*params, limit),
         )
         return [_profile(r) for r in rows]
 

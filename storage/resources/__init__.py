@@ -12,7 +12,6 @@ row), `tags`, `library` (sharing, changing, removing; the digest setting), `mark
 from __future__ import annotations
 
 from .model import (
-    CANDIDATES,
     GRADES,
     KINDS,
     MAX_TAG_LENGTH,
@@ -33,7 +32,6 @@ from .personal import PersonalStore
 from .search import SearchStore
 
 __all__ = [
-    "CANDIDATES",
     "GRADES",
     "KINDS",
     "MAX_TAGS",

@@ -30,12 +30,6 @@ GRADES = ("K-2", "3-5", "6-8", "9-12", "Post-secondary", "All")
 KINDS = ("lesson", "guide", "funding", "program", "video", "tool", "research", "other")
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 30
-# Search weights for bm25, per column of resources_fts: a title match counts most; `scope` (filter
-# tokens) counts nothing.
-TITLE_WEIGHT, DESCRIPTION_WEIGHT, TAGS_WEIGHT = 10.0, 2.0, 4.0
-# A query matching more resources than this ranks the most recent CANDIDATES of them: bm25 costs about a
-# microsecond per match, and this bounds a search's time however common its words are.
-CANDIDATES = 2000
 
 # Letters, digits, spaces and a few joiners people use in topic names ("Funding & Grants", "K-12", "C++").
 _TAG_FORBIDDEN = re.compile(r"[^\w &+./'-]|_")

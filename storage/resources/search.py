@@ -1,20 +1,16 @@
-"""Finding resources: full-text search (bm25 over `resources_fts`), the recent ones, the ones of a week."""
+"""Finding resources: full-text search (over `resources_fts`, in tiers: `storage.fts.tiered_hits`), the recent ones, the ones of a week."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from storage.fts import match_query
+from storage.fts import any_word, match_query, terms, tiered_hits
 from storage.jobs import to_db_time
 
 from .base import Store
 from .model import (
     _R_COLUMNS,
-    CANDIDATES,
-    DESCRIPTION_WEIGHT,
-    TAGS_WEIGHT,
-    TITLE_WEIGHT,
     Resource,
     _resource,
     _token,
@@ -35,9 +31,11 @@ class SearchStore(Store):
         kind: str | None = None,
         limit: int = 50,
     ) -> list[Resource]:
-        """Best matches first (bm25, the title weighted over tags and description); words match as prefixes.
+        """Best matches first: every word in the title, then in the title or tags, then with a word in the
+        title, then anywhere; the newest first within each. Words match as prefixes.
 
-        Whatever the text holds, this never raises: only its words are searched for.
+        Only the newest `limit` matches of each of those are read, however many match. Whatever the text
+        holds, this never raises: only its words are searched for.
         """
         words = match_query(text)
         if words is None:
@@ -55,19 +53,23 @@ class SearchStore(Store):
         scope = [f'"{t}"' for t in required]
         if grades and grades != "All":
             scope.append(f'("{_token("gr", grades)}" OR "{_token("gr", "All")}")')
-        query = f"{{title description tags}} : ({words})"
-        if scope:
-            query += f" AND scope : ({' AND '.join(scope)})"
-        # Rank the candidates, keep the best `limit`, and only then read their rows and tags.
+        within = f" AND scope : ({' AND '.join(scope)})" if scope else ""
+        tiers = [f"{{title}} : ({words})", f"{{title tags}} : ({words})"]
+        if len(terms(text)) > 1:
+            tiers.append(f"{{title description tags}} : ({words}) AND {{title}} : ({any_word(text)})")
+        tiers.append(f"{{title description tags}} : ({words})")
+        hits, params = tiered_hits(
+            "resources_fts",
+            "JOIN resources g ON g.id = f.rowid",
+            "g.guild_id = ?",
+            [guild_id],
+            [tier + within for tier in tiers],
+            limit,
+        )
         rows = await self.db.fetchall(
-            f"SELECT {_R_COLUMNS} FROM ("
-            "  SELECT id, score FROM ("
-            f"   SELECT f.rowid AS id, bm25(resources_fts, {TITLE_WEIGHT}, {DESCRIPTION_WEIGHT}, {TAGS_WEIGHT}, 0)"
-            "    AS score FROM resources_fts f JOIN resources g ON g.id = f.rowid"
-            "    WHERE resources_fts MATCH ? AND g.guild_id = ? ORDER BY f.rowid DESC LIMIT ?"
-            "  ) ORDER BY score, id DESC LIMIT ?"
-            ") c JOIN resources r ON r.id = c.id ORDER BY c.score, r.id DESC",
-            (query, guild_id, CANDIDATES, limit),
+            f"WITH {hits} SELECT {_R_COLUMNS} FROM hits h JOIN resources r ON r.id = h.id"
+            " ORDER BY h.tier, h.id DESC LIMIT ?",
+            (*params, limit),
         )
         return [_resource(row) for row in rows]
 

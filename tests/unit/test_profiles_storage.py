@@ -105,6 +105,23 @@ async def test_directory_filters_text_and_visibility(db: Database) -> None:
     assert (len(page.entries), page.more) == (1, True)  # more match than were asked for: not counted
 
 
+async def test_text_in_a_name_comes_first_then_organization_or_title_then_anywhere(db: Database) -> None:
+    profiles = ProfileRepository(db)
+    for user, name, org, interests in [
+        (20, "Dana Rivers", "Acme", "river ecology"),
+        (21, "Eli Park", "Rivers Museum", ""),
+        (22, "Rivera Lopez", "Acme", ""),
+        (23, "Fay Lin", "Acme", "rivers"),
+    ]:
+        await profiles.save(
+            Profile(G, user, name, org, None, None, "", split_interests(interests), "", ""), now=NOW
+        )
+    page = await profiles.directory(G, DirectoryQuery(text="river"), Viewer(ALICE))
+    # Names first (the newest first), then an organization, then anywhere.
+    assert [e.profile.name for e in page.entries] == ["Rivera Lopez", "Dana Rivers", "Eli Park", "Fay Lin"]
+    assert all(e.snippet for e in page.entries)
+
+
 async def test_connect_candidates_exclude_self_protected_and_hidden(db: Database) -> None:
     await seed(db)
     profiles = ProfileRepository(db)

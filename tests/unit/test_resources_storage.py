@@ -197,6 +197,22 @@ async def test_search_ranks_title_over_tags_over_description(repo: ResourceRepos
     assert found == [in_title, in_tags, in_description]
 
 
+async def test_search_tiers_every_word_where_it_matched_then_newest_first(repo: ResourceRepository) -> None:
+    anywhere = await add(repo, "Family night", description="a robotics grant showcase")
+    one_in_title = await add(repo, "Robotics night", description="grant funded")
+    title_and_tags = await add(repo, "Robotics club", tags=["Grants"])
+    older_title = await add(repo, "Grant for robotics teams")
+    title = await add(repo, "Robotics grant guide")
+    found = [r.id for r in await repo.search(G, "robotics grant")]
+    assert found == [title, older_title, title_and_tags, one_in_title, anywhere]
+    assert [r.id for r in await repo.search(G, "robotics grant", limit=2)] == [title, older_title]
+
+
+async def test_search_reads_a_page_of_matches_however_many_there_are(repo: ResourceRepository) -> None:
+    ids = [await add(repo, f"Robotics kit {n}", f"k{n}") for n in range(60)]
+    assert [r.id for r in await repo.search(G, "robot", limit=50)] == ids[::-1][:50]
+
+
 async def test_search_prefixes_filters_and_guilds(repo: ResourceRepository) -> None:
     lesson = await add(repo, "Bridge engineering lesson", grades="6-8", kind="lesson", tags=["Engineering"])
     for_all = await add(repo, "Bridge design guide", grades="All", kind="guide")
