@@ -7,7 +7,7 @@ import contextlib
 import secrets
 import weakref
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -164,23 +164,38 @@ class Paginator(OwnedView):
 
     Each member keeps their last `LIVE_LISTS` paged answers working (their pages stay in memory until the
     buttons time out); opening another turns the oldest one's buttons off and lets its pages go, so a busy
-    organizer's lists don't pile up for 14 minutes each."""
+    organizer's lists don't pile up for 14 minutes each.
 
-    def __init__(self, owner_id: int, pages: Sequence[discord.Embed]) -> None:
+    `rest`, when given, reads every page (the first again) the first time Next is clicked: a long list then
+    costs one page until someone turns it (`pages` holds just the first)."""
+
+    def __init__(
+        self,
+        owner_id: int,
+        pages: Sequence[discord.Embed],
+        *,
+        rest: Callable[[], Awaitable[Sequence[discord.Embed]]] | None = None,
+    ) -> None:
         super().__init__(owner_id)
         if not pages:
             raise ValueError("a paginator needs at least one page")
-        self.pages = list(pages)
         self.index = 0
         self._lists: dict[int, deque[Any]] = {}  # the bot's `live_lists`, once sent
+        self._rest = rest
+        self._number(pages)
+        if rest is not None:
+            self.pages[0].set_footer(text="Page 1 · Next for more")
+        self._sync_buttons()
+
+    def _number(self, pages: Sequence[discord.Embed]) -> None:
+        self.pages = list(pages)
         for number, page in enumerate(self.pages, start=1):
             if len(self.pages) > 1:
                 page.set_footer(text=f"Page {number} of {len(self.pages)}")
-        self._sync_buttons()
 
     def _sync_buttons(self) -> None:
         self.previous.disabled = self.index == 0
-        self.next.disabled = self.index >= len(self.pages) - 1
+        self.next.disabled = self._rest is None and self.index >= len(self.pages) - 1
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
     async def previous(
@@ -195,6 +210,9 @@ class Paginator(OwnedView):
         await self._show(interaction, self.index + 1)
 
     async def _show(self, interaction: discord.Interaction[CopBot], index: int) -> None:
+        if self._rest is not None:
+            rest, self._rest = self._rest, None
+            self._number(await rest())
         self.index = max(0, min(index, len(self.pages) - 1))
         self._sync_buttons()
         await interaction.response.edit_message(embed=self.pages[self.index], view=self)
@@ -202,7 +220,7 @@ class Paginator(OwnedView):
     async def send(self, interaction: discord.Interaction[CopBot]) -> None:
         """Answer `interaction` privately with the first page (buttons only when there is more than one)."""
         self.interaction = interaction
-        view = self if len(self.pages) > 1 else discord.utils.MISSING
+        view = self if len(self.pages) > 1 or self._rest is not None else discord.utils.MISSING
         if interaction.response.is_done():
             await interaction.followup.send(embed=self.pages[0], view=view, ephemeral=True)
         else:

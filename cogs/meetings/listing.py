@@ -25,6 +25,7 @@ from core.timeutil import discord_timestamp
 from storage.meetings import CHECKIN_OPENS_BEFORE, Meeting, RsvpStatus
 
 meeting = MeetingsBase.meeting
+PER_PAGE = 10  # meetings on a page of /meeting list
 
 
 class ListingCommands(MeetingsBase):
@@ -46,13 +47,16 @@ class ListingCommands(MeetingsBase):
         """List upcoming or past meetings."""
         assert interaction.guild_id is not None
         chosen = await self.audiences.read(interaction.guild_id, audience) if audience else None
-        pages = await self.listing_pages(
-            interaction.guild_id,
-            past=when == "past",
-            audience=chosen,
-            sight=await sight_of(self.bot.db, interaction),
-        )
-        await Paginator(interaction.user.id, pages).send(interaction)
+        sight = await sight_of(self.bot.db, interaction)
+        guild_id, past = interaction.guild_id, when == "past"
+        first = await self.listing_pages(guild_id, past=past, audience=chosen, sight=sight, limit=PER_PAGE)
+        rest = None
+        if len(first) > 1:  # more than a page: the rest is read if Next is clicked
+
+            async def rest() -> list[discord.Embed]:
+                return await self.listing_pages(guild_id, past=past, audience=chosen, sight=sight)
+
+        await Paginator(interaction.user.id, first[:1], rest=rest).send(interaction)
 
     async def listing_pages(
         self,
@@ -61,33 +65,35 @@ class ListingCommands(MeetingsBase):
         past: bool,
         audience: tuple[str, int | None] | None = None,
         sight: Visibility | None = None,
+        limit: int = LIST_LIMIT,
     ) -> list[discord.Embed]:
-        """The meetings `sight` may see (every one without a sight: for benchmarks), as pages."""
+        """The first `limit` meetings `sight` may see (every one without a sight: for benchmarks), as pages;
+        a page more when more are found."""
         now = self.bot.clock.now()
 
         async def fetch(limit: int) -> list[Meeting]:
             return await self.repo.listing(guild_id, now=now, past=past, audience=audience, limit=limit)
 
         if sight is None:
-            found = await fetch(LIST_LIMIT + 1)
+            found = await fetch(limit + 1)
         else:
-            found = await sight.first_seen(fetch, LIST_LIMIT + 1)
-        going = await self.repo.going_counts([m.id for m in found[:LIST_LIMIT]])
+            found = await sight.first_seen(fetch, limit + 1)
+        going = await self.repo.going_counts([m.id for m in found[:limit]])
         lines = []
-        for meeting in found[:LIST_LIMIT]:
+        for meeting in found[:limit]:
             state = " — **cancelled**" if meeting.cancelled else f" — {going.get(meeting.id, 0)} going"
             seats = f" of {meeting.capacity}" if meeting.capacity and not meeting.cancelled else ""
             lines.append(
                 f"`#{meeting.id}` **{safe_text(meeting.title)}** · {discord_timestamp(meeting.starts_at, 'f')}"
                 f" ({discord_timestamp(meeting.starts_at, 'R')}){state}{seats}"
             )
-        if len(found) > LIST_LIMIT:
-            lines.append(f"Only the first {LIST_LIMIT} are listed.")
+        if len(found) > limit:
+            lines.append(f"Only the first {limit} are listed.")
         title = "Past meetings" if past else "Upcoming meetings"
         empty = (
             "No past meetings yet." if past else "No meetings are scheduled. Organizers: `/meeting schedule`."
         )
-        return paginate_lines(title, lines, per_page=10, empty=empty)
+        return paginate_lines(title, lines, per_page=PER_PAGE, empty=empty)
 
     @meeting.command(name="show")
     @app_commands.rename(meeting="id")
