@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from icalendar import Alarm, Calendar, Event
 
 from core.meetings.series import MAX_OCCURRENCES, repeat_rule, series_start_times
 from storage.meetings import Meeting
+
+if TYPE_CHECKING:  # icalendar is imported when a file is made: 4 MB that start-up does not need
+    from icalendar import Event
 
 PRODID = "-//copbot//community of practice meetings//EN"
 UID_DOMAIN = "copbot.meetings"
@@ -49,6 +51,8 @@ def meeting_uid(guild_id: int, meeting_id: int) -> str:
 
 
 def _vevent(item: CalendarEvent, stamp: datetime) -> Event:
+    from icalendar import Alarm, Event
+
     zone = ZoneInfo(item.zone)
     event = Event()
     event.add("uid", item.uid)
@@ -87,6 +91,8 @@ def _vevent(item: CalendarEvent, stamp: datetime) -> Event:
 
 def build_calendar(events: Sequence[CalendarEvent], *, now: datetime, name: str | None = None) -> bytes:
     """A complete VCALENDAR with one VEVENT per item and the VTIMEZONEs they use."""
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

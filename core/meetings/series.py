@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
-from icalendar import vRecur
 
 from core.meetings.errors import MeetingRefusal
 
@@ -70,6 +69,8 @@ def series_start_times(
     """
     tz = ZoneInfo(zone)
     local = start.astimezone(tz).replace(tzinfo=None)
+    from icalendar import vRecur  # imported on first use, like core.meetings.calendar
+
     rule = repeat_rule(repeat, local, count=None, until=None)
     text = vRecur(rule).to_ical().decode()  # type: ignore[no-untyped-call]
     found: list[datetime] = []

@@ -237,21 +237,25 @@ async def test_a_long_list_reads_the_rest_only_when_a_member_turns_the_page(comm
     for n in range(23):
         starts = now + timedelta(days=n + 1)
         await repo.create(
-            NewMeeting(guild_id, f"Session {n + 1:02}", starts, starts + timedelta(hours=1), "UTC", 1, 1), now=now
+            NewMeeting(guild_id, f"Session {n + 1:02}", starts, starts + timedelta(hours=1), "UTC", 1, 1),
+            now=now,
         )
     first = await community.alice.run("meeting list")
     assert first.embeds[0]["footer"]["text"] == "Page 1 · Next for more"
-    assert "Session 10" in first.text and "Session 11" not in first.text
+    assert "Session 10" in first.text
+    assert "Session 11" not in first.text
     assert first.buttons == ["Previous", "Next"]
     second = await community.alice.click(first, "Next")
     assert second.embeds[0]["footer"]["text"] == "Page 2 of 3"
-    assert "Session 11" in second.text and "Session 20" in second.text
+    assert "Session 11" in second.text
+    assert "Session 20" in second.text
     third = await community.alice.click(second, "Next")
     assert "Session 23" in third.text
     back = await community.alice.click(third, "Previous")
     assert back.embeds[0]["footer"]["text"] == "Page 2 of 3"
     few = await community.alice.run("meeting list", when="past")
-    assert few.buttons == [] and "No past meetings" in few.text
+    assert few.buttons == []
+    assert "No past meetings" in few.text
 
 
 async def _all_disabled(community: Community, meeting_id: int) -> bool:
