@@ -452,10 +452,11 @@ class ProfileRepository:
         return DirectoryPage([DirectoryEntry(_profile(r), r["snip"]) for r in rows[:limit]], more)
 
     async def connect_candidates(
-        self, guild_id: int, need: str, *, exclude: int, limit: int = 150
+        self, guild_id: int, need: str, *, exclude: int, limit: int = 60
     ) -> list[Profile]:
-        """Visible, unprotected profiles whose offers or interests share a word with `need`: those whose offers
-        do first, the newest first within each (`tiered_hits`: at most `limit` of each are read)."""
+        """Visible, unprotected profiles whose offers or interests share a word with `need`: those who offer
+        every word first, then any word, then who like one; the newest first within each (`tiered_hits`: at
+        most `limit` of each are read)."""
         words = any_word(need)
         if words is None:
             return []
@@ -464,7 +465,11 @@ class ProfileRepository:
             "JOIN profiles p ON p.rowid = f.rowid",
             f"p.guild_id = ? AND p.user_id != ? AND p.left_at IS NULL AND NOT {_PROTECTED}",
             [guild_id, exclude, guild_id, guild_id],
-            [f"{{offers}} : ({words})", f"{{offers interests}} : ({words})"],
+            [
+                f"{{offers}} : ({_phrase(need)})",
+                f"{{offers}} : ({words})",
+                f"{{offers interests}} : ({words})",
+            ],
             limit,
         )
         rows = await self.db.fetchall(

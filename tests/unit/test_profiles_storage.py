@@ -134,6 +134,25 @@ async def test_connect_candidates_exclude_self_protected_and_hidden(db: Database
     assert await profiles.unhide(G, BOB)
 
 
+async def test_connect_candidates_who_offer_every_word_come_before_newer_ones_who_offer_one(
+    db: Database,
+) -> None:
+    profiles = ProfileRepository(db)
+    for user, offers, interests in [
+        (30, "grant writing, robotics mentors", ""),
+        (31, "robotics", ""),
+        (32, "", "grant"),
+    ]:
+        await profiles.save(
+            Profile(G, user, f"M{user}", "", None, None, "", split_interests(interests), offers, ""), now=NOW
+        )
+    found = await profiles.connect_candidates(G, "robotics grant", exclude=ALICE)
+    assert [p.user_id for p in found] == [30, 31, 32]
+    assert [
+        p.user_id for p in await profiles.connect_candidates(G, "robotics grant", exclude=ALICE, limit=1)
+    ] == [30]
+
+
 async def test_resave_keeps_needs_and_card_and_delete_removes_everything(db: Database) -> None:
     await seed(db)
     profiles = ProfileRepository(db)
