@@ -493,13 +493,14 @@ class ProfileRepository:
         return [r["interest"] for r in rows]
 
     async def organizations_like(self, guild_id: int, typed: str, *, limit: int = 25) -> list[str]:
+        """Organizations of visible profiles containing `typed`, the most named first (migration 0024 keeps
+        the counts)."""
         rows = await self.db.fetchall(
-            "SELECT organization, COUNT(*) AS n FROM profiles WHERE guild_id = ? AND organization != ''"
-            " AND organization LIKE ? ESCAPE '\\' AND left_at IS NULL GROUP BY organization COLLATE NOCASE"
-            " ORDER BY n DESC, organization LIMIT ?",
+            "SELECT name FROM profile_organizations WHERE guild_id = ? AND name LIKE ? ESCAPE '\\'"
+            " ORDER BY members DESC, name LIMIT ?",
             (guild_id, "%" + _like(typed) + "%", limit),
         )
-        return [r["organization"] for r in rows]
+        return [r["name"] for r in rows]
 
     async def introduced_ids(self, guild_id: int) -> set[int]:
         rows = await self.db.fetchall("SELECT user_id FROM profiles WHERE guild_id = ?", (guild_id,))

@@ -153,6 +153,47 @@ async def test_connect_candidates_who_offer_every_word_come_before_newer_ones_wh
     ] == [30]
 
 
+async def test_the_kept_organization_counts_match_a_fresh_count_through_every_change(db: Database) -> None:
+    profiles = ProfileRepository(db)
+
+    async def fresh() -> list[tuple[str, int]]:
+        rows = await db.fetchall(
+            "SELECT lower(organization) AS k, COUNT(*) AS n FROM profiles WHERE guild_id = ? AND left_at IS NULL"
+            " AND organization != '' GROUP BY lower(organization) ORDER BY k",
+            (G,),
+        )
+        return [(r["k"], r["n"]) for r in rows]
+
+    async def kept() -> list[tuple[str, int]]:
+        rows = await db.fetchall(
+            "SELECT key, members FROM profile_organizations WHERE guild_id = ? ORDER BY key", (G,)
+        )
+        return [(r["key"], r["members"]) for r in rows]
+
+    async def save(user: int, organization: str) -> None:
+        await profiles.save(Profile(G, user, f"M{user}", organization, None, None, "", (), "", ""), now=NOW)
+
+    for user, organization in [(1, "Acme Corp"), (2, "ACME corp"), (3, "Lincoln"), (4, ""), (5, "Lincoln")]:
+        await save(user, organization)
+        assert await kept() == await fresh()
+    assert await profiles.organizations_like(G, "") == ["Acme Corp", "Lincoln"]  # the most named first
+    assert await profiles.organizations_like(G, "linc") == ["Lincoln"]
+    steps = [
+        lambda: save(3, "Acme Corp"),  # moved
+        lambda: save(4, "Lincoln"),  # named one
+        lambda: profiles.hide(G, 5, NOW),  # left the server
+        lambda: profiles.unhide(G, 5),
+        lambda: profiles.hide(G, 1, NOW),
+        lambda: profiles.delete_member(G, 1),  # deleted while hidden
+        lambda: profiles.delete_member(G, 2),
+        lambda: save(2, "Zeta Labs"),
+    ]
+    for step in steps:
+        await step()
+        assert await kept() == await fresh()
+    assert await profiles.organizations_like(G, "") == ["Lincoln", "Acme Corp", "Zeta Labs"]
+
+
 async def test_resave_keeps_needs_and_card_and_delete_removes_everything(db: Database) -> None:
     await seed(db)
     profiles = ProfileRepository(db)
