@@ -200,7 +200,7 @@ class MeetingsBase(commands.Cog):
         guild_id = interaction.guild_id
         zone = await self.bot.guild_settings.timezone(guild_id)
         found = await (await sight_of(self.bot.db, interaction)).first_seen(
-            lambda limit: self.repo.search(guild_id, current.strip(), limit=limit),
+            lambda limit: self.repo.search(guild_id, current.strip(), now=self.bot.clock.now(), limit=limit),
             25,
         )
         choices = []

@@ -12,12 +12,12 @@ from core.meetings.errors import MeetingRefusal
 from core.meetings.series import MAX_OCCURRENCES, Repeat, starts_of
 from core.text import human_list, quote
 from core.timeutil import TimeInputError, format_duration, parse_duration, parse_durations, parse_when
+from storage.meetings import MAX_LENGTH
 
 TITLE_LIMIT = 100  # Discord's limit for a scheduled event's name
 DESCRIPTION_LIMIT = 1000  # a scheduled event's description
 LOCATION_LIMIT = 100  # an external event's location
 TOPIC_LIMIT = 200
-MAX_LENGTH = timedelta(hours=24)
 FAR_AWAY = timedelta(days=365)
 REPEATS = {
     "none": "Does not repeat",

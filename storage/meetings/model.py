@@ -14,6 +14,9 @@ from storage.jobs import from_db_time, to_db_time
 
 DEFAULT_REMINDER_OFFSETS: tuple[int, ...] = (7 * 86400, 86400, 3600)
 CHECKIN_OPENS_BEFORE = timedelta(minutes=15)
+# The longest a meeting lasts (`/meeting schedule` and `edit` refuse more): what is still going on started
+# less than this ago, so lists of upcoming meetings read from there instead of from the first meeting ever.
+MAX_LENGTH = timedelta(hours=24)
 
 
 class RsvpStatus(StrEnum):

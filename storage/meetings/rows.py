@@ -13,6 +13,7 @@ from storage.meetings.model import (
     DB_VALUE,
     DEFAULT_REMINDER_OFFSETS,
     EDITABLE,
+    MAX_LENGTH,
     EditConflict,
     Meeting,
     NewMeeting,
@@ -148,6 +149,9 @@ class MeetingRows(RsvpRows):
         """Upcoming meetings soonest first (not yet ended), or past ones most recent first."""
         where = ["guild_id = ?", "ends_at <= ?" if past else "ends_at > ?"]
         params: list[Any] = [guild_id, to_db_time(now)]
+        # Bounds on starts_at let the (guild_id, starts_at) index start at now, not at the first meeting.
+        where.append("starts_at <= ?" if past else "starts_at > ?")
+        params.append(to_db_time(now if past else now - MAX_LENGTH))
         if audience is not None:
             where.append("audience_kind = ? AND audience_id IS ?")
             params.extend(audience)
@@ -160,17 +164,25 @@ class MeetingRows(RsvpRows):
         )
         return [Meeting.from_row(r) for r in rows]
 
-    async def search(self, guild_id: int, text: str, *, limit: int = 25) -> list[Meeting]:
-        """For autocomplete: title matches, upcoming first then the most recent."""
+    async def search(self, guild_id: int, text: str, *, now: datetime, limit: int = 25) -> list[Meeting]:
+        """For autocomplete: title matches (or the id typed), upcoming soonest first, then past ones most
+        recent first. Each half walks the meetings in time order from now and stops at `limit`."""
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        rows = await self.db.fetchall(
-            "SELECT * FROM meetings WHERE guild_id = ? AND (title LIKE ? ESCAPE '\\' OR CAST(id AS TEXT) = ?)"
-            " ORDER BY (ends_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), "
-            " CASE WHEN ends_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now') THEN -julianday(starts_at)"
-            " ELSE julianday(starts_at) END LIMIT ?",
-            (guild_id, pattern, text.strip(), limit),
+        matching = "guild_id = ? AND (title LIKE ? ESCAPE '\\' OR CAST(id AS TEXT) = ?)"
+        values = (guild_id, pattern, text.strip())
+        upcoming = await self.db.fetchall(
+            f"SELECT * FROM meetings WHERE {matching} AND starts_at > ? AND ends_at > ?"
+            " ORDER BY starts_at, id LIMIT ?",
+            (*values, to_db_time(now - MAX_LENGTH), to_db_time(now), limit),
         )
-        return [Meeting.from_row(r) for r in rows]
+        past = []
+        if len(upcoming) < limit:
+            past = await self.db.fetchall(
+                f"SELECT * FROM meetings WHERE {matching} AND starts_at <= ? AND ends_at <= ?"
+                " ORDER BY starts_at DESC, id DESC LIMIT ?",
+                (*values, to_db_time(now), to_db_time(now), limit - len(upcoming)),
+            )
+        return [Meeting.from_row(r) for r in [*upcoming, *past]]
 
     async def series(self, guild_id: int, series_id: int) -> list[Meeting]:
         """Every meeting of a series (cancelled ones too), soonest first."""

@@ -107,9 +107,30 @@ async def test_next_meeting_listing_and_search(repo: MeetingRepository) -> None:
     assert found.id == sooner
     assert [m.id for m in await repo.listing(GUILD, now=NOW)] == [sooner, later]
     assert await repo.listing(GUILD, now=NOW, past=True) == []
-    assert [m.id for m in await repo.search(GUILD, "closing")] == [later]
-    assert [m.id for m in await repo.search(GUILD, "100%_")] == []
+    assert [m.id for m in await repo.search(GUILD, "closing", now=NOW)] == [later]
+    assert [m.id for m in await repo.search(GUILD, "100%_", now=NOW)] == []
     assert await next_meeting(repo.db, GUILD, NOW + timedelta(days=30)) is None
+
+
+async def test_search_and_listing_put_what_is_going_on_with_the_upcoming(repo: MeetingRepository) -> None:
+    last_week = await meeting(repo, days=-7, title="Planning session")
+    yesterday = await meeting(repo, days=-1, title="Planning session")
+    going_on = await meeting(repo, days=-0.5 / 24, title="Planning session")  # started half an hour ago
+    tomorrow = await meeting(repo, days=1, title="Planning session")
+    assert [m.id for m in await repo.search(GUILD, "plan", now=NOW)] == [
+        going_on,
+        tomorrow,
+        yesterday,
+        last_week,
+    ]
+    assert [m.id for m in await repo.search(GUILD, "plan", now=NOW, limit=3)] == [
+        going_on,
+        tomorrow,
+        yesterday,
+    ]
+    assert [m.id for m in await repo.search(GUILD, str(last_week), now=NOW)] == [last_week]
+    assert [m.id for m in await repo.listing(GUILD, now=NOW)] == [going_on, tomorrow]
+    assert [m.id for m in await repo.listing(GUILD, now=NOW, past=True)] == [yesterday, last_week]
 
 
 async def test_agenda_votes_order_and_toggle(repo: MeetingRepository) -> None:

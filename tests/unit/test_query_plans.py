@@ -11,6 +11,7 @@ from typing import Any
 
 from storage.database import Database
 from storage.jobs import claim_sql
+from storage.meetings import MeetingRepository
 from storage.profiles import DirectoryQuery, ProfileRepository, Viewer
 from storage.resources import NewResource, ResourceRepository
 
@@ -86,3 +87,21 @@ async def test_the_directory_without_words_walks_names_in_order(db: Database) ->
     shown = await plan(db, sql, list(params))
     assert "USING INDEX profiles_by_name" in shown, shown
     assert not FULL_SCAN.search(shown), shown
+
+
+async def test_meeting_lists_and_search_walk_the_time_index_from_now(db: Database) -> None:
+    repo, now = MeetingRepository(db), datetime(2026, 5, 4, tzinfo=UTC)
+    calls = [
+        lambda: repo.search(1, "kick", now=now),
+        lambda: repo.listing(1, now=now, limit=11),
+        lambda: repo.listing(1, now=now, past=True, limit=11),
+    ]
+    for call in calls:
+        with statements(db) as seen:
+            await call()
+        for sql, params in seen:
+            shown = await plan(db, sql, list(params))
+            assert "USING INDEX meetings_by_time (guild_id=? AND starts_at" in shown, shown
+            assert "TEMP B-TREE FOR ORDER BY" not in shown, (
+                shown
+            )  # in order (ties aside): LIMIT stops the walk
