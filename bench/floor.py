@@ -335,7 +335,32 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         f"memory: copbot {idle['copbot']:.0f} MB idle, {seeded['copbot']:.0f} MB after the samples; "
         f"the floor {idle['floor']:.0f} MB idle, {seeded['floor']:.0f} MB after"
     )
+    figures["goals"] = goals(figures)
     return figures
+
+
+def goals(figures: dict[str, Any]) -> dict[str, Any]:
+    """Issue 18's goals against this run's figures, printed with ✓ or ✗ (growth and punctuality have their
+    own scripts: bench/growth.py, bench/scheduler_load.py)."""
+    rows = [row for row in figures["rows"] if "error" not in row]
+    idle, seeded = figures["rss_idle_mb"], figures["rss_seeded_mb"]
+    checks = {
+        "median ≤ 1.25× the floor": [r["interaction"] for r in rows if r["median_x"] > 1.25],
+        "p99 ≤ 1.25× the floor": [r["interaction"] for r in rows if r["p99_x"] > 1.25],
+        "CPU per request ≤ 2× the floor's": [r["interaction"] for r in rows if r["cpu_ms"] > 2 * r["floor_cpu_ms"]],
+    }  # fmt: skip
+    print("goals:")
+    for goal, missed in checks.items():
+        mark = "✓" if not missed else f"✗ {len(missed)} of {len(rows)} miss: " + ", ".join(missed)
+        print(f"  {goal}: {mark}")
+    memory = {
+        "idle RSS ≤ 1.3× the floor's": idle["copbot"] <= 1.3 * idle["floor"],
+        "RSS after the samples ≤ 1.5× idle": seeded["copbot"] <= 1.5 * idle["copbot"],
+    }
+    for goal, met in memory.items():
+        ratio = idle["copbot"] / idle["floor"] if "floor" in goal else seeded["copbot"] / idle["copbot"]
+        print(f"  {goal}: {'✓' if met else '✗'} ({ratio:.2f}×)")
+    return {"missed": checks, "memory": memory}
 
 
 def main() -> None:
