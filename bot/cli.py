@@ -241,6 +241,7 @@ async def sync_commands(settings: Settings, token: str, guild_id: int | None) ->
     import discord
 
     from bot.client import CopBot
+    from bot.command_sync import synced
 
     async with CopBot(settings, mode="sync") as bot:
         try:
@@ -252,7 +253,7 @@ async def sync_commands(settings: Settings, token: str, guild_id: int | None) ->
         if guild is not None:
             bot.tree.copy_global_to(guild=guild)
         try:
-            synced = await bot.tree.sync(guild=guild)
+            count = await synced(bot, guild)
         except (discord.Forbidden, discord.NotFound) as exc:
             if guild_id is None:
                 raise
@@ -262,7 +263,7 @@ async def sync_commands(settings: Settings, token: str, guild_id: int | None) ->
                 "3), or copy the server's ID again (Developer Mode → right-click the server → Copy Server ID)."
             ) from None
         where = f"server {guild_id}" if guild_id else "all servers (may take up to an hour to appear)"
-        print(f"Synced {len(synced)} commands to {where}.")
+        print(f"Synced {count} commands to {where}.")
     return 0
 
 

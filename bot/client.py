@@ -15,6 +15,7 @@ import discord
 from discord.ext import commands
 
 import cogs
+from bot.command_sync import sync_if_changed
 from bot.delivery import (
     classify,
     describe_post,
@@ -30,6 +31,7 @@ from core.personal_data import PersonalDataRegistry
 from core.scheduler import Missed, PermanentJobError, Scheduler
 from storage.database import Database
 from storage.guilds import GuildRepository
+from storage.instance_lock import InstanceLock
 from storage.jobs import Job
 
 log = logging.getLogger(__name__)
@@ -105,6 +107,7 @@ class CopBot(commands.Bot):
         self.ready_event = asyncio.Event()
         self._guild_news = asyncio.Event()  # set (and replaced) whenever a guild arrives in full
         self._arrived: set[int] = set()
+        self._instance: InstanceLock | None = None  # held while running (storage.instance_lock)
         self.personal_data = PersonalDataRegistry()
         self.tree.on_error = report_error  # type: ignore[method-assign]
         if not settings.uses_real_discord:
@@ -115,6 +118,10 @@ class CopBot(commands.Bot):
             point_discord_at(settings.discord_api_url)
 
     async def setup_hook(self) -> None:
+        if self.mode == "run":
+            # Before anything else: a second bot on this database must not start a second scheduler.
+            self._instance = InstanceLock(self.settings.database)
+            self._instance.acquire()
         self.db = await Database.open(self.settings.database)
         self.personal_data.after_delete = self.db.erase_deleted
         self.guild_settings = GuildRepository(self.db)
@@ -133,6 +140,7 @@ class CopBot(commands.Bot):
             await self.load_extension(extension)  # cogs register their job handlers as they load
         log.info("loaded %d extensions", len(self.extensions))
         if self.mode == "run":
+            await sync_if_changed(self)
             await self.scheduler.start()
 
     async def _job_failed(self, job: Job, error: Exception) -> None:
@@ -202,6 +210,9 @@ class CopBot(commands.Bot):
         await super().close()
         if hasattr(self, "db"):
             await self.db.close()
+        if self._instance is not None:
+            self._instance.release()
+            self._instance = None
 
     async def _finish_handlers(self, within: float = SHUTDOWN_GRACE) -> None:
         """Let commands, buttons and forms already running finish (bounded) before the HTTP session and

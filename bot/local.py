@@ -35,8 +35,11 @@ class LocalBot:
         )
         if ready not in done:
             ready.cancel()
-            if self._task in done:
-                self._task.result()  # start-up failed: raise its error here
+            failed, self._task, self.bot = self._task, None, None
+            await bot.close()
+            if failed in done:
+                failed.result()  # start-up failed: raise its error here (once: stop() has nothing left)
+            failed.cancel()
             raise TimeoutError(f"copbot was not ready within {READY_TIMEOUT} s")
         if sync:
             await bot.tree.sync()
