@@ -59,6 +59,20 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument(
         "path", help="the file to write, or a folder to write a dated copy in (copbot-YYYY-MM-DD-HHMMSS.db)"
     )
+    sub.add_parser(
+        "backups",
+        help="list the daily backups, newest first",
+        description="List the backups in the backup folder (COPBOT_BACKUP_FOLDER, else backups/ beside the "
+        "database): when each was made and its size.",
+    )
+    restore = sub.add_parser(
+        "restore",
+        help="put a backup in place of the database (the bot must be stopped)",
+        description="Check FILE (an intact copbot database, not from a newer copbot), then put it in place of "
+        "the database. The database it replaces is kept beside it (NAME.before-restore-…). Refused while a "
+        "bot runs on the database.",
+    )
+    restore.add_argument("file", help="the backup file to restore")
     report = sub.add_parser(
         "report",
         help="write a server's evidence report (charts, workbook, printable page) to a folder",
@@ -114,6 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_migrate(settings))
         if args.command == "backup":
             return _backup(settings, args.path)
+        if args.command == "backups":
+            return _backups(settings)
+        if args.command == "restore":
+            return _restore(settings, Path(args.file))
         if args.command == "report":
             from bot.report_cli import write_report
 
@@ -297,18 +315,40 @@ def _backup(settings: Settings, where: str) -> int:
 def backup_path(where: str) -> Path:
     """The file a backup goes to: `where` itself, or a dated file inside it when it names a folder."""
     from core.clock import SystemClock
+    from storage.backups import dated_path
 
     path = Path(where)
     if path.is_dir():
-        stamp = SystemClock().now().astimezone().strftime("%Y-%m-%d-%H%M%S")
-        dated = path / f"copbot-{stamp}.db"
-        n = 1
-        while dated.exists():  # two backups within a second
-            n += 1
-            dated = path / f"copbot-{stamp}-{n}.db"
-        return dated
+        return dated_path(path, SystemClock().now().astimezone())
     if where.endswith(("/", os.sep)):
         raise CliError(f"there is no folder {where}: create it first, or give a file name.")
     if not path.parent.is_dir():
         raise CliError(f"there is no folder {path.parent}: create it first, or back up somewhere else.")
     return path
+
+
+def _backups(settings: Settings) -> int:
+    from core.text import plural
+    from storage.backups import listing
+
+    folder = settings.backups
+    found = listing(folder)
+    if not found:
+        print(
+            f"No backups in {folder} yet: the first is made at {settings.backup_time} (COPBOT_BACKUP_TIME)."
+        )
+        return 0
+    print(f"{plural(len(found), 'backup')} in {folder}, newest first (keeping {settings.backup_keep}):")
+    for item in found:
+        print(f"  {item.made:%Y-%m-%d %H:%M:%S}  {item.size / 1_000_000:8.1f} MB  {item.path.name}")
+    return 0
+
+
+def _restore(settings: Settings, file: Path) -> int:
+    from core.clock import SystemClock
+    from storage.backups import restore
+
+    kept = restore(settings.database, file, SystemClock().now().astimezone())
+    where = f"; the database it replaced is kept as {kept}" if kept else ""
+    print(f"Restored {file} as {settings.database}{where}. Start copbot again: `copbot run`.")
+    return 0

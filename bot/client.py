@@ -15,6 +15,7 @@ import discord
 from discord.ext import commands
 
 import cogs
+from bot import backups
 from bot.command_sync import sync_if_changed
 from bot.delivery import (
     classify,
@@ -136,12 +137,14 @@ class CopBot(commands.Bot):
         self.scheduler.register(
             POST_KIND, partial(post_message, self), grace=POST_GRACE, describe=describe_post
         )
+        backups.install(self)
         for extension in discover_extensions():
             await self.load_extension(extension)  # cogs register their job handlers as they load
         log.info("loaded %d extensions", len(self.extensions))
         if self.mode == "run":
             await sync_if_changed(self)
             await self.scheduler.start()
+            await backups.ensure_series(self)
 
     async def _job_failed(self, job: Job, error: Exception) -> None:
         if isinstance(error, PermanentJobError):

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     announce_recurring_limit: int = Field(
         default=25, ge=1, le=1000, validation_alias="COPBOT_ANNOUNCE_RECURRING_LIMIT"
     )
+    backup_time: str = Field(default="03:00", validation_alias="COPBOT_BACKUP_TIME")
+    backup_keep: int = Field(default=14, ge=1, le=1000, validation_alias="COPBOT_BACKUP_KEEP")
+    backup_folder: Path | None = Field(default=None, validation_alias="COPBOT_BACKUP_FOLDER")
 
     @field_validator("discord_token", mode="before")
     @classmethod
@@ -83,6 +86,35 @@ class Settings(BaseSettings):
                     "must be a server ID: 17 to 20 digits (Developer Mode → right-click → Copy ID)"
                 )
         return value
+
+    @field_validator("backup_time", mode="before")
+    @classmethod
+    def _backup_time(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            hour, _, minute = value.partition(":")
+            if not (
+                hour.isdigit()
+                and minute.isdigit()
+                and int(hour) < 24
+                and int(minute) < 60
+                and len(minute) == 2
+            ):
+                raise ValueError("must be a time of day as HH:MM, such as 03:00")
+            return f"{int(hour):02d}:{minute}"
+        return value
+
+    @field_validator("backup_folder", mode="before")
+    @classmethod
+    def _backup_folder(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @property
+    def backups(self) -> Path:
+        """Where the daily backups go: COPBOT_BACKUP_FOLDER, else a `backups` folder beside the database."""
+        return self.backup_folder or self.database.parent / "backups"
 
     @field_validator("discord_api_url")
     @classmethod

@@ -47,14 +47,19 @@ class CopbotProcess:
         if sync.returncode:
             raise AssertionError(f"copbot sync exited with {sync.returncode}: {err.decode()[-2000:]}")
 
-    async def run_once(self, *args: str) -> tuple[int, str]:
-        """Another `copbot` command on the same database and settings, to its end: exit code and stderr."""
+    async def run_once(self, *args: str) -> tuple[int, str, str]:
+        """Another `copbot` command on the same database and settings, to its end: exit code, stdout, stderr."""
         other = await asyncio.create_subprocess_exec(
-            *self._python(), *args, env=self._env(), cwd=self.database.parent, stderr=asyncio.subprocess.PIPE
+            *self._python(),
+            *args,
+            env=self._env(),
+            cwd=self.database.parent,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
-        _, err = await asyncio.wait_for(other.communicate(), 60)
+        out, err = await asyncio.wait_for(other.communicate(), 60)
         assert other.returncode is not None
-        return other.returncode, err.decode()
+        return other.returncode, out.decode(), err.decode()
 
     async def start(self) -> None:
         connected_before = await self._connected()

@@ -111,7 +111,7 @@ async def test_a_second_copbot_process_says_why_in_one_line(
     await copbot_process.start()
     assert copbot_process.process is not None
     assert holder(copbot_process.database) == copbot_process.process.pid
-    code, err = await copbot_process.run_once("run")
+    code, _, err = await copbot_process.run_once("run")
     assert code == 2
     assert "Traceback" not in err, err
     [line] = [text for text in err.splitlines() if text.startswith("copbot:")]  # -X dev adds its warnings
