@@ -10,6 +10,7 @@ from asyncio.subprocess import PIPE
 from collections import Counter
 from pathlib import Path
 
+from bot.backups import KIND as BACKUP
 from core.clock import SystemClock
 from core.organizers import POST_KIND
 from emulator import Emulator
@@ -97,7 +98,9 @@ async def _at_least(control: Control, channel_id: str, count: int) -> bool:
 async def _all_done(process: CopbotProcess) -> bool:
     db = await Database.open(process.database, migrate=False)
     try:
-        pending = await db.fetchval("SELECT COUNT(*) FROM jobs WHERE state != ?", (JobState.DONE.value,))
+        pending = await db.fetchval(  # every post's job (the daily backup's waits for 03:00)
+            "SELECT COUNT(*) FROM jobs WHERE state != ? AND kind != ?", (JobState.DONE.value, BACKUP)
+        )
         return pending == 0
     finally:
         await db.close()
