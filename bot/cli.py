@@ -105,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
 
+    from bot.logs import configure as configure_logging
     from bot.settings import SettingsError, load_settings
     from storage.database import DatabaseError
 
@@ -114,12 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         debug = debug or settings.log_level == "DEBUG"
         # The demo and sync print what they did; their progress logs would only hide it.
         quiet = args.command in ("demo", "sync") and "COPBOT_LOG_LEVEL" not in os.environ
-        logging.basicConfig(
-            level=logging.DEBUG if args.debug else logging.WARNING if quiet else settings.log_level_number,
-            format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-            datefmt="%Y-%m-%d %H:%M:%S",
+        configure_logging(
+            logging.DEBUG if args.debug else logging.WARNING if quiet else settings.log_level_number,
+            settings.log_format,
         )
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every timer at INFO
         if args.command == "run":
             return _run(settings)
         if args.command == "sync":

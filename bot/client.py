@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
 import cogs
@@ -23,6 +24,7 @@ from bot.delivery import (
     post_message,
 )
 from bot.errors import report_error
+from bot.health import HealthServer, Metrics
 from bot.reach import DiscordPlatform
 from bot.settings import Settings
 from bot.ui import withdraw_questions
@@ -36,6 +38,7 @@ from storage.instance_lock import InstanceLock
 from storage.jobs import Job
 
 log = logging.getLogger(__name__)
+interactions_log = logging.getLogger("bot.interactions")  # one line per slash command: guild, command, time
 
 SHUTDOWN_GRACE = 10.0  # seconds running handlers get to finish when the bot stops
 # Names discord.py gives the tasks that run event handlers, slash commands, buttons and forms.
@@ -110,6 +113,10 @@ class CopBot(commands.Bot):
         self._arrived: set[int] = set()
         self._instance: InstanceLock | None = None  # held while running (storage.instance_lock)
         self.personal_data = PersonalDataRegistry()
+        self.metrics = Metrics()  # bot.health: counted always, served only with COPBOT_HEALTH_PORT
+        self.health: HealthServer | None = None
+        self._connections = 0
+        self.gateway_up = False  # between on_connect (or on_resumed) and on_disconnect
         self.tree.on_error = report_error  # type: ignore[method-assign]
         if not settings.uses_real_discord:
             # A local Discord (the tests, the demo): the emulator package knows how to point discord.py at
@@ -145,6 +152,10 @@ class CopBot(commands.Bot):
             await sync_if_changed(self)
             await self.scheduler.start()
             await backups.ensure_series(self)
+            self.metrics.attach()
+            if self.settings.health_port:
+                server = HealthServer(self, self.settings.health_host, self.settings.health_port)
+                self.health = server if await server.start() else None
 
     async def _job_failed(self, job: Job, error: Exception) -> None:
         if isinstance(error, PermanentJobError):
@@ -205,7 +216,42 @@ class CopBot(commands.Bot):
             except TimeoutError:
                 return None
 
+    async def on_interaction(self, interaction: discord.Interaction[CopBot]) -> None:
+        self.metrics.arrived(interaction)
+
+    async def on_app_command_completion(
+        self,
+        interaction: discord.Interaction[CopBot],
+        command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
+    ) -> None:
+        seconds = self.metrics.finished(interaction, "ok")
+        taken = f" in {seconds * 1000:.0f} ms" if seconds is not None else ""
+        interactions_log.info(
+            "guild %s: /%s done%s",
+            interaction.guild_id,
+            command.qualified_name,
+            taken,
+            extra={"guild": interaction.guild_id, "command": command.qualified_name},
+        )
+
+    async def on_connect(self) -> None:
+        self.gateway_up = True
+        self._connections += 1
+        if self._connections > 1:
+            self.metrics.reconnects.inc()
+
+    async def on_resumed(self) -> None:
+        self.gateway_up = True
+        self.metrics.reconnects.inc()
+
+    async def on_disconnect(self) -> None:
+        self.gateway_up = False
+
     async def close(self) -> None:
+        if self.health is not None:
+            await self.health.stop()
+            self.health = None
+        self.metrics.detach()
         if hasattr(self, "scheduler"):
             await self.scheduler.shutdown()  # before the HTTP session and the database close
         withdraw_questions()  # a command waiting for a member's Confirm would hold the shutdown

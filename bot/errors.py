@@ -95,9 +95,12 @@ async def report_error(interaction: discord.Interaction[CopBot], error: BaseExce
         error = error.original
     if isinstance(error, app_commands.TransformerError) and isinstance(error.__cause__, UserError):
         error = error.__cause__  # an argument transformer's refusal (bot/arguments.py), shown as it says
+    metrics = getattr(interaction.client, "metrics", None)
     if isinstance(error, discord.NotFound) and error.code == UNKNOWN_INTERACTION:
         # Answered after Discord's 3 s: the interaction is gone, and nothing can reach the member through it
         # (Discord told them it failed; clicking again works).
+        if metrics is not None:
+            metrics.finished(interaction, "late")
         log.warning(
             "answered too late (Discord's 3 s had passed) in %s in guild %s",
             _what(interaction),
@@ -106,6 +109,8 @@ async def report_error(interaction: discord.Interaction[CopBot], error: BaseExce
         return
     text = unknown_command(interaction, error) if isinstance(error, app_commands.CommandNotFound) else None
     text = text or _friendly(error)
+    if metrics is not None:
+        metrics.finished(interaction, "refused" if text is not None else "failed")
     if text is None:
         reference = secrets.token_hex(3).upper()
         log.error(

@@ -23,9 +23,15 @@ class LocalBot:
         self.database = database
         self.bot: CopBot | None = None
         self._task: asyncio.Task[None] | None = None
+        self.settings_overrides: dict[str, object] = {}  # more settings, as a host's environment would give
 
     async def start(self, *, sync: bool = True) -> CopBot:
-        settings = Settings(database=self.database, discord_api_url=self.api_url, _env_file=None)
+        settings = Settings(
+            database=self.database,
+            discord_api_url=self.api_url,
+            _env_file=None,
+            **self.settings_overrides,  # type: ignore[arg-type]
+        )
         bot = CopBot(settings, fast_start=True, clock=self.clock)
         self.bot = bot
         self._task = asyncio.create_task(bot.start(self.token), name="copbot")

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     announce_recurring_limit: int = Field(
         default=25, ge=1, le=1000, validation_alias="COPBOT_ANNOUNCE_RECURRING_LIMIT"
     )
+    health_port: int | None = Field(default=None, ge=1, le=65535, validation_alias="COPBOT_HEALTH_PORT")
+    health_host: str = Field(default="127.0.0.1", validation_alias="COPBOT_HEALTH_HOST")
+    log_format: str = Field(default="text", validation_alias="COPBOT_LOG_FORMAT")
     backup_time: str = Field(default="03:00", validation_alias="COPBOT_BACKUP_TIME")
     backup_keep: int = Field(default=14, ge=1, le=1000, validation_alias="COPBOT_BACKUP_KEEP")
     backup_folder: Path | None = Field(default=None, validation_alias="COPBOT_BACKUP_FOLDER")
@@ -84,6 +87,24 @@ class Settings(BaseSettings):
             if not value.isdigit() or not 17 <= len(value) <= 20:
                 raise ValueError(
                     "must be a server ID: 17 to 20 digits (Developer Mode → right-click → Copy ID)"
+                )
+        return value
+
+    @field_validator("health_port", mode="before")
+    @classmethod
+    def _health_port(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None  # off
+        return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _log_format(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().lower()
+            if value not in ("text", "json"):
+                raise ValueError(
+                    "must be text (one readable line per event) or json (one JSON object per line)"
                 )
         return value
 

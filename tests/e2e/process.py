@@ -24,6 +24,7 @@ class CopbotProcess:
         # slows every callback)
         self.debug = debug
         self.process: asyncio.subprocess.Process | None = None
+        self.extra_env: dict[str, str] = {}  # more settings for every copbot command it runs
 
     def _env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("COPBOT_", "DISCORD_"))}
@@ -33,6 +34,7 @@ class CopbotProcess:
             COPBOT_DATABASE=str(self.database),
             COPBOT_LOG_LEVEL="WARNING",
         )
+        env.update(self.extra_env)
         return env
 
     def _python(self) -> list[str]:
