@@ -49,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--dev", action="store_true", help="sync to the server in COPBOT_DEV_GUILD")
     where.add_argument("--guild", type=int, metavar="ID", help="sync to this server ID")
     sub.add_parser(
+        "doctor",
+        help="check copbot's set-up and say what to fix",
+        description="Connect with the token and check, for every server, the permissions, roles and channels "
+        "copbot needs, then the commands, the database and the scheduler: a checklist of ✓ and ✗, each ✗ with "
+        "the one thing to do. Exits with 1 when something is ✗.",
+    )
+    sub.add_parser(
         "migrate", help="create or upgrade the database, then exit", description="Apply pending migrations."
     )
     backup = sub.add_parser(
@@ -123,6 +130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(settings)
         if args.command == "sync":
             return _sync(settings, dev=args.dev, guild_id=args.guild)
+        if args.command == "doctor":
+            token = _token(settings)
+            return 2 if token is None else asyncio.run(doctor(settings, token))
         if args.command == "migrate":
             return asyncio.run(_migrate(settings))
         if args.command == "backup":
@@ -239,6 +249,56 @@ async def serve(settings: Settings, token: str, *, fast_start: bool = False) -> 
         await bot.close()
         await runner
     return 0
+
+
+async def doctor(settings: Settings, token: str) -> int:
+    """`copbot doctor`: connect, check everything `bot.doctor` knows, print the checklist."""
+    import discord
+
+    from bot.client import CopBot
+    from bot.doctor import INTENT_MISSING, Finding, bot_findings, render, server_findings
+
+    findings: list[Finding] = []
+    async with CopBot(settings, mode="doctor", fast_start=not settings.uses_real_discord) as bot:
+        runner = asyncio.create_task(bot.start(token))
+        ready = asyncio.create_task(bot.wait_until_ready())
+        done, _ = await asyncio.wait({runner, ready}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
+        if runner in done:
+            ready.cancel()
+            try:
+                runner.result()
+            except discord.LoginFailure:
+                print(f"copbot: {TOKEN_REFUSED}", file=sys.stderr)
+                return 2
+            except discord.PrivilegedIntentsRequired:
+                print(f"✗ {INTENT_MISSING}")
+                return 1
+            print("copbot: the connection to Discord ended before it was ready; try again.", file=sys.stderr)
+            return 1
+        if ready not in done:
+            ready.cancel()
+            print("copbot: Discord did not finish connecting within 60 s; try again.", file=sys.stderr)
+            await bot.close()
+            return 1
+        findings.append(Finding(True, "connected, with the Server Members intent"))
+        if not bot.guilds:
+            findings.append(
+                Finding(False, "copbot is in no server", "invite it (README, Connect to Discord, step 3)")
+            )
+        for guild in sorted(bot.guilds, key=lambda g: g.name.casefold()):
+            findings += await server_findings(bot, guild)
+        try:
+            registered = await bot.tree.fetch_commands()
+        except discord.HTTPException:
+            registered = None
+        findings += await bot_findings(bot, registered=registered)
+        await bot.close()
+        await asyncio.gather(runner, return_exceptions=True)
+    for line in render(findings):
+        print(line)
+    bad = sum(1 for f in findings if not f.ok)
+    print(f"{bad} to fix." if bad else "Everything checks out.")
+    return 1 if bad else 0
 
 
 def _sync(settings: Settings, *, dev: bool, guild_id: int | None) -> int:

@@ -69,7 +69,8 @@ discord.VoiceClient.warn_dave = False
 
 
 class CopBot(commands.Bot):
-    """The bot. `mode="run"` serves members; `mode="sync"` only logs in to sync commands."""
+    """The bot. `mode="run"` serves members; `mode="sync"` only logs in to sync commands; `mode="doctor"`
+    connects to check the set-up (`bot.doctor`), with neither the scheduler nor the instance lock."""
 
     db: Database
     guild_settings: GuildRepository

@@ -13,6 +13,7 @@ from bot import __version__
 from bot.arguments import TextArgument
 from bot.checks import organizer_ids, organizer_only
 from bot.client import CopBot
+from bot.doctor import bot_findings, render, server_findings
 from bot.errors import UserError
 from bot.formatting import embed
 from bot.permissions import require_bot_permissions
@@ -105,6 +106,27 @@ class Admin(commands.Cog):
             inline=False,
         )
         await interaction.response.send_message(embed=card, ephemeral=True)
+
+    @cop.command(name="doctor")
+    @organizer_only()
+    async def doctor(self, interaction: discord.Interaction[CopBot]) -> None:
+        """Check copbot's set-up here: permissions, roles, channels, commands, database, scheduler."""
+        assert interaction.guild is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            registered = await self.bot.tree.fetch_commands()
+        except discord.HTTPException:
+            registered = None
+        findings = await server_findings(self.bot, interaction.guild)
+        findings += await bot_findings(self.bot, registered=registered)
+        bad = sum(1 for f in findings if not f.ok)
+        lines = [safe_text(line, 400) for line in render(findings)]
+        title = (
+            f"copbot doctor — {plural(bad, 'thing')} to fix"
+            if bad
+            else "copbot doctor — everything checks out"
+        )
+        await interaction.followup.send(embed=embed(title, fit_lines(lines, 4000)), ephemeral=True)
 
     @cop.command(name="timezone")
     @organizer_only()

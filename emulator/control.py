@@ -24,7 +24,7 @@ from emulator.interactions import (
 )
 from emulator.models import DM, JSON, THREAD_TYPES, Channel, Guild, Message, Overwrite, User
 from emulator.resolved import Resolver, parse_id
-from emulator.state import State
+from emulator.state import PRIVILEGED_INTENTS, State
 from emulator.views import channel_view, guild_view, member_view, message_view, role_view
 
 
@@ -570,8 +570,15 @@ class ControlActions:
             count = 0
         elif action == "invalidate":
             count = await gw.invalidate(resumable=bool(body.get("resumable")))
+        elif action == "privileged_intents":
+            # The Developer Portal's switches: which privileged intents the application may ask for.
+            enabled = body.get("enabled")
+            if not isinstance(enabled, list) or not set(enabled) <= set(PRIVILEGED_INTENTS):
+                raise ControlError(f"enabled must be a list of {', '.join(sorted(PRIVILEGED_INTENTS))}")
+            self.state.privileged_intents = set(enabled)
+            count = 0
         else:
-            raise ControlError("action must be reconnect, drop, release or invalidate")
+            raise ControlError("action must be reconnect, drop, release, invalidate or privileged_intents")
         return {"ok": True, "connections": count}
 
     def gateway_info(self) -> JSON:

@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from emulator.models import JSON
-from emulator.state import Event, State
+from emulator.state import PRIVILEGED_INTENTS, Event, State
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +213,13 @@ class Gateway:
             return
         if "intents" not in data:
             await conn.close(4013, "Invalid intent(s).")
+            return
+        asked = int(data["intents"])
+        if any(
+            asked & bit and name not in self.state.privileged_intents
+            for name, bit in PRIVILEGED_INTENTS.items()
+        ):
+            await conn.close(4014, "Disallowed intent(s).")
             return
         self.stats["identify"] += 1
         for stale in [s for s in self.sessions.values() if s.conn is None]:

@@ -58,6 +58,9 @@ class Event:
 Listener = Callable[[Event], None]
 
 
+PRIVILEGED_INTENTS = {"guild_members": 1 << 1, "guild_presences": 1 << 8, "message_content": 1 << 15}
+
+
 class State:
     """Users, guilds, channels, roles, members, messages, events and registered commands."""
 
@@ -82,6 +85,9 @@ class State:
         self.bot = self.add_user(bot_username, bot=True)
         self.application_id = self.bot.id
         self.application_name = bot_username
+        # The Developer Portal's Privileged Gateway Intents switches for the application: an IDENTIFY asking
+        # for one that is off is closed with 4014, as Discord does.
+        self.privileged_intents: set[str] = set(PRIVILEGED_INTENTS)
 
     # -- events --------------------------------------------------------------
 
