@@ -257,8 +257,13 @@ async def doctor(settings: Settings, token: str) -> int:
 
     from bot.client import CopBot
     from bot.doctor import INTENT_MISSING, Finding, bot_findings, render, server_findings
+    from storage.backups import check
 
     findings: list[Finding] = []
+    if settings.database.exists() and (problem := check(settings.database)) is not None:
+        # The bot could not open it either: nothing else can be checked until it is fixed.
+        print(f"✗ {problem} — stop copbot, then `copbot backups` and `copbot restore` the newest backup")
+        return 1
     async with CopBot(settings, mode="doctor", fast_start=not settings.uses_real_discord) as bot:
         runner = asyncio.create_task(bot.start(token))
         ready = asyncio.create_task(bot.wait_until_ready())

@@ -3,9 +3,14 @@ organizer acts on, and the exit status."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
+
 from emulator import permissions as P
+from storage.database import Database
 from storage.groups import GroupRepository
 from storage.guilds import Purpose
+from storage.jobs import to_db_time
 from tests.e2e.community import Community, eventually
 from tests.e2e.process import CopbotProcess
 from tests.e2e.steps.groups import setup_groups
@@ -105,10 +110,15 @@ async def test_copbot_doctor_prints_the_checklist_and_exits_by_it(copbot_process
     copbot_process.extra_env = {}
 
     bot_role = f"/guilds/{guild['id']}/roles/{guild['bot_role_id']}"
-    await control.call("PATCH", bot_role, {"permissions": "0"})  # copbot's role grants nothing any more
+    # A bot with no permissions at all: neither its role nor @everyone grants anything.
+    await control.call("PATCH", bot_role, {"permissions": "0"})
+    await control.call("PATCH", f"/guilds/{guild['id']}/roles/{guild['id']}", {"permissions": "0"})
     code, out, err = await copbot_process.run_once("doctor")
     assert code == 1, out + err
-    assert "✗ Doctor Network: copbot lacks Manage Roles, Manage Channels and Manage Events server-wide" in out
+    assert (
+        "✗ Doctor Network: copbot lacks View Channels, Send Messages, Embed Links, Attach Files, Read Message"
+        " History, Manage Roles, Manage Channels and Manage Events server-wide — grant them" in out
+    )
     assert out.strip().endswith("1 to fix.")
 
 
@@ -119,3 +129,39 @@ async def test_copbot_doctor_explains_the_members_intent(copbot_process: CopbotP
     assert "✗ Discord refused the Server Members intent (close code 4014)" in out
     assert "Privileged Gateway Intents, turn on Server Members Intent" in out
     assert "Traceback" not in err
+
+
+async def test_copbot_doctor_finds_overdue_posts_and_a_damaged_database(
+    copbot_process: CopbotProcess,
+) -> None:
+    await copbot_process.control.create_guild("Doctor Network")
+    await copbot_process.sync()
+    db = await Database.open(copbot_process.database)
+    try:
+        long_ago = datetime(
+            2020, 1, 6, 16, 0, tzinfo=UTC
+        )  # overdue whenever the test runs (the process's clock is real)
+        await db.execute(
+            "INSERT INTO jobs (guild_id, kind, owner, due_at, scheduled_for, payload, state, attempts, created_at,"
+            " updated_at) VALUES (1, 'message.post', 'test', ?, ?, '{}', 'pending', 0, ?, ?)",
+            (to_db_time(long_ago),) * 4,
+        )
+    finally:
+        await db.close()
+    code, out, err = await copbot_process.run_once("doctor")
+    assert code == 1, out + err
+    assert "✗ scheduled posts are overdue (the oldest was due" in out
+    assert "— start copbot: it catches up" in out
+
+    await asyncio.to_thread(copbot_process.database.write_bytes, b"not a database at all" * 300)
+    for side in ("-wal", "-shm"):
+        await asyncio.to_thread(
+            copbot_process.database.with_name(copbot_process.database.name + side).unlink, True
+        )
+    code, out, err = await copbot_process.run_once("doctor")
+    assert code == 1, out + err
+    [line] = out.strip().splitlines()
+    assert (
+        "is not a database (SQLite cannot read it) — stop copbot, then `copbot backups` and `copbot restore`"
+        in line
+    )
