@@ -216,9 +216,24 @@ def _run(settings: Settings) -> int:
     return asyncio.run(serve(settings, token))
 
 
+def start_refusal(runner: asyncio.Task[None]) -> str | None:
+    """What to do when Discord refused a start that has ended: the token, or the Server Members intent (close
+    code 4014); None when it ended otherwise (its error, if any, is raised)."""
+    import discord
+
+    from bot.doctor import INTENT_MISSING
+
+    try:
+        runner.result()
+    except discord.LoginFailure:
+        return TOKEN_REFUSED.rstrip(".")
+    except discord.PrivilegedIntentsRequired:
+        return INTENT_MISSING
+    return None
+
+
 async def serve(settings: Settings, token: str, *, fast_start: bool = False) -> int:
     """Run the bot until SIGINT or SIGTERM, then close it cleanly."""
-    import discord
 
     from bot.client import CopBot
 
@@ -233,17 +248,9 @@ async def serve(settings: Settings, token: str, *, fast_start: bool = False) -> 
         done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
         stopper.cancel()
         if runner in done:
-            try:
-                runner.result()
-            except discord.LoginFailure:
-                print(f"copbot: {TOKEN_REFUSED}", file=sys.stderr)
-                return 2
-            except discord.PrivilegedIntentsRequired:
-                print(
-                    "copbot: enable the Server Members intent in the Developer Portal (Bot → Privileged Gateway "
-                    "Intents).",
-                    file=sys.stderr,
-                )
+            refused = start_refusal(runner)
+            if refused is not None:
+                print(f"copbot: {refused}.", file=sys.stderr)
                 return 2
             return 0
         await bot.close()
@@ -256,7 +263,7 @@ async def doctor(settings: Settings, token: str) -> int:
     import discord
 
     from bot.client import CopBot
-    from bot.doctor import INTENT_MISSING, Finding, bot_findings, render, server_findings
+    from bot.doctor import Finding, bot_findings, render, server_findings
     from storage.backups import check
 
     findings: list[Finding] = []
@@ -270,15 +277,8 @@ async def doctor(settings: Settings, token: str) -> int:
         done, _ = await asyncio.wait({runner, ready}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
         if runner in done:
             ready.cancel()
-            try:
-                runner.result()
-            except discord.LoginFailure:
-                print(f"copbot: {TOKEN_REFUSED}", file=sys.stderr)
-                return 2
-            except discord.PrivilegedIntentsRequired:
-                print(f"✗ {INTENT_MISSING}")
-                return 1
-            print("copbot: the connection to Discord ended before it was ready; try again.", file=sys.stderr)
+            refused = start_refusal(runner)
+            print(f"✗ {refused or 'the connection to Discord ended before it was ready: try again'}")
             return 1
         if ready not in done:
             ready.cancel()

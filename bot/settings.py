@@ -90,11 +90,11 @@ class Settings(BaseSettings):
                 )
         return value
 
-    @field_validator("health_port", mode="before")
+    @field_validator("health_port", "backup_folder", mode="before")
     @classmethod
-    def _health_port(cls, value: Any) -> Any:
+    def _blank_is_unset(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
-            return None  # off
+            return None  # HEALTH_PORT= (off), BACKUP_FOLDER= (beside the database)
         return value
 
     @field_validator("log_format", mode="before")
@@ -123,13 +123,6 @@ class Settings(BaseSettings):
             ):
                 raise ValueError("must be a time of day as HH:MM, such as 03:00")
             return f"{int(hour):02d}:{minute}"
-        return value
-
-    @field_validator("backup_folder", mode="before")
-    @classmethod
-    def _backup_folder(cls, value: Any) -> Any:
-        if isinstance(value, str) and not value.strip():
-            return None
         return value
 
     @property
