@@ -9,9 +9,11 @@ database that a running bot holds; the database it replaces is kept beside it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
+import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -117,6 +119,15 @@ def rotate(folder: Path, keep: int) -> list[Path]:
     return removed
 
 
+def _same_owner(model: Path, path: Path) -> None:
+    """`path` gets `model`'s mode and, where allowed, owner: a restore run with sudo leaves a database the
+    service's own user can still write."""
+    found = model.stat()
+    os.chmod(path, stat.S_IMODE(found.st_mode))
+    with contextlib.suppress(PermissionError):
+        os.chown(path, found.st_uid, found.st_gid)
+
+
 def restore(database: Path, backup: Path, when: datetime) -> Path | None:
     """Put `backup` in place of `database`; the path the replaced database was kept at (None if there was
     none). Raises DatabaseError (with what to do) when the file does not check out or a bot is running."""
@@ -141,6 +152,8 @@ def restore(database: Path, backup: Path, when: datetime) -> Path | None:
                     os.replace(side, kept.with_name(kept.name + suffix))
         try:
             backup_database(backup, database)
+            if kept is not None:
+                _same_owner(kept, database)
         except BaseException:
             if kept is not None:  # put the replaced database back as it was
                 os.replace(kept, database)

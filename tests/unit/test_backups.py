@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -81,7 +82,12 @@ async def test_restore_keeps_the_replaced_database_and_refuses_while_a_bot_runs(
     running.release()
     assert note_in(live) == "live"
     (tmp_path / "copbot.db-wal").write_bytes(b"")  # left by the replaced database: it goes with it
+    live.chmod(0o640)
+    owner = 65534 if os.geteuid() == 0 else os.getuid()  # as root (sudo): the service's own user
+    os.chown(live, owner, owner if os.geteuid() == 0 else os.getgid())
     kept = restore(live, backup, WHEN)
+    assert live.stat().st_mode & 0o777 == 0o640  # as the replaced file was
+    assert live.stat().st_uid == owner
     assert note_in(live) == "from the backup"
     assert kept is not None
     assert kept.name == "copbot.db.before-restore-2026-12-04-030000"
