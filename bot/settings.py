@@ -70,12 +70,11 @@ class Settings(BaseSettings):
     @field_validator("log_level", mode="before")
     @classmethod
     def _log_level(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            level = value.strip().upper()
-            if level not in LOG_LEVELS:
-                raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
-            return level
-        return value
+        return _one_of(
+            value.upper() if isinstance(value, str) else value,
+            LOG_LEVELS,
+            f"must be one of {', '.join(LOG_LEVELS)}",
+        )
 
     @field_validator("dev_guild", mode="before")
     @classmethod
@@ -100,13 +99,11 @@ class Settings(BaseSettings):
     @field_validator("log_format", mode="before")
     @classmethod
     def _log_format(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.strip().lower()
-            if value not in ("text", "json"):
-                raise ValueError(
-                    "must be text (one readable line per event) or json (one JSON object per line)"
-                )
-        return value
+        return _one_of(
+            value.lower() if isinstance(value, str) else value,
+            ("text", "json"),
+            "must be text (one readable line per event) or json (one JSON object per line)",
+        )
 
     @field_validator("backup_time", mode="before")
     @classmethod
@@ -145,6 +142,15 @@ class Settings(BaseSettings):
     @property
     def uses_real_discord(self) -> bool:
         return self.discord_api_url == DISCORD_API_URL
+
+
+def _one_of(value: Any, allowed: tuple[str, ...], refusal: str) -> Any:
+    """A text setting that must be one of `allowed` (spaces around it ignored)."""
+    if isinstance(value, str):
+        value = value.strip()
+        if value not in allowed:
+            raise ValueError(refusal)
+    return value
 
 
 def load_settings(**overrides: Any) -> Settings:
