@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,11 +30,18 @@ def test_the_unit_runs_copbot_without_root_and_restarts_it() -> None:
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed here")
 def test_systemd_accepts_the_unit(tmp_path: Path) -> None:
-    # The unit names /opt/copbot; here the code is this checkout (verify checks that ExecStart exists).
-    if not (ROOT / ".venv" / "bin" / "copbot").exists():
-        pytest.skip("no .venv in this checkout: ExecStart could not be checked")
+    # The unit names /opt/copbot; here the code is this checkout, and copbot the one of the virtualenv running
+    # the tests (verify checks that ExecStart exists).
+    copbot = Path(sys.executable).parent / "copbot"
+    if not copbot.exists():
+        pytest.skip(f"no copbot command beside {sys.executable}: ExecStart could not be checked")
+    text = (
+        UNIT.read_text()
+        .replace("/opt/copbot/.venv/bin/copbot", str(copbot))
+        .replace("/opt/copbot", str(ROOT))
+    )
     unit = tmp_path / "copbot.service"
-    unit.write_text(UNIT.read_text().replace("/opt/copbot", str(ROOT)))
+    unit.write_text(text)
     done = subprocess.run(
         ["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, timeout=60, check=False
     )
