@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from core.scheduler import RunContext
 from storage.backups import rotate, write_backup
+from storage.bot_state import BotStateRepository
 from storage.database import DatabaseError
-from storage.guilds import DEFAULT_TIMEZONE
 from storage.jobs import Job
 
 if TYPE_CHECKING:
@@ -35,10 +35,7 @@ __all__ = ["FAILING", "KIND", "community_zone", "install", "run_backup"]
 
 async def community_zone(bot: CopBot) -> str:
     """The time zone organizers set (`/cop timezone`) on the first server that set one."""
-    zone = await bot.db.fetchval(
-        "SELECT timezone FROM guild_settings WHERE timezone IS NOT NULL ORDER BY guild_id LIMIT 1"
-    )
-    return str(zone) if zone else DEFAULT_TIMEZONE
+    return await bot.guild_settings.first_timezone()
 
 
 def install(bot: CopBot) -> None:
@@ -73,10 +70,9 @@ async def run_backup(bot: CopBot) -> None:
     except (OSError, DatabaseError) as exc:
         reason = _reason(exc)
         log.error("the daily backup failed: %s", reason)
-        if await bot.db.fetchval("SELECT value FROM bot_state WHERE key = ?", (FAILING,)) is None:
-            await bot.db.execute(
-                "INSERT OR REPLACE INTO bot_state (key, value) VALUES (?, ?)", (FAILING, now.isoformat())
-            )
+        state = BotStateRepository(bot.db)
+        if await state.get(FAILING) is None:
+            await state.set(FAILING, now.isoformat())
             text = (
                 f"**Organizers:** copbot could not make its daily backup of the database: {reason}. It keeps "
                 "running and tries again tomorrow; whoever hosts copbot should free space or fix the folder "
@@ -85,7 +81,7 @@ async def run_backup(bot: CopBot) -> None:
             for guild in bot.guilds:
                 await bot.platform.tell_organizers(guild.id, text, nonce=f"backup-failed-{now:%Y%m%d}")
         return
-    await bot.db.execute("DELETE FROM bot_state WHERE key = ?", (FAILING,))
+    await BotStateRepository(bot.db).forget(FAILING)
     log.info("backed up the database to %s (%d kept, %d removed)", path, keep, len(removed))
 
 

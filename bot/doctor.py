@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.command_sync import tree_hash
+from bot.command_sync import scope_of, tree_hash
 from bot.permissions import permission_label
 from core.text import human_list, plural
+from storage.command_syncs import CommandSyncRepository
 from storage.database import bundled_migrations
 from storage.groups import GroupRepository
-from storage.jobs import JobState, to_db_time
+from storage.jobs import JobState
 from storage.schools import SchoolRepository
 
 if TYPE_CHECKING:
@@ -87,10 +88,11 @@ async def server_findings(bot: CopBot, guild: discord.Guild) -> list[Finding]:
     schools = await SchoolRepository(bot.db).all(guild.id)
     channels += [(f"the {g.name} channel", g.channel_id) for g in groups if g.channel_id]
     channels += [(f"the {s.name} channel", s.channel_id) for s in schools if s.channel_id]
+    unusable: list[Finding] = []
     for label, channel_id in channels:
         channel = guild.get_channel(channel_id)
         if channel is None:
-            found.append(
+            unusable.append(
                 Finding(
                     False,
                     f"{guild.name}: {label} no longer exists",
@@ -100,14 +102,15 @@ async def server_findings(bot: CopBot, guild: discord.Guild) -> list[Finding]:
             continue
         lacking = _missing(channel.permissions_for(me), CHANNEL_NEEDS)
         if lacking:
-            found.append(
+            unusable.append(
                 Finding(
                     False,
                     f"{guild.name}: in #{channel.name} ({label}) copbot lacks {human_list(lacking)}",
                     f"allow them for copbot in #{channel.name}'s settings → Permissions",
                 )
             )
-    if channels and all(f.ok for f in found[1:]):
+    found += unusable
+    if channels and not unusable:
         found.append(
             Finding(
                 True, f"{guild.name}: copbot can post in all {plural(len(channels), 'configured channel')}"
@@ -169,7 +172,7 @@ async def bot_findings(
         )
     else:
         remote = {c.name for c in registered}
-        stored = await bot.db.fetchval("SELECT tree_hash FROM command_syncs WHERE scope = 'global'")
+        stored = await CommandSyncRepository(bot.db).get(scope_of(None))
         if remote != local or stored != tree_hash(bot.tree):
             found.append(
                 Finding(
@@ -207,21 +210,13 @@ async def bot_findings(
 
     now = bot.clock.now()
     waiting = await bot.scheduler.jobs.count(JobState.PENDING)
-    failed = int(
-        await bot.db.fetchval(
-            "SELECT COUNT(*) FROM jobs WHERE state = 'failed' AND updated_at >= ?",
-            (to_db_time(now - timedelta(days=7)),),
-        )
-        or 0
-    )
-    overdue = await bot.db.fetchval(
-        "SELECT MIN(due_at) FROM jobs WHERE state = 'pending' AND due_at < ?", (to_db_time(now - OVERDUE),)
-    )
+    failed = await bot.scheduler.jobs.failed_since(now - timedelta(days=7))
+    overdue = await bot.scheduler.jobs.oldest_overdue(now - OVERDUE)
     if overdue is not None:
         found.append(
             Finding(
                 False,
-                f"scheduled posts are overdue (the oldest was due {overdue})",
+                f"scheduled posts are overdue (the oldest was due {overdue:%Y-%m-%d %H:%M} UTC)",
                 "start copbot: it catches up",
             )
         )

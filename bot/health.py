@@ -29,6 +29,7 @@ from prometheus_client import (
     generate_latest,
 )
 
+from storage.bot_state import BotStateRepository
 from storage.jobs import JobState
 
 if TYPE_CHECKING:
@@ -157,10 +158,7 @@ async def problems(bot: CopBot) -> list[str]:
     elif not bot.is_ready():
         found.append("still starting: Discord is sending the servers")
     try:
-        await bot.db.execute(
-            "INSERT OR REPLACE INTO bot_state (key, value) VALUES ('health_checked', ?)",
-            (bot.clock.now().isoformat(),),
-        )
+        await BotStateRepository(bot.db).set("health_checked", bot.clock.now().isoformat())
     except Exception as exc:  # any failure to write is the answer, whatever it is
         found.append(f"the database does not take a write ({exc})")
     if not bot.scheduler.running:

@@ -53,6 +53,13 @@ class GuildRepository:
         zone = await self.db.fetchval("SELECT timezone FROM guild_settings WHERE guild_id = ?", (guild_id,))
         return str(zone) if zone else DEFAULT_TIMEZONE
 
+    async def first_timezone(self) -> str:
+        """The zone of the first server that set one (the community's, for what is not a server's)."""
+        zone = await self.db.fetchval(
+            "SELECT timezone FROM guild_settings WHERE timezone IS NOT NULL ORDER BY guild_id LIMIT 1"
+        )
+        return str(zone) if zone else DEFAULT_TIMEZONE
+
     async def _ensure(self, guild_id: int) -> None:
         await self.db.execute("INSERT OR IGNORE INTO guild_settings (guild_id) VALUES (?)", (guild_id,))
 

@@ -334,6 +334,20 @@ class JobRepository:
         )
         return [Job.from_row(row) for row in rows]
 
+    async def failed_since(self, since: datetime) -> int:
+        """How many jobs of any guild failed since `since`."""
+        found = await self.db.fetchval(
+            "SELECT COUNT(*) FROM jobs WHERE state = 'failed' AND updated_at >= ?", (to_db_time(since),)
+        )
+        return int(found or 0)
+
+    async def oldest_overdue(self, before: datetime) -> datetime | None:
+        """The due time of the oldest job still waiting that was due before `before`."""
+        found = await self.db.fetchval(
+            "SELECT MIN(due_at) FROM jobs WHERE state = 'pending' AND due_at < ?", (to_db_time(before),)
+        )
+        return None if found is None else from_db_time(found)
+
     async def count(self, state: JobState | None = None) -> int:
         if state is None:
             return int(await self.db.fetchval("SELECT COUNT(*) FROM jobs") or 0)

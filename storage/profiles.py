@@ -164,10 +164,8 @@ def directory_tiers(query: DirectoryQuery) -> list[str]:
 
 def any_of(text: str, columns: tuple[str, ...] = ("offers", "interests")) -> str | None:
     """A MATCH expression for any word of `text` in `columns` (for /connect's candidates)."""
-    words = terms(text)
-    if not words:
-        return None
-    return "{" + " ".join(columns) + "} : (" + " OR ".join(f'"{w}"*' for w in words) + ")"
+    words = any_word(text)
+    return None if words is None else "{" + " ".join(columns) + "} : (" + words + ")"
 
 
 class ProfileRepository:
@@ -457,19 +455,15 @@ class ProfileRepository:
         """Visible, unprotected profiles whose offers or interests share a word with `need`: those who offer
         every word first, then any word, then who like one; the newest first within each (`tiered_hits`: at
         most `limit` of each are read)."""
-        words = any_word(need)
-        if words is None:
+        offers, either = any_of(need, ("offers",)), any_of(need)
+        if offers is None or either is None:
             return []
         hits, params = tiered_hits(
             "profiles_fts",
             "JOIN profiles p ON p.rowid = f.rowid",
             f"p.guild_id = ? AND p.user_id != ? AND p.left_at IS NULL AND NOT {_PROTECTED}",
             [guild_id, exclude, guild_id, guild_id],
-            [
-                f"{{offers}} : ({_phrase(need)})",
-                f"{{offers}} : ({words})",
-                f"{{offers interests}} : ({words})",
-            ],
+            [f"{{offers}} : ({_phrase(need)})", offers, either],
             limit,
         )
         rows = await self.db.fetchall(
